@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "meterd",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "meterd", targets: ["meterd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
+        .systemLibrary(name: "CGpiod", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+        .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(
+            name: "Drivers",
+            dependencies: ["CModbus", "CGpiod", "CI2C", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "ChainClient", dependencies: ["CSecp256k1", "CCurl"]),
+        .target(name: "Cutoff", dependencies: ["Drivers"]),
+        .target(
+            name: "MeterDaemon",
+            dependencies: [
+                "Drivers", "ChainClient", "Cutoff",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "meterd",
+            dependencies: [
+                "MeterDaemon", "Drivers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
+        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),
+    ]
+)

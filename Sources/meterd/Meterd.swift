@@ -1,0 +1,12 @@
+import ArgumentParser
+import MeterDaemon
+
+@main
+struct Meterd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "meterd",
+        abstract: "Reads power meters, journals every reading and settles consumption against the agreement contract.",
+        version: MeterdVersion.current,
+        subcommands: []
+    )
+}
