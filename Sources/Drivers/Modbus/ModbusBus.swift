@@ -1,0 +1,119 @@
+import Dispatch
+import Glibc
+import Logging
+
+/// One physical bus (a serial line or one TCP connection) with every unit id on it.
+///
+/// All transactions run one after another on the bus's own serial queue, which is what keeps two
+/// meters on one RS-485 line from talking over each other. Before each request the bus keeps the
+/// inter-frame silence (3.5 characters on RTU; libmodbus does not) and, when the request goes to
+/// another unit id than the last one, the configured unit-switch pause that many meters need.
+/// Timeouts and garbled answers are retried with backoff; a lost connection is reopened.
+public final class ModbusBus: @unchecked Sendable {
+    // Every stored property below `queue` is touched only on `queue`.
+    private let queue: DispatchQueue
+    private let link: ModbusLink
+    private var lastUnit: UInt8?
+    private var lastFrameEnd: Double = 0
+    private var transactions = 0
+
+    public let endpoint: ModbusEndpoint
+    public let timing: BusTiming
+    private let logger: Logger
+
+    public init(endpoint: ModbusEndpoint, timing: BusTiming, logger: Logger = Logger(label: "meterd.modbus")) throws(ModbusError) {
+        self.endpoint = endpoint
+        self.timing = timing
+        self.link = try ModbusLink(endpoint: endpoint, timing: timing)
+        var logger = logger
+        logger[metadataKey: "bus"] = "\(endpoint)"
+        self.logger = logger
+        self.queue = DispatchQueue(label: "meterd.modbus.\(endpoint)")
+    }
+
+    /// Reads `count` registers starting at `address` from `unit`, with the bus's retries.
+    public func read(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) async throws(ModbusError) -> [UInt16] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt16], ModbusError>, Never>) in
+            queue.async {
+                continuation.resume(returning: Result { () throws(ModbusError) in
+                    try self.readWithRetries(function, unit: unit, address: address, count: count)
+                })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Requests put on the wire so far, retries included.
+    public var transactionCount: Int { queue.sync { transactions } }
+
+    public func close() {
+        queue.sync { link.close() }
+    }
+
+    private func readWithRetries(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [UInt16] {
+        var lastError = ModbusError.timeout(unit: unit)
+        for attempt in 0...max(0, timing.retries) {
+            if attempt > 0 {
+                pause(timing.retryBackoff * Double(1 << min(attempt - 1, 6)))
+                logger.debug("retrying", metadata: ["unit": "\(unit)", "address": "\(address)", "attempt": "\(attempt)", "error": "\(lastError)"])
+            }
+            do {
+                try link.connect()
+                keepSilence(before: unit)
+                transactions += 1
+                defer { markFrameEnd(unit: unit) }
+                return try link.readRegisters(function, unit: unit, address: address, count: count)
+            } catch {
+                lastError = error
+                recover(from: error)
+                guard error.isRetryable else { throw error }
+            }
+        }
+        throw lastError
+    }
+
+    private func recover(from error: ModbusError) {
+        switch error {
+        case .connectionLost, .connectionRefused:
+            link.close()
+        case .timeout, .badFrame:
+            // A late or broken answer may still be arriving: let it finish, then drop it, so it
+            // is never taken for the answer to the next request.
+            pause(silence)
+            link.flush()
+        default:
+            break
+        }
+    }
+
+    private var silence: Double {
+        if let delay = timing.frameDelay { return delay }
+        if case .rtu(let serial) = endpoint { return serial.interFrameSilence }
+        return 0
+    }
+
+    private func keepSilence(before unit: UInt8) {
+        var wait = silence
+        if let lastUnit, lastUnit != unit { wait += timing.unitSwitchDelay }
+        let remaining = lastFrameEnd + wait - Self.now()
+        if remaining > 0 { pause(remaining) }
+    }
+
+    private func markFrameEnd(unit: UInt8) {
+        lastUnit = unit
+        lastFrameEnd = Self.now()
+    }
+
+    private func pause(_ seconds: Double) {
+        guard seconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

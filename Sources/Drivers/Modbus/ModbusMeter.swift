@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+
+/// One meter on a Modbus bus: a unit id and the profile that describes its registers.
+///
+/// A poll reads each coalesced block of the profile in one transaction. When a block is refused
+/// with "illegal data address" (exception 2) the meter is a variant that lacks some register in
+/// it: the block's quantities are read one by one once, the missing ones are remembered as absent,
+/// and the plan is rebuilt without them, so one missing register never fails the whole poll.
+public actor ModbusMeter: Meter {
+    public nonisolated let name: String
+    public nonisolated let unit: UInt8
+    public nonisolated let profile: MeterProfile
+    private let bus: ModbusBus
+    private let logger: Logger
+    private var absent: Set<Quantity> = []
+    private var plan: [RegisterBlock]
+
+    public init(name: String, unit: UInt8, profile: MeterProfile, bus: ModbusBus, logger: Logger = Logger(label: "meterd.modbus")) {
+        self.name = name
+        self.unit = unit
+        self.profile = profile
+        self.bus = bus
+        var logger = logger
+        logger[metadataKey: "meter"] = "\(name)"
+        self.logger = logger
+        self.plan = ReadPlanner.plan(profile.registers, maxGap: profile.maxGap)
+    }
+
+    /// The quantities this unit turned out not to have.
+    public var absentQuantities: Set<Quantity> { absent }
+
+    /// The transactions one poll takes now.
+    public var blocks: [RegisterBlock] { plan }
+
+    public func read() async throws -> Reading {
+        var decoded: [Quantity: DecodedQuantity] = [:]
+        var lastFailure: ModbusError?
+        var answered = false
+        for block in plan {
+            do {
+                let words = try await bus.read(block.function, unit: unit, address: block.start, count: block.count)
+                answered = true
+                for register in block.quantities {
+                    decoded[register.quantity] = try? RegisterDecoder.decode(block.words(of: register, in: words), as: register)
+                }
+            } catch .exception(.illegalDataAddress, _) {
+                answered = true
+                try await readOneByOne(block, into: &decoded)
+            } catch {
+                lastFailure = error
+                logger.warning("block read failed", metadata: ["address": "\(block.start)", "count": "\(block.count)", "error": "\(error)"])
+            }
+        }
+        if !answered, let lastFailure { throw lastFailure }
+        return Self.reading(meter: name, decoded: decoded)
+    }
+
+    private func readOneByOne(_ block: RegisterBlock, into decoded: inout [Quantity: DecodedQuantity]) async throws(ModbusError) {
+        for register in block.quantities {
+            do {
+                let words = try await bus.read(register.function, unit: unit, address: register.address, count: register.registerCount)
+                decoded[register.quantity] = try? RegisterDecoder.decode(words[...], as: register)
+            } catch .exception(.illegalDataAddress, _) {
+                absent.insert(register.quantity)
+                logger.notice("register absent on this unit, quantity dropped", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
+            }
+        }
+        plan = ReadPlanner.plan(profile.registers.filter { !absent.contains($0.quantity) }, maxGap: profile.maxGap)
+    }
+
+    static func reading(meter: String, decoded: [Quantity: DecodedQuantity]) -> Reading {
+        var reading = Reading(meter: meter, time: Date())
+        for (quantity, value) in decoded {
+            switch value {
+            case .value(let number): reading.values[quantity] = number
+            case .energy(let energy): reading.energy[quantity] = energy
+            case .notAvailable: break
+            }
+        }
+        return reading
+    }
+}

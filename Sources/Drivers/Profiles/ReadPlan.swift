@@ -1,0 +1,48 @@
+/// One Modbus read transaction: a contiguous run of registers of one function, and the quantities in it.
+public struct RegisterBlock: Sendable, Hashable {
+    public var function: RegisterFunction
+    public var start: UInt16
+    public var count: Int
+    public var quantities: [QuantityRegister]
+
+    /// The slice of this block's registers that hold `register`.
+    public func words(of register: QuantityRegister, in registers: [UInt16]) -> ArraySlice<UInt16> {
+        let offset = Int(register.address) - Int(start)
+        return registers[offset..<(offset + register.registerCount)]
+    }
+}
+
+/// Coalesces a profile's registers into as few read transactions as the layout allows.
+///
+/// Registers of the same function are merged while the block stays within `maxRegisters` (the
+/// Modbus limit is 125) and the hole between two quantities is at most `maxGap` registers: reading
+/// a few unused registers costs two bytes each on the wire, far less than another request and the
+/// meter's turnaround.
+public enum ReadPlanner {
+    public static let modbusMaxRegisters = 125
+
+    public static func plan(_ registers: [QuantityRegister], maxRegisters: Int = modbusMaxRegisters, maxGap: Int) -> [RegisterBlock] {
+        var blocks: [RegisterBlock] = []
+        for function in RegisterFunction.allCases {
+            let sorted = registers.filter { $0.function == function }.sorted { $0.address < $1.address }
+            var current: RegisterBlock?
+            for register in sorted {
+                if var block = current {
+                    let blockEnd = Int(block.start) + block.count
+                    let newEnd = max(blockEnd, register.endAddress)
+                    let gap = Int(register.address) - blockEnd
+                    if gap <= maxGap, newEnd - Int(block.start) <= maxRegisters {
+                        block.count = newEnd - Int(block.start)
+                        block.quantities.append(register)
+                        current = block
+                        continue
+                    }
+                    blocks.append(block)
+                }
+                current = RegisterBlock(function: function, start: register.address, count: register.registerCount, quantities: [register])
+            }
+            if let block = current { blocks.append(block) }
+        }
+        return blocks
+    }
+}

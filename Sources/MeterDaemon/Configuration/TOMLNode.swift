@@ -1,0 +1,91 @@
+import Foundation
+import TOMLKit
+
+/// A parsed TOML document as plain Sendable values, with the line of every key.
+///
+/// TOMLKit reports the position of syntax errors but not where a valid key stands, which is what
+/// a message about a wrong value must name; `KeyLocator` finds that from the text.
+public indirect enum TOMLNode: Sendable, Equatable {
+    case table([String: TOMLNode])
+    case array([TOMLNode])
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case boolean(Bool)
+    /// Dates and times: meterd takes none, so only their kind is kept for the error message.
+    case other(String)
+
+    public var typeName: String {
+        switch self {
+        case .table: return "a table"
+        case .array: return "an array"
+        case .string: return "a string"
+        case .integer: return "an integer"
+        case .float: return "a number"
+        case .boolean: return "a boolean"
+        case .other(let kind): return "a \(kind)"
+        }
+    }
+
+    init(_ value: any TOMLValueConvertible) {
+        switch value.type {
+        case .table:
+            let table = value.table!
+            var entries: [String: TOMLNode] = [:]
+            for key in table.keys { entries[key] = TOMLNode(table[key]!) }
+            self = .table(entries)
+        case .array:
+            self = .array(value.array!.map { TOMLNode($0) })
+        case .string: self = .string(value.string!)
+        case .int: self = .integer(value.int!)
+        case .double: self = .float(value.double!)
+        case .bool: self = .boolean(value.bool!)
+        case .date: self = .other("date")
+        case .time: self = .other("time")
+        case .dateTime: self = .other("date-time")
+        }
+    }
+}
+
+/// A TOML file read from disk (or given as text), parsed, with its key positions.
+public struct TOMLSource: Sendable {
+    public let path: String
+    public let root: [String: TOMLNode]
+    public let locator: KeyLocator
+
+    /// Parses `text`; a syntax error becomes a problem with TOMLKit's line and column.
+    public init(path: String, text: String) throws(ConfigurationProblem) {
+        self.path = path
+        do {
+            let table = try TOMLTable(string: text)
+            guard case .table(let entries) = TOMLNode(table) else { preconditionFailure("a TOML document is a table") }
+            root = entries
+        } catch let error as TOMLParseError {
+            throw ConfigurationProblem(
+                file: path, line: error.source.begin.line, column: error.source.begin.column, key: nil,
+                message: "TOML syntax error: \(error.description)", fix: "correct the syntax at that position")
+        } catch {
+            throw ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot parse: \(error)", fix: nil)
+        }
+        locator = KeyLocator(text: text)
+    }
+
+    public static func read(path: String) throws(ConfigurationProblem) -> TOMLSource {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(Self.reason(error)))",
+                                       fix: "check that it exists and that the service user may read it")
+        }
+        return try TOMLSource(path: path, text: text)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+}
