@@ -9,6 +9,9 @@ public struct ProfileLibrary: Sendable {
     /// Where each profile was loaded from.
     public private(set) var paths: [String: String] = [:]
     public private(set) var problems: [ConfigurationProblem] = []
+    /// Profiles whose file exists but does not parse, with their problems.
+    public private(set) var failures: [String: [ConfigurationProblem]] = [:]
+    public let searchedDirectories: [String]
 
     /// /etc first (the site's own), then the installed profiles, then the source tree's
     /// hardware/meters when meterd runs from a build directory.
@@ -28,6 +31,7 @@ public struct ProfileLibrary: Sendable {
     }
 
     public init(directories: [String]) {
+        searchedDirectories = directories
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for file in files.sorted() where file.hasSuffix(".toml") {
@@ -39,6 +43,7 @@ public struct ProfileLibrary: Sendable {
                     paths[name] = path
                 } catch {
                     problems.append(contentsOf: error.problems)
+                    failures[name] = error.problems
                 }
             }
         }

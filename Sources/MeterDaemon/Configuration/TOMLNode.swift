@@ -70,22 +70,26 @@ public struct TOMLSource: Sendable {
         locator = KeyLocator(text: text)
     }
 
-    public static func read(path: String) throws(ConfigurationProblem) -> TOMLSource {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(Self.reason(error)))",
-                                       fix: "check that it exists and that the service user may read it")
-        }
-        return try TOMLSource(path: path, text: text)
+    /// A source built from an already parsed document, e.g. one a test adjusted.
+    public init(path: String, root: [String: TOMLNode], locator: KeyLocator) {
+        self.path = path
+        self.root = root
+        self.locator = locator
     }
 
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
+    public static func read(path: String) throws(ConfigurationProblem) -> TOMLSource {
+        guard let file = fopen(path, "r") else {
+            throw ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))",
+                                       fix: "check that it exists and that the service user may read it")
         }
-        return nsError.localizedDescription
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes.append(contentsOf: chunk[0..<count])
+            if count < chunk.count { break }
+        }
+        return try TOMLSource(path: path, text: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -1,0 +1,49 @@
+import Drivers
+import Foundation
+
+/// Turns meterd.toml into a `MeterdConfiguration`, or into every problem it has, each naming its line.
+public enum ConfigurationLoader {
+    public static let defaultPath = "/etc/meterd/meterd.toml"
+
+    public static func load(path: String = defaultPath) throws(ConfigurationProblems) -> MeterdConfiguration {
+        let source: TOMLSource
+        do { source = try TOMLSource.read(path: path) } catch { throw ConfigurationProblems([error]) }
+        return try parse(source)
+    }
+
+    public static func parse(_ source: TOMLSource) throws(ConfigurationProblems) -> MeterdConfiguration {
+        let problems = ProblemCollector()
+        let root = TableReader(source: source, path: [], entries: source.root, problems: problems)
+
+        let general = root.table("meterd")
+        let serviceUser = general?.string("user") ?? "meterd"
+        let pollInterval = general?.number("poll_interval_seconds", in: 0.1...3600) ?? 1
+        let slotLength = general?.integer("slot_length_seconds", in: 60...86_400) ?? 900
+        let configFolder = URL(fileURLWithPath: source.path).deletingLastPathComponent()
+        let profileDirectories = (general?.strings("profile_dirs") ?? ProfileLibrary.defaultDirectories).map {
+            $0.hasPrefix("/") ? $0 : configFolder.appendingPathComponent($0).standardizedFileURL.path
+        }
+        general?.rejectUnknownKeys()
+
+        var buses: [String: BusConfiguration] = [:]
+        for table in root.table("buses")?.namedTables() ?? [] {
+            if let bus = BusReader.read(table) { buses[table.name] = bus }
+        }
+
+        let library = ProfileLibrary(directories: profileDirectories)
+        var meters: [MeterConfiguration] = []
+        let meterTables = root.table("meters", required: true)?.namedTables() ?? []
+        if meterTables.isEmpty, root.has("meters") {
+            root.report("meters", "lists no meter", fix: "add a [meters.NAME] table")
+        }
+        for table in meterTables {
+            if let meter = MeterReader.read(table, buses: buses, profiles: library) { meters.append(meter) }
+        }
+        root.rejectUnknownKeys()
+
+        guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
+        return MeterdConfiguration(
+            serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
+            slotLength: slotLength, buses: buses, meters: meters, path: source.path)
+    }
+}

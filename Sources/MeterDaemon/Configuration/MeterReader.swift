@@ -1,0 +1,77 @@
+import Drivers
+
+/// One `[meters.NAME]` table: which bus, which unit or address, which profile or chip.
+enum MeterReader {
+    static func read(_ table: TableReader, buses: [String: BusConfiguration], profiles: ProfileLibrary) -> MeterConfiguration? {
+        defer { table.rejectUnknownKeys() }
+        let expectedSlotWh = table.number("expected_slot_wh", in: 0.001...1e12)
+        if table.string("kind") == "simulated" {
+            let seed = table.integer("seed", in: 0...Int.max) ?? 1
+            let peak = table.number("peak_power_w", in: 1...1e9) ?? 40_000
+            let start = table.number("start_energy_wh", in: 0...1e15) ?? 1_000_000
+            return MeterConfiguration(
+                name: table.name, source: .simulated(SimulatedMeterSettings(seed: UInt64(seed), peakPower: peak, startEnergyWh: start)),
+                expectedSlotWh: expectedSlotWh)
+        }
+        if let kind = table.string("kind") {
+            table.report("kind", "is \"\(kind)\"; only \"simulated\" may be given here", fix: "a real meter's kind follows from its bus")
+            return nil
+        }
+        guard let busName = table.string("bus", required: true) else { return nil }
+        guard let bus = buses[busName] else {
+            let known = buses.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            table.report("bus", "names \"\(busName)\", which is not a [buses.\(busName)] table", fix: known.isEmpty ? "add that bus" : "known buses: \(known)")
+            return nil
+        }
+        switch bus {
+        case .modbus:
+            let unit = table.integer("unit_id", required: true, in: 1...247)
+            let profileName = table.string("profile", required: true)
+            guard let unit, let profileName else { return nil }
+            if let failures = profiles.failures[profileName] {
+                table.report("profile", "names \"\(profileName)\", whose file has errors: "
+                             + failures.map(\.description).joined(separator: "; "))
+                return nil
+            }
+            guard let profile = profiles.profiles[profileName] else {
+                table.report("profile", "names \"\(profileName)\", which is not a profile in \(profiles.directoriesText)",
+                             fix: "shipped profiles: \(profiles.names.joined(separator: ", "))")
+                return nil
+            }
+            return MeterConfiguration(name: table.name, source: .modbus(bus: busName, unit: UInt8(unit), profile: profile), expectedSlotWh: expectedSlotWh)
+        case .i2c:
+            let address = table.integer("address", required: true, in: 0x03...0x77)
+            let chip = I2CChipReader.read(table)
+            guard let address, let chip else { return nil }
+            return MeterConfiguration(name: table.name, source: .i2c(bus: busName, address: UInt8(address), chip: chip), expectedSlotWh: expectedSlotWh)
+        }
+    }
+}
+
+extension ProfileLibrary {
+    var directoriesText: String { searchedDirectories.joined(separator: ", ") }
+}
+
+/// The chip and calibration keys of an I2C meter.
+enum I2CChipReader {
+    enum Chip: String, CaseIterable { case ade7953, ina228 }
+
+    static func read(_ table: TableReader) -> I2CChipSettings? {
+        guard let chip = table.choice("chip", required: true, as: Chip.self) else { return nil }
+        switch chip {
+        case .ade7953:
+            let volts = table.number("volts_per_lsb", required: true, in: 1e-12...1)
+            let amps = table.number("amps_per_lsb", required: true, in: 1e-12...1)
+            let watts = table.number("watts_per_lsb", required: true, in: 1e-12...1e3)
+            let energy = table.number("watthours_per_lsb", required: true, in: 1e-12...1e3)
+            guard let volts, let amps, let watts, let energy else { return nil }
+            return .ade7953(voltsPerLSB: volts, ampsPerLSB: amps, wattsPerLSB: watts, watthoursPerLSB: energy)
+        case .ina228:
+            let shunt = table.number("shunt_ohms", required: true, in: 1e-6...1e3)
+            let maxCurrent = table.number("max_current_a", required: true, in: 1e-6...1e4)
+            let wide = table.boolean("adc_range_40mv") ?? false
+            guard let shunt, let maxCurrent else { return nil }
+            return .ina228(shuntOhms: shunt, maxCurrent: maxCurrent, wideRange: wide)
+        }
+    }
+}
