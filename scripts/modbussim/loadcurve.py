@@ -11,6 +11,9 @@ the same way. Energies are in kWh here; the simulator converts to each profile's
 import datetime
 import math
 import random
+import zlib
+
+MASK64 = (1 << 64) - 1
 
 KNOT = 60.0  # seconds of simulated time between knots
 
@@ -59,21 +62,24 @@ class LoadCurve:
         self._acc_e = [0.0, 0.0, 0.0]
 
     def _noise(self, channel, k):
-        key = (channel, k)
-        v = self._cache.get(key)
-        if v is None:
-            if len(self._cache) > 200000:
-                self._cache.clear()
-            v = random.Random(f"{self.seed}:{channel}:{k}").uniform(-1.0, 1.0)
-            self._cache[key] = v
-        return v
+        """Deterministic noise in [-1, 1) for (seed, channel, knot): splitmix64 of the three."""
+        x = (self.seed * 0x9E3779B97F4A7C15 + zlib.crc32(channel.encode()) * 0xBF58476D1CE4E5B9
+             + k * 0x94D049BB133111EB) & MASK64
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
+        x ^= x >> 31
+        return (x >> 11) / float(1 << 52) - 1.0
 
     def _knot_power(self, phase, k):
         share = self.shares[phase]
         if share == 0.0:
             return 0.0
-        t = k * KNOT
-        return daily_kw(t) * 1000.0 * self.size * share * (1.0 + 0.08 * self._noise(f"p{phase}", k))
+        key = ("P", phase, k)
+        p = self._cache.get(key)
+        if p is None:
+            p = daily_kw(k * KNOT) * 1000.0 * self.size * share * (1.0 + 0.08 * self._noise(f"p{phase}", k))
+            self._cache[key] = p
+        return p
 
     def _wander(self, channel, t, centre, spread):
         k = math.floor(t / KNOT)
@@ -95,7 +101,10 @@ class LoadCurve:
         while t < t1:
             k = math.floor(t / KNOT)
             seg_end = min((k + 1) * KNOT, t1)
-            total += (self.power(phase, t) + self.power(phase, seg_end)) / 2 * (seg_end - t)
+            if t == k * KNOT and seg_end == (k + 1) * KNOT:  # a whole segment: knot to knot
+                total += (self._knot_power(phase, k) + self._knot_power(phase, k + 1)) / 2 * KNOT
+            else:
+                total += (self.power(phase, t) + self.power(phase, seg_end)) / 2 * (seg_end - t)
             t = seg_end
         return total
 

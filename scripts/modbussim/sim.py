@@ -94,16 +94,6 @@ class Unit:
             raise CommandError(f"unit {self.id} ({self.profile.model}) has no quantity {name!r}")
         return q
 
-    def value(self, name):
-        for source in (self.overrides, self.pinned):
-            if name in source:
-                return source[name]
-        if self.curve is not None:
-            q = self.profile.quantities[name]
-            live = self.curve.values(self.clock.now())
-            return canonical_unit_value(name, live.get(name, 0.0), q.unit)
-        return self.defaults[name]
-
     def values(self):
         """Every quantity as served now (numbers, or "absent"/marker strings)."""
         live = self.curve.values(self.clock.now()) if self.curve is not None else None
@@ -226,8 +216,9 @@ class Simulator:
             touched.setdefault(entry[0], None)
         if not touched:
             return bytes([fn | 0x80, ILLEGAL_ADDRESS])
+        snapshot = unit.values()  # every quantity of one answer at the same instant
         for name in touched:
-            value = unit.value(name)
+            value = snapshot[name]
             if value == ABSENT:
                 return bytes([fn | 0x80, ILLEGAL_ADDRESS])
             try:
