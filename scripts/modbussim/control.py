@@ -161,7 +161,7 @@ async def serve_control(sim, host, port):
                     continue
                 writer.write(handle_line(sim, line).encode() + b"\n")
                 await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             writer.close()

@@ -117,6 +117,8 @@ class TcpServer:
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
             pass
+        except asyncio.CancelledError:
+            pass  # shutting down: end quietly (3.11 logs a cancelled stream handler otherwise)
         finally:
             self.writers.discard(writer)
             writer.transport.abort()

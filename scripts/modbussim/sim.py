@@ -51,6 +51,8 @@ def check_value(quantity, value):
     if isinstance(value, bool):
         raise CommandError(f"{quantity.name}: {value!r} is not a number")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise CommandError(f"{quantity.name}: use the marker \"nan\" rather than a non-finite number")
         try:
             quantity.encode(value)
         except encoding.EncodingError as e:

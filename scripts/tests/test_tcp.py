@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from conftest import SDM120, SDM630, SIM, ModbusError
@@ -162,7 +163,13 @@ def test_clean_exit_on_signal(start_sim, sig):
     sim = start_sim()
     with sim.tcp() as c:
         c.read(1, 0, 2)
+        sim.ctl({"cmd": "delay", "ms": 5000})       # an answer pending and a control connection open
+        c.sock.sendall(bytes.fromhex("0009 0000 0006 01 04 0000 0002"))
+        time.sleep(0.1)
+        t0 = time.monotonic()
         assert sim.stop(sig) == 0
+        assert time.monotonic() - t0 < 2
+    assert "Traceback" not in sim.errors() and "Exception" not in sim.errors()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", sim.port), timeout=1).close()
 
