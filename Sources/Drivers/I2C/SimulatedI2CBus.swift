@@ -56,9 +56,10 @@ public final class SimulatedI2CBus: I2CBus {
         _ = try transaction(address: address) { $0.transact(writing: bytes, reading: 0) }
     }
 
+    /// Asks with a quick write: the address and nothing else, as i2cdetect does.
     public func answers(address: UInt8) throws(I2CError) -> Bool {
         do throws(I2CError) {
-            _ = try transaction(address: address) { _ in [] }
+            _ = try transaction(address: address) { $0.transact(writing: [], reading: 0) }
             return true
         } catch {
             if error.code == .noAcknowledge { return false }
