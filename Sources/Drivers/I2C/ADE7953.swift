@@ -56,7 +56,7 @@ public struct ADE7953: Sendable {
         guard noLoad == ADE7953Constants.activePowerNoLoadDefault else {
             throw I2CError(.unexpectedDevice, bus: bus.name, address: address, message:
                 "does not answer as an ADE7953 (AP_NOLOAD reads \(I2CAddressFormat.hex(noLoad, digits: 8)), "
-                + "not 0x0000E419); check the board and `meterd i2c-probe`")
+                + "not 0x0000E419); check the configured bus against what meterd's I2C probe finds")
         }
         siliconVersion = UInt8(truncatingIfNeeded: try Self.read(ADE7953Register.version, bus: bus))
         try write(ADE7953Register.unlock, ADE7953Constants.unlockKey)

@@ -8,7 +8,7 @@ public struct I2CError: Error, Sendable, Equatable, CustomStringConvertible {
         case busMissing
         /// The device node exists but this user may not open it read-write.
         case permissionDenied
-        /// Nothing acknowledged the address (ENXIO / EREMOTEIO): no chip there, or it is unpowered.
+        /// Nothing acknowledged the address (ENXIO / EREMOTEIO / ENODEV): no chip there, or it is unpowered.
         case noAcknowledge
         /// The adapter gave up waiting (ETIMEDOUT): a chip stretched the clock too long or SDA is stuck.
         case timeout
@@ -48,7 +48,7 @@ public struct I2CError: Error, Sendable, Equatable, CustomStringConvertible {
     static func noAcknowledge(bus: String, address: UInt8) -> I2CError {
         I2CError(.noAcknowledge, bus: bus, address: address, message:
             "no acknowledge; check that the chip is powered, wired to this bus and strapped to this address "
-            + "(run `meterd i2c-probe` to list the addresses that answer)")
+            + "(`i2cdetect -y` on this bus, or meterd's I2C probe, lists the addresses that answer)")
     }
 
     static func timeout(bus: String, address: UInt8) -> I2CError {

@@ -46,7 +46,7 @@ public struct INA228: Sendable {
             throw I2CError(.unexpectedDevice, bus: bus.name, address: address, message:
                 "is not an INA228 (MANUFACTURER_ID \(I2CAddressFormat.hex(manufacturer, digits: 4)), DEVICE_ID "
                 + "\(I2CAddressFormat.hex(device, digits: 4)); an INA228 has 0x5449 and 0x228x); check the "
-                + "address in the configuration against `meterd i2c-probe`")
+                + "address in the configuration against what meterd's I2C probe finds")
         }
         self.revision = revision
         try write(.config, INA228Config.reset)

@@ -157,7 +157,8 @@ public final class LinuxI2CBus: I2CBus {
 
     private func transferError(errno code: Int32, address: UInt8) -> I2CError {
         switch code {
-        case ENXIO, EREMOTEIO:
+        // Adapters differ: i2c-bcm2835 says EREMOTEIO, i2c-i801 ENXIO, i2c-stub ENODEV.
+        case ENXIO, EREMOTEIO, ENODEV:
             return .noAcknowledge(bus: name, address: address)
         case ETIMEDOUT:
             return .timeout(bus: name, address: address)
