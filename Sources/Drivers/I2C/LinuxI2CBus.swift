@@ -116,46 +116,22 @@ public final class LinuxI2CBus: I2CBus {
         guard meterd_i2c_set_slave(descriptor, Int(address)) == 0 else {
             throw transferError(errno: errno, address: address)
         }
-        var result: Int32
-        var bytes: [UInt8] = []
-        switch transfer {
-        case .quickWrite:
-            result = i2c_smbus_write_quick(descriptor, UInt8(I2C_SMBUS_WRITE))
-        case .receiveByte:
-            result = i2c_smbus_read_byte(descriptor)
-            if result >= 0 { bytes = [UInt8(truncatingIfNeeded: result)] }
-        case .sendByte(let value):
-            result = i2c_smbus_write_byte(descriptor, value)
-        case .readByteData(let command):
-            result = i2c_smbus_read_byte_data(descriptor, command)
-            if result >= 0 { bytes = [UInt8(truncatingIfNeeded: result)] }
-        case .readWordData(let command):
-            result = i2c_smbus_read_word_data(descriptor, command)
-            if result >= 0 { bytes = SMBusTransfer.wire(ofWord: UInt16(truncatingIfNeeded: result)) }
-        case .readI2CBlockData(let command, let count):
-            bytes = [UInt8](repeating: 0, count: SMBusTransfer.blockMax)
-            result = i2c_smbus_read_i2c_block_data(descriptor, command, UInt8(count), &bytes)
-            if result >= 0 {
-                guard result == count else {
-                    throw I2CError(.systemError(errno: EIO), bus: name, address: address, message:
-                        "I2C block read of \(count) bytes from register \(I2CAddressFormat.hex(command)) returned \(result)")
-                }
-                bytes = Array(bytes.prefix(count))
-            }
-        case .writeByteData(let command, let value):
-            result = i2c_smbus_write_byte_data(descriptor, command, value)
-        case .writeWordData(let command, let word):
-            result = i2c_smbus_write_word_data(descriptor, command, word)
-        case .writeI2CBlockData(let command, let data):
-            var payload = data
-            result = i2c_smbus_write_i2c_block_data(descriptor, command, UInt8(payload.count), &payload)
+        switch transfer.run(on: LibI2CPort(descriptor: descriptor)) {
+        case .success(let bytes):
+            return bytes
+        case .failure(.errno(let code)):
+            throw transferError(errno: code, address: address)
+        case .failure(.shortBlock(let expected, let received)):
+            throw I2CError(.systemError(errno: EIO), bus: name, address: address, message:
+                "an I2C block read of \(expected) bytes returned \(received); check the wiring and the bus speed")
         }
-        // libi2c returns -errno on failure.
-        guard result >= 0 else { throw transferError(errno: -result, address: address) }
-        return bytes
     }
 
     private func transferError(errno code: Int32, address: UInt8) -> I2CError {
+        Self.transferError(errno: code, bus: name, address: address)
+    }
+
+    static func transferError(errno code: Int32, bus name: String, address: UInt8) -> I2CError {
         switch code {
         // Adapters differ: i2c-bcm2835 says EREMOTEIO, i2c-i801 ENXIO, i2c-stub ENODEV.
         case ENXIO, EREMOTEIO, ENODEV:
