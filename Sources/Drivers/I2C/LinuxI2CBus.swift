@@ -65,10 +65,13 @@ public final class LinuxI2CBus: I2CBus {
     }
 
     /// Asks as i2cdetect does: a receive-byte where a quick write could corrupt an EEPROM
-    /// (0x30-0x37, 0x50-0x5F), a quick write elsewhere, where reading could lock up a write-only chip.
+    /// (0x30-0x37, 0x50-0x5F), a quick write elsewhere, where reading could lock up a write-only chip;
+    /// the other one when the adapter lacks the preferred transfer.
     public func answers(address: UInt8) throws(I2CError) -> Bool {
         let readFirst = (0x30...0x37).contains(address) || (0x50...0x5F).contains(address)
-        let transfer: SMBusTransfer = readFirst ? .receiveByte : .quickWrite
+        let preferred: SMBusTransfer = readFirst ? .receiveByte : .quickWrite
+        let fallback: SMBusTransfer = readFirst ? .quickWrite : .receiveByte
+        let transfer = functionality & preferred.requiredFunctionality != 0 ? preferred : fallback
         return try exclusive.withLock { (_) throws(I2CError) -> Bool in
             do throws(I2CError) {
                 _ = try perform(transfer, address: address)
@@ -88,7 +91,7 @@ public final class LinuxI2CBus: I2CBus {
                 var messages = [
                     i2c_msg(addr: UInt16(address), flags: 0, len: UInt16(out.count), buf: out.baseAddress),
                     i2c_msg(addr: UInt16(address), flags: UInt16(I2C_M_RD), len: UInt16(into.count), buf: into.baseAddress),
-                ]
+                ].filter { $0.len > 0 }
                 return messages.withUnsafeMutableBufferPointer { list in
                     var request = i2c_rdwr_ioctl_data(msgs: list.baseAddress, nmsgs: UInt32(list.count))
                     return meterd_i2c_rdwr(descriptor, &request) < 0 ? errno : 0
