@@ -12,9 +12,10 @@ import Foundation
 /// Energy: read-with-reset, because a free-running 24-bit signed accumulator would wrap in about 40 s at
 /// full scale and, being signed, cannot tell wrap from export. Each read returns the energy since the
 /// previous read: positive amounts add to import, negative to export, as exact integer LSB counts per
-/// channel. Energy is lost only if one poll interval lets an accumulator overflow (about 40 s at full
-/// scale), so poll well inside that. The reported totals start at the values given at construction (the
-/// daemon restores them from its journal after a restart).
+/// channel, so import and export within one poll interval net out. Energy is lost only if one poll
+/// interval lets an accumulator overflow (about 40 s at full scale), so poll well inside that. The
+/// reported totals start at the values given at construction (the daemon restores them from its
+/// journal after a restart).
 public struct ADE7953: Sendable {
     public static let address: UInt8 = ADE7953Constants.address
 
