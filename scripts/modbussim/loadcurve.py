@@ -77,6 +77,8 @@ class LoadCurve:
         key = ("P", phase, k)
         p = self._cache.get(key)
         if p is None:
+            if len(self._cache) > 100000:  # a long demo at a high time scale: keep memory bounded
+                self._cache.clear()
             p = daily_kw(k * KNOT) * 1000.0 * self.size * share * (1.0 + 0.08 * self._noise(f"p{phase}", k))
             self._cache[key] = p
         return p

@@ -149,6 +149,7 @@ class RtuServer:
         self.out = bytearray()
         self.writing = False
         self.bad_frames = 0
+        self.hung_up = False
 
     def start(self):
         self.fd = os.open(self.path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
@@ -179,13 +180,21 @@ class RtuServer:
         except BlockingIOError:
             return
         except OSError as e:
-            if e.errno == errno.EIO:  # the other end is gone for now; look again later
-                self.loop.remove_reader(self.fd)
-                self.loop.call_later(0.05, self._rearm)
-                return
-            raise
+            if e.errno != errno.EIO:
+                raise
+            data = b""
         if not data:
+            # The other end of the pty hung up (socat stopped): a readable fd that gives nothing
+            # would spin, so stop watching it and look again a few times a second.
+            if not self.hung_up:
+                log.warning("rtu: %s hung up; waiting for it to come back", self.path)
+                self.hung_up = True
+            self.loop.remove_reader(self.fd)
+            self.loop.call_later(0.2, self._rearm)
             return
+        if self.hung_up:
+            log.warning("rtu: %s is back", self.path)
+            self.hung_up = False
         self.buf += data
         if self.timer is not None:
             self.timer.cancel()

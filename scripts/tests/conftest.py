@@ -5,6 +5,7 @@ framing code, so the tests cross-check it. Every process a test starts is stoppe
 teardown, even when the test fails.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -226,10 +227,10 @@ def start_sim():
         sim.stop()
 
 
-@pytest.fixture
-def pty_pair():
-    """A socat pty pair: (simulator side, master side). socat is stopped at teardown."""
-    err = tempfile.TemporaryFile()
+@contextlib.contextmanager
+def socat_pair():
+    """Start `socat -d -d pty,raw,echo=0 pty,raw,echo=0`; yields (process, path A, path B) and
+    stops socat on the way out."""
     proc = subprocess.Popen(["socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -244,7 +245,7 @@ def pty_pair():
             if m:
                 paths.append(m.group(1))
         assert len(paths) == 2, text
-        yield paths[0], paths[1]
+        yield proc, paths[0], paths[1]
     finally:
         proc.terminate()
         try:
@@ -253,7 +254,13 @@ def pty_pair():
             proc.kill()
             proc.wait()
         proc.stderr.close()
-        err.close()
+
+
+@pytest.fixture
+def pty_pair():
+    """A socat pty pair: (simulator side, master side). socat is stopped at teardown."""
+    with socat_pair() as (_, a, b):
+        yield a, b
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import struct
 import time
 
 import pytest
-from conftest import SDM120, SDM630, RtuClient, crc16
+from conftest import SDM120, SDM630, RtuClient, crc16, socat_pair
 from test_encoding import P_FIXTURE, V_FIXTURE
 
 
@@ -94,3 +94,21 @@ def test_unknown_function_is_framed_by_silence(rtu):
     _, c = rtu
     # 0x11 report server id: its length is not known in advance, so the 3.5-character silence ends it.
     assert c.transact(with_crc(frame("01 11")), expect=5) == with_crc(frame("01 91 01"))
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_hung_up_pty_does_not_spin(start_sim):
+    with socat_pair() as (socat, sim_side, _):
+        sim = start_sim("--rtu", sim_side, "--tcp", "127.0.0.1:0")
+        socat.terminate()
+        socat.wait(5)
+        time.sleep(0.2)
+        before = cpu_seconds(sim.proc.pid)
+        time.sleep(1.0)
+        assert cpu_seconds(sim.proc.pid) - before < 0.2
+        with sim.tcp() as c:               # and it still serves TCP
+            assert c.read(1, 0, 2)

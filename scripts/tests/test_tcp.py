@@ -194,3 +194,41 @@ def test_busy_port_fails(start_sim):
     proc = subprocess.run([sys.executable, str(SIM), "--tcp", f"127.0.0.1:{sim.port}"],
                           capture_output=True, text=True, timeout=10)
     assert proc.returncode == 2 and proc.stdout == ""
+
+
+def test_values_file_markers_and_absent(start_sim, values_file):
+    path = values_file({"1": {"export_active_energy": "absent", "voltage_l2": "all_ones", "voltage_l3": "nan"}})
+    sim = start_sim("--values", path)
+    with sim.tcp() as c:
+        with pytest.raises(ModbusError) as e:
+            c.read(1, 0x4A, 2)
+        assert e.value.code == 2
+        assert c.read(1, 2, 4) == [0xFFFF, 0xFFFF, 0x7FC0, 0x0000]
+
+
+WH_PROFILE = """
+[meter]
+manufacturer = "Test"
+model = "Wh"
+phases = 3
+[defaults]
+function = "holding"
+type = "float32"
+word_order = "big"
+byte_order = "big"
+[quantities]
+import_active_energy = { address = 0x10, unit = "Wh" }
+export_active_energy = { address = 0x12, unit = "kWh" }
+"""
+
+
+def test_energy_defaults_follow_the_profile_unit(start_sim, tmp_path, values_file):
+    prof = tmp_path / "wh.toml"
+    prof.write_text(WH_PROFILE)
+    sim = start_sim("--unit", f"1={prof}", "--unit", f"2={SDM630}",
+                    "--values", values_file({"1": {"export_active_energy": 2.5}}))
+    with sim.tcp() as c:
+        wh = c.read_float(1, 0x10, function=3)
+        kwh = c.read_float(2, 0x48)
+        assert wh == pytest.approx(kwh * 1000)
+        assert c.read_float(1, 0x12, function=3) == 2.5     # the values file is in the profile's unit
