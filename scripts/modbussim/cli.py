@@ -135,6 +135,8 @@ async def run(args):
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    # A parent may hand down a mask that blocks these (a Swift test process does): stopping must work anyway.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     start = {
         "tcp": tcp.address if tcp else None,
         "rtu": args.rtu,

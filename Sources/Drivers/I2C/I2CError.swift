@@ -57,8 +57,8 @@ public struct I2CError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-enum I2CAddressFormat {
-    static func hex(_ value: some BinaryInteger, digits: Int = 2) -> String {
+public enum I2CAddressFormat {
+    public static func hex(_ value: some BinaryInteger, digits: Int = 2) -> String {
         let text = String(value, radix: 16, uppercase: true)
         return "0x" + String(repeating: "0", count: max(0, digits - text.count)) + text
     }

@@ -106,8 +106,10 @@ public final class LinuxI2CBus: I2CBus {
         var outgoing = bytes
         let result = outgoing.withUnsafeMutableBufferPointer { out in
             var message = i2c_msg(addr: UInt16(address), flags: 0, len: UInt16(out.count), buf: out.baseAddress)
-            var request = i2c_rdwr_ioctl_data(msgs: &message, nmsgs: 1)
-            return meterd_i2c_rdwr(descriptor, &request) < 0 ? errno : 0
+            return withUnsafeMutablePointer(to: &message) { pointer in
+                var request = i2c_rdwr_ioctl_data(msgs: pointer, nmsgs: 1)
+                return meterd_i2c_rdwr(descriptor, &request) < 0 ? errno : 0
+            }
         }
         guard result == 0 else { throw transferError(errno: result, address: address) }
     }

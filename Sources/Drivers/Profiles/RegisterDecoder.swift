@@ -35,7 +35,15 @@ public enum RegisterDecoder {
         if register.quantity.isCumulativeEnergy {
             return .energy(try energy(bits, type: type, factor: factor, quantity: register.quantity))
         }
-        return .value(number(bits, type: type) * factor)
+        return .value(scaled(number(bits, type: type), by: factor))
+    }
+
+    /// `raw × factor`, computed as a division where the factor is 1/n (0.1, 0.01, 0.001: most
+    /// integer registers), so 2301 × 0.1 gives 230.1 and not 230.10000000000002.
+    static func scaled(_ raw: Double, by factor: Double) -> Double {
+        let divisor = (1 / factor).rounded()
+        if abs(factor) < 1, divisor != 0, abs(1 / factor - divisor) < 1e-9 * abs(divisor) { return raw / divisor }
+        return raw * factor
     }
 
     /// The registers' bits as one unsigned integer, most significant bit first.

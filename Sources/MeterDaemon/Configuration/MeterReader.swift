@@ -43,6 +43,10 @@ enum MeterReader {
             let address = table.integer("address", required: true, in: 0x03...0x77)
             let chip = I2CChipReader.read(table)
             guard let address, let chip else { return nil }
+            if case .ade7953 = chip, address != 0x38 {
+                table.report("address", "is 0x\(String(address, radix: 16)), but an ADE7953 always answers at 0x38")
+                return nil
+            }
             return MeterConfiguration(name: table.name, source: .i2c(bus: busName, address: UInt8(address), chip: chip), expectedSlotWh: expectedSlotWh)
         }
     }

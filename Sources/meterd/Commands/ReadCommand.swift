@@ -1,0 +1,79 @@
+import ArgumentParser
+import Drivers
+import Foundation
+import MeterDaemon
+
+struct ReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read every configured meter once, or repeatedly, and show its quantities.",
+        discussion: "Energy registers show their step at the current value (a float32 kWh register's resolution grows with the count)."
+    )
+
+    @OptionGroup var options: ConfigurationOption
+
+    @Option(help: ArgumentHelp("Read only this meter (repeat for several).", valueName: "name"))
+    var meter: [String] = []
+
+    @Flag(help: "One JSON object per reading, one per line.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Read again every this many seconds until interrupted.", valueName: "seconds"))
+    var watch: Double?
+
+    @Flag(name: .shortAndLong, help: "Log every Modbus retry and reconnect.")
+    var verbose = false
+
+    func validate() throws {
+        if let watch, !(0.1...86_400).contains(watch) { throw ValidationError("--watch takes 0.1 to 86400 seconds") }
+    }
+
+    func run() async throws {
+        Terminal.bootstrapLogging(verbose: verbose)
+        let configuration = try options.load()
+        for name in meter where configuration.meter(named: name) == nil {
+            Terminal.error("no meter named \(name) in \(options.config); configured: \(configuration.meters.map(\.name).joined(separator: ", "))")
+            throw ExitCode(64)
+        }
+        let set: MeterSet
+        do { set = try MeterFactory.make(configuration, only: meter.isEmpty ? nil : Set(meter)) } catch {
+            Terminal.error(error.description)
+            throw ExitCode(1)
+        }
+        let session = MeterReadSession(configuration: configuration, meters: set)
+        repeat {
+            let started = Date()
+            let outcomes = await session.readAll()
+            show(outcomes, configuration: configuration)
+            guard let watch else {
+                if outcomes.contains(where: { if case .failed = $0.result { return true } else { return false } }) { throw ExitCode(1) }
+                return
+            }
+            let pause = watch - Date().timeIntervalSince(started)
+            if pause > 0 { try await Task.sleep(nanoseconds: UInt64(pause * 1e9)) }
+        } while true
+    }
+
+    private func show(_ outcomes: [MeterReadSession.Outcome], configuration: MeterdConfiguration) {
+        for outcome in outcomes {
+            for rejection in outcome.rejections { Terminal.warning(rejection.description) }
+            switch outcome.result {
+            case .read(let reading):
+                if json {
+                    Terminal.json(ReadingReport.json(reading))
+                } else {
+                    Terminal.output(ReadingReport.table(reading, heading: outcome.heading) + "\n")
+                }
+                for warning in ReadingReport.resolutionWarnings(reading, expectedSlotWh: configuration.meter(named: reading.meter)?.expectedSlotWh) {
+                    Terminal.warning(warning)
+                }
+            case .failed(let message):
+                if json {
+                    Terminal.json(["meter": outcome.meter, "error": message])
+                } else {
+                    Terminal.error("\(outcome.heading): \(message)")
+                }
+            }
+        }
+    }
+}
