@@ -33,26 +33,21 @@ public actor ModbusMeter: Meter {
     /// The transactions one poll takes now.
     public var blocks: [RegisterBlock] { plan }
 
+    /// One poll. A block that fails for any reason but a missing register fails the poll at once:
+    /// a unit that does not answer one block will not answer the next, and the bus's other meters
+    /// should not wait for every block's retries.
     public func read() async throws -> Reading {
         var decoded: [Quantity: DecodedQuantity] = [:]
-        var lastFailure: ModbusError?
-        var answered = false
         for block in plan {
             do {
                 let words = try await bus.read(block.function, unit: unit, address: block.start, count: block.count)
-                answered = true
                 for register in block.quantities {
                     decoded[register.quantity] = try? RegisterDecoder.decode(block.words(of: register, in: words), as: register)
                 }
             } catch .exception(.illegalDataAddress, _) {
-                answered = true
                 try await readOneByOne(block, into: &decoded)
-            } catch {
-                lastFailure = error
-                logger.warning("block read failed", metadata: ["address": "\(block.start)", "count": "\(block.count)", "error": "\(error)"])
             }
         }
-        if !answered, let lastFailure { throw lastFailure }
         return Self.reading(meter: name, decoded: decoded)
     }
 
