@@ -69,7 +69,7 @@ import Testing
         defer { simulator.stop() }
         let library = ProfileLibrary(directories: [ModbusSimulator.profiles])
         let probe = ModbusProbe(endpoints: [.tcp(host: "127.0.0.1", port: simulator.tcpPort!)], units: Array(1...10),
-                                profiles: library.profiles.values.sorted { $0.name < $1.name }, responseTimeout: 0.2, scanAllSettings: false)
+                                profiles: library.loadAll().profiles, responseTimeout: 0.2, scanAllSettings: false)
         let progress = ProgressLog()
         let findings = try await probe.run { progress.append($0) }
         #expect(findings.map(\.unit) == [1, 5, 9])
@@ -86,7 +86,7 @@ import Testing
         }
         let settings = [9600, 19200].map { ModbusEndpoint.rtu(SerialSettings(device: pty.masterEnd, baud: $0)) }
         let library = ProfileLibrary(directories: [ModbusSimulator.profiles])
-        let probe = ModbusProbe(endpoints: settings, units: [1, 2, 3, 4], profiles: Array(library.profiles.values),
+        let probe = ModbusProbe(endpoints: settings, units: [1, 2, 3, 4], profiles: library.loadAll().profiles,
                                 responseTimeout: 0.1, scanAllSettings: false)
         let findings = try await probe.run { _ in }
         #expect(findings.count == 1)

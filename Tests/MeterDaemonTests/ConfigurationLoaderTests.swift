@@ -116,6 +116,20 @@ import Testing
         #expect(found.contains { $0.hasPrefix(expected) }, "got \(found)")
     }
 
+    @Test func aMeterWhoseProfileFileIsBrokenSaysWhatIsWrongInIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "[meter]\nmodel = 1\n".write(to: folder.appendingPathComponent("mine.toml"), atomically: true, encoding: .utf8)
+        let text = "[meterd]\nprofile_dirs = [\"\(folder.path)\"]\n[buses.a]\nkind = \"modbus-tcp\"\nhost = \"h\"\n"
+            + "[meters.m]\nbus = \"a\"\nunit_id = 1\nprofile = \"mine\""
+        let found = messages(text)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("meterd.toml:9: meters.m.profile: names \"mine\", whose file has errors: \(folder.path)/mine.toml:") == true,
+                "\(found)")
+        #expect(found.first?.contains("meter.model: must be a string, found an integer") == true)
+    }
+
     @Test func everyProblemIsReportedInOnePass() {
         let text = "[meterd]\npoll_interval_seconds = -1\nslot_length_seconds = 5\n[meters.demo]\nkind = \"simulated\"\nseed = \"x\""
         #expect(messages(text).count == 3)

@@ -28,14 +28,17 @@ enum MeterReader {
             let unit = table.integer("unit_id", required: true, in: 1...247)
             let profileName = table.string("profile", required: true)
             guard let unit, let profileName else { return nil }
-            if let failures = profiles.failures[profileName] {
+            let profile: MeterProfile
+            switch profiles.load(profileName) {
+            case .success(let loaded):
+                profile = loaded
+            case .failure(let failure):
                 table.report("profile", "names \"\(profileName)\", whose file has errors: "
-                             + failures.map(\.description).joined(separator: "; "))
+                             + failure.problems.map(\.description).joined(separator: "; "))
                 return nil
-            }
-            guard let profile = profiles.profiles[profileName] else {
+            case nil:
                 table.report("profile", "names \"\(profileName)\", which is not a profile in \(profiles.directoriesText)",
-                             fix: "shipped profiles: \(profiles.names.joined(separator: ", "))")
+                             fix: "available profiles: \(profiles.names.joined(separator: ", "))")
                 return nil
             }
             return MeterConfiguration(name: table.name, source: .modbus(bus: busName, unit: UInt8(unit), profile: profile), expectedSlotWh: expectedSlotWh)

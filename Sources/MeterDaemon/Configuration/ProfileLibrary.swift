@@ -3,14 +3,11 @@ import Foundation
 
 /// The meter profiles meterd can use: every `*.toml` in the profile directories, by file name.
 /// A profile in an earlier directory wins over one of the same name in a later one, so a site can
-/// override a shipped profile from /etc/meterd/meters.
+/// override a shipped profile from /etc/meterd/meters. Files are only parsed when a profile is
+/// asked for, so a configuration that names one meter model reads one profile file.
 public struct ProfileLibrary: Sendable {
-    public private(set) var profiles: [String: MeterProfile] = [:]
-    /// Where each profile was loaded from.
-    public private(set) var paths: [String: String] = [:]
-    public private(set) var problems: [ConfigurationProblem] = []
-    /// Profiles whose file exists but does not parse, with their problems.
-    public private(set) var failures: [String: [ConfigurationProblem]] = [:]
+    /// Where each profile name's file is.
+    public let paths: [String: String]
     public let searchedDirectories: [String]
 
     /// /etc first (the site's own), then the installed profiles, then the source tree's
@@ -32,22 +29,36 @@ public struct ProfileLibrary: Sendable {
 
     public init(directories: [String]) {
         searchedDirectories = directories
+        var paths: [String: String] = [:]
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for file in files.sorted() where file.hasSuffix(".toml") {
                 let name = String(file.dropLast(5))
-                guard profiles[name] == nil else { continue }
-                let path = (directory as NSString).appendingPathComponent(file)
-                do {
-                    profiles[name] = try MeterProfileLoader.load(path: path)
-                    paths[name] = path
-                } catch {
-                    problems.append(contentsOf: error.problems)
-                    failures[name] = error.problems
-                }
+                if paths[name] == nil { paths[name] = (directory as NSString).appendingPathComponent(file) }
             }
         }
+        self.paths = paths
     }
 
-    public var names: [String] { profiles.keys.sorted() }
+    public var names: [String] { paths.keys.sorted() }
+
+    /// The profile of that name, its file's problems, or nil when there is no such file.
+    public func load(_ name: String) -> Result<MeterProfile, ConfigurationProblems>? {
+        guard let path = paths[name] else { return nil }
+        return Result { () throws(ConfigurationProblems) in try MeterProfileLoader.load(path: path) }
+    }
+
+    /// Every profile that parses (in name order), and the problems of those that do not.
+    public func loadAll() -> (profiles: [MeterProfile], problems: [ConfigurationProblem]) {
+        var profiles: [MeterProfile] = []
+        var problems: [ConfigurationProblem] = []
+        for name in names {
+            switch load(name) {
+            case .success(let profile): profiles.append(profile)
+            case .failure(let failure): problems.append(contentsOf: failure.problems)
+            case nil: break
+            }
+        }
+        return (profiles, problems)
+    }
 }

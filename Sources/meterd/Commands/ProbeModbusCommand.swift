@@ -50,8 +50,9 @@ struct ProbeModbusCommand: AsyncParsableCommand {
         let units: [UInt8]
         do { units = try UnitIDRanges.parse(ids) } catch { throw ValidationError("--ids: \(error)") }
         let library = ProfileLibrary(directories: profiles.isEmpty ? ProfileLibrary.defaultDirectories : profiles)
-        for problem in library.problems { Terminal.warning("profile skipped: \(problem)") }
-        let probe = ModbusProbe(endpoints: endpoints, units: units, profiles: library.profiles.values.sorted { $0.name < $1.name },
+        let (candidates, problems) = library.loadAll()
+        for problem in problems { Terminal.warning("profile skipped: \(problem)") }
+        let probe = ModbusProbe(endpoints: endpoints, units: units, profiles: candidates,
                                 responseTimeout: Double(timeoutMs) / 1000, scanAllSettings: allSettings)
         let findings: [ModbusProbe.Finding]
         do {
