@@ -11,6 +11,7 @@ public final class Journal: @unchecked Sendable {
     public let options: JournalOptions
     public let address: Address
     private let key: PrivateKey
+    private var lock: DirectoryLock?
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
     private var writer: SegmentWriter
@@ -31,8 +32,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Opens (or creates) the journal in `directory`, recovering from a crash: see `RecoveryReport`.
     public static func open(directory: String, key: PrivateKey, options: JournalOptions = JournalOptions()) throws -> (Journal, RecoveryReport) {
+        try FileIO.createDirectory(directory)
+        let lock = try DirectoryLock(directory: directory)
         let recovery = try JournalRecovery.run(directory: directory, now: Date())
-        let journal = Journal(directory: directory, key: key, options: options, recovery: recovery)
+        let journal = Journal(directory: directory, key: key, options: options, recovery: recovery, lock: lock)
         let uncovered = recovery.head.sequence - min(recovery.head.sequence, recovery.lastCheckpointSequence)
         if !recovery.notes.isEmpty {
             _ = try journal.append(recovery.notes.map { JournalEntry(time: Date(), payload: $0) })
@@ -46,7 +49,8 @@ public final class Journal: @unchecked Sendable {
         return (journal, report)
     }
 
-    private init(directory: String, key: PrivateKey, options: JournalOptions, recovery: JournalRecovery) {
+    private init(directory: String, key: PrivateKey, options: JournalOptions, recovery: JournalRecovery, lock: DirectoryLock) {
+        self.lock = lock
         self.directory = directory
         self.options = options
         self.key = key
@@ -79,7 +83,8 @@ public final class Journal: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         try checkWritable()
-        try enforceBudget()
+        // Anchoring is what frees space, so it is never refused for lack of it.
+        if !entries.allSatisfy({ $0.payload.kind == .anchored }) { try enforceBudget() }
         if writer.size >= options.segmentBytes { try rotate() }
         if case .everyRecord = options.fsync {
             var sequences: [UInt64] = []
@@ -123,14 +128,21 @@ public final class Journal: @unchecked Sendable {
             throw JournalError.invalidEntry("cannot anchor up to sequence \(sequence): the journal ends at \(current.sequence)")
         }
         try append([JournalEntry(time: Date(), payload: .anchored(Anchor(sequence: sequence, transactionHash: transactionHash, block: block)))])
-        locked { anchored = max(anchored ?? 0, sequence) }
+        locked {
+            anchored = max(anchored ?? 0, sequence)
+            // Frees space now if it can; if not, `problem()` keeps saying so.
+            _ = try? enforceBudget()
+        }
     }
 
     /// Writes a last checkpoint, syncs and closes. Appends after this fail with `.closed`.
     public func close() throws {
         if locked({ isClosed || failure != nil }) { return }
         _ = try checkpoint()
-        locked { isClosed = true }
+        locked {
+            isClosed = true
+            lock = nil
+        }
     }
 
     // MARK: - Retention

@@ -9,6 +9,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
     case closed(directory: String)
     case invalidEntry(String)
     case notAJournal(path: String, reason: String)
+    case locked(directory: String)
 
     public var description: String {
         switch self {
@@ -33,6 +34,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
             return "the journal in \(directory) is closed"
         case .invalidEntry(let why):
             return "refused to journal an entry: \(why)"
+        case .locked(let directory):
+            return "another process (a running meterd?) has the journal in \(directory) open for writing; stop it first (systemctl stop meterd) or use a different --journal directory."
         case .notAJournal(let path, let reason):
             return "\(path) is not a meterd journal segment (\(reason)); move it out of the journal directory."
         }
