@@ -31,7 +31,8 @@ public struct VerificationProgress: Sendable {
 /// checkpoint's signature against `signer`.
 public enum JournalVerifier {
     public static func verify(directory: String, signer: Address,
-                              progress: (VerificationProgress) -> Void = { _ in }) throws -> VerificationReport {
+                              progress: (VerificationProgress) -> Void = { _ in },
+                              record: (JournalRecord) -> Void = { _ in }) throws -> VerificationReport {
         let reader = JournalReader(directory: directory)
         let names = try reader.segmentNames()
         let total = names.reduce(0) { $0 + FileIO.fileSize((directory as NSString).appendingPathComponent($1)) }
@@ -39,11 +40,16 @@ public enum JournalVerifier {
         var previous: (scan: SegmentScan, name: String)?
         for (index, name) in names.enumerated() {
             let bytes = try FileIO.readAll((directory as NSString).appendingPathComponent(name))
-            var options = SegmentScan.Options()
-            options.signer = signer
             var checkpoints = 0
-            options.onRecord = { record, _ in if record.kind == .checkpoint { checkpoints += 1 } }
-            let scan = try SegmentScan.scan(name: name, bytes: bytes, options: options)
+            let scan = try withoutActuallyEscaping(record) { record in
+                var options = SegmentScan.Options()
+                options.signer = signer
+                options.onRecord = { decoded, _ in
+                    if decoded.kind == .checkpoint { checkpoints += 1 }
+                    record(decoded)
+                }
+                return try SegmentScan.scan(name: name, bytes: bytes, options: options)
+            }
             if let earlier = previous, earlier.scan.problem == nil, let header = scan.header,
                let reason = JournalRecovery.discontinuity(previous: earlier.scan, header: header) {
                 report.problems.append(ScanProblem(segment: name, offset: 0, sequence: header.firstSequence, kind: .chainDiscontinuity(reason)))
