@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "meterd",
             dependencies: [
-                "MeterDaemon", "Drivers",
+                "MeterDaemon", "Drivers", "ChainClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
