@@ -38,8 +38,9 @@ import Testing
                     break
                 }
             }
-            // Still refused (not crashed, not half-written) while the disk stays full.
+            // Still refused (not crashed, not half-written) while the disk stays full, and said in status.
             #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<50)) }
+            #expect(journal.problem() != nil)
         }
         guard case .io(_, let path, let code) = failure else {
             Issue.record("expected an I/O error, got \(String(describing: failure))")

@@ -28,6 +28,8 @@ public final class Journal: @unchecked Sendable {
     private var clockSynchronised = true
     private var failure: JournalError?
     private var budgetProblem: JournalError?
+    /// The last write error (a full disk): cleared by the next successful write.
+    private var writeProblem: JournalError?
     private var isClosed = false
 
     /// Opens (or creates) the journal in `directory`, recovering from a crash: see `RecoveryReport`.
@@ -70,7 +72,7 @@ public final class Journal: @unchecked Sendable {
     public var anchoredUpTo: UInt64? { locked { anchored } }
     public func segmentSummaries() -> [SegmentSummary] { locked { segments } }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
-    public func problem() -> JournalError? { locked { failure ?? budgetProblem } }
+    public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem } }
 
     /// Whether records appended from now on (and internal ones) are stamped as clock-synchronised.
     public func setClockSynchronised(_ synchronised: Bool) { locked { clockSynchronised = synchronised } }
@@ -189,7 +191,13 @@ public final class Journal: @unchecked Sendable {
             last = entry.time
         }
         guard !sequences.isEmpty else { return [] }
-        try writer.append(buffer)
+        do {
+            try writer.append(buffer)
+            writeProblem = nil
+        } catch let error as JournalError {
+            writeProblem = error
+            throw error
+        }
         chainHead = JournalHead(sequence: sequence, hash: hash)
         if writtenSequence == durableSequence { oldestPending = .now }
         writtenSequence = sequence
