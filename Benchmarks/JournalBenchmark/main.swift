@@ -69,7 +69,7 @@ func measure(_ label: String, options: JournalOptions, threads: Int, batches: In
 /// One meter-day at 1 Hz: 86,400 readings appended one per commit, as the daemon does with one
 /// meter, with a checkpoint per `checkpointEvery` readings (60: one a minute, as
 /// `CheckpointPolicy.standard` does at 1 Hz; 1: a checkpoint at every commit).
-func dayBytes(checkpointEvery: Int) throws -> (total: Int, perReading: Double) {
+func dayBytes(checkpointEvery: Int) throws -> (total: Int, perReading: Double, open: Double, verify: Double) {
     let directory = freshDirectory("day")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let policy: CheckpointPolicy = checkpointEvery == 1 ? .everyCommit : .every(interval: .seconds(86_400), records: checkpointEvery)
@@ -79,7 +79,16 @@ func dayBytes(checkpointEvery: Int) throws -> (total: Int, perReading: Double) {
     }
     try journal.close()
     let total = directoryBytes(directory)
-    return (total, Double(total) / 86_400)
+    let openStart = ContinuousClock.now
+    let (reopened, _) = try Journal.open(directory: directory, key: key)
+    let opened = ContinuousClock.now - openStart
+    try reopened.close()
+    let verifyStart = ContinuousClock.now
+    let report = try JournalVerifier.verify(directory: directory, signer: key.address)
+    let verified = ContinuousClock.now - verifyStart
+    precondition(report.isValid)
+    func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
+    return (total, Double(total) / 86_400, seconds(opened), seconds(verified))
 }
 
 /// The mount holding `path`, as "type on device", from /proc/mounts.
@@ -110,6 +119,8 @@ print("| signed appends/s, fsync + checkpoint once per second (64 writers × 64 
 let day = try dayBytes(checkpointEvery: 60)
 print("| bytes per SDM630 reading (25 quantities, checkpoint a minute) | \(String(format: "%.1f", day.perReading)) |")
 print("| one meter-day at 1 Hz (86,400 readings), checkpoint a minute | \(String(format: "%.2f", Double(day.total) / 1e6)) MB |")
+print("| opening (recovery scan of) that day's journal | \(Int(day.open * 1000)) ms |")
+print("| journal verify of that day (chain and 1,440 signatures) | \(Int(day.verify * 1000)) ms |")
 let signedEach = try dayBytes(checkpointEvery: 1)
 print("| same day with a checkpoint every reading (for comparison) | \(String(format: "%.2f", Double(signedEach.total) / 1e6)) MB |")
 print("")

@@ -146,4 +146,54 @@ import Testing
         #expect(verification.isValid && verification.unsignedTail == 0)
         try reopened.close()
     }
+
+    /// Two closed segments of readings, returning their names in order.
+    private func twoSegments(_ directory: TemporaryDirectory) throws -> [String] {
+        var options = JournalFixtures.fastOptions
+        options.segmentBytes = 1_000
+        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
+        for index in 0..<8 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
+        try journal.close()
+        let names = JournalFixtures.segments(directory)
+        #expect(names.count >= 2)
+        return names
+    }
+
+    @Test func aSegmentWhoseHeaderNeverReachedTheDiskIsSetAside() throws {
+        let directory = TemporaryDirectory("torn-header")
+        defer { directory.remove() }
+        let names = try twoSegments(directory)
+        let before = try JournalReader(directory: directory.path).records().last!.sequence
+        // A crash while creating the next segment: only part of its header was written.
+        let next = SegmentHeader.fileName(firstSequence: before + 1)
+        let header = SegmentHeader(firstSequence: before + 1, startHash: [UInt8](repeating: 0, count: 32), created: Date()).encoded()
+        try Data(header.prefix(30)).write(to: URL(fileURLWithPath: directory.file(next)))
+        let (journal, report) = try Journal.open(directory: directory.path, key: key, options: JournalFixtures.fastOptions)
+        #expect(report.cuts.map(\.segment) == [next] && report.breaks.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: directory.file(next + ".cut-0")))
+        try journal.append(JournalFixtures.readingEntries(20..<21))
+        try journal.close()
+        #expect(JournalFixtures.segments(directory) == names)
+        let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
+        #expect(verification.isValid, "\(verification.problems)")
+    }
+
+    @Test func aDamagedHeaderOnTheLastSegmentIsABreakAndTheChainGoesOn() throws {
+        let directory = TemporaryDirectory("bad-header")
+        defer { directory.remove() }
+        let names = try twoSegments(directory)
+        let last = directory.file(names.last!)
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: last)))
+        let highest = try JournalReader(directory: directory.path).records().last!.sequence
+        bytes[20] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: last))
+        let (journal, report) = try Journal.open(directory: directory.path, key: key, options: JournalFixtures.fastOptions)
+        #expect(report.breaks.map(\.segment) == [names.last!] && report.breaks.first?.offset == 0)
+        let sequences = try journal.append(JournalFixtures.readingEntries(30..<31))
+        #expect(sequences[0] > highest, "no sequence number is reused")
+        try journal.close()
+        let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
+        #expect(verification.problems.count == 1)
+        #expect(verification.problems.first?.segment == names.last! && verification.problems.first?.offset == 0)
+    }
 }

@@ -161,3 +161,23 @@ import Testing
         #expect(journal.problem() == nil)
     }
 }
+
+@Suite struct JournalReaderTests {
+    @Test func aRecordBeingWrittenIsNotReportedAsDamageButVerifySeesIt() throws {
+        let directory = TemporaryDirectory("reader")
+        defer { directory.remove() }
+        let (journal, _) = try Journal.open(directory: directory.path, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+        try journal.append(JournalFixtures.readingEntries(0..<3))
+        try journal.close()
+        let segment = directory.file(JournalFixtures.segments(directory)[0])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: segment))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: [200, 0, 0, 0, 1, 2])
+        try handle.close()
+        var count = 0
+        let problems = try JournalReader(directory: directory.path).forEach { _ in count += 1 }
+        #expect(problems.isEmpty && count == 4)
+        let verification = try JournalVerifier.verify(directory: directory.path, signer: JournalFixtures.key.address)
+        #expect(verification.problems.map(\.kind) == [.incompleteFrame])
+    }
+}

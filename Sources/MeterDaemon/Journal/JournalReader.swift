@@ -41,12 +41,15 @@ public struct JournalReader: Sendable {
 
     /// Calls `body` for each matching record in chain order, segment by segment. Damage ends the
     /// segment's records (the next segment continues); it is returned for the caller to report.
+    /// An incomplete last record of the last segment is not damage here: a running meterd may be
+    /// writing it (and after a crash, meterd cuts it at its next start; `verify` reports it).
     @discardableResult
     public func forEach(_ filter: RecordFilter = RecordFilter(), signer: Address? = nil,
                         segmentDone: (SegmentSummary, ScanProblem?) throws -> Void = { _, _ in },
                         _ body: (JournalRecord) throws -> Void) throws -> [ScanProblem] {
         var problems: [ScanProblem] = []
-        for name in try segmentNames() {
+        let names = try segmentNames()
+        for name in names {
             let bytes = try FileIO.readAll((directory as NSString).appendingPathComponent(name))
             let scan = try withoutActuallyEscaping(body) { body in
                 var options = SegmentScan.Options()
@@ -54,10 +57,11 @@ public struct JournalReader: Sendable {
                 options.onRecord = { record, _ in if filter.matches(record) { try body(record) } }
                 return try SegmentScan.scan(name: name, bytes: bytes, options: options)
             }
-            if let problem = scan.problem { problems.append(problem) }
+            let beingWritten = name == names.last && scan.tornTail
+            if let problem = scan.problem, !beingWritten { problems.append(problem) }
             try segmentDone(SegmentSummary(name: name, bytes: bytes.count, firstSequence: scan.firstSequence,
-                                           lastSequence: scan.lastSequence, lastTime: scan.lastTime, damaged: scan.problem != nil),
-                            scan.problem)
+                                           lastSequence: scan.lastSequence, lastTime: scan.lastTime, damaged: scan.problem != nil && !beingWritten),
+                            beingWritten ? nil : scan.problem)
         }
         return problems
     }

@@ -49,6 +49,7 @@ struct SegmentScan {
     var lastTime: Date?
     var recordCount = 0
     var headHash: [UInt8]
+    var headHashKnown = true
     var lastCheckpointSequence: UInt64?
     var lastCheckpointTime: Date?
     var anchoredUpTo: UInt64?
@@ -61,6 +62,12 @@ struct SegmentScan {
     var highestSequenceSeen: UInt64?
 
     struct Options {
+        /// False: do not compute chain hashes (`headHash` is then unknown). Opening uses it for
+        /// closed segments, which `journal verify` checks in full.
+        var chain = true
+        /// False: decode only the payloads the journal's state needs (anchors, breaks, checkpoints);
+        /// the others are checked for framing, checksum and sequence. `onRecord` sees only decoded ones.
+        var decodeAll = true
         var signer: Address?
         /// Called for every record decoded before the first problem.
         var onRecord: ((JournalRecord, _ offset: Int) throws -> Void)?
@@ -78,6 +85,7 @@ struct SegmentScan {
         }
         result.header = header
         result.headHash = header.startHash
+        result.headHashKnown = options.chain
         var offset = SegmentHeader.size
         result.goodEnd = offset
         var expected = header.firstSequence
@@ -89,27 +97,37 @@ struct SegmentScan {
             case .badChecksum: failure = .badChecksum
             case .frame(let bodyRange, let end):
                 let body = bytes[bodyRange]
-                let hash = RecordFrame.chainHash(previous: result.headHash, body: body)
-                let record: JournalRecord
-                do {
-                    record = try RecordFrame.decode(body, hash: hash)
-                } catch {
-                    failure = .undecodable(String(describing: error))
+                guard let parts = try? RecordFrame.splitBody(body) else {
+                    failure = .undecodable("the record header is cut short")
                     break
                 }
-                if record.sequence != expected {
-                    failure = .sequence(expected: expected, found: record.sequence)
-                } else if let problem = check(record, previousHash: result.headHash, signer: options.signer) {
-                    failure = problem
-                } else {
+                guard parts.sequence == expected else {
+                    failure = .sequence(expected: expected, found: parts.sequence)
+                    break
+                }
+                let hash = options.chain ? RecordFrame.chainHash(previous: result.headHash, body: body) : []
+                if options.decodeAll || Self.kindsNeededForState.contains(parts.kind) {
+                    let record: JournalRecord
+                    do {
+                        record = try RecordFrame.decode(body, hash: hash)
+                    } catch {
+                        failure = .undecodable(String(describing: error))
+                        break
+                    }
+                    if options.chain, let problem = check(record, previousHash: result.headHash, signer: options.signer) {
+                        failure = problem
+                        break
+                    }
                     try options.onRecord?(record, offset)
                     result.note(record)
-                    result.headHash = hash
-                    result.goodEnd = end
-                    expected += 1
-                    offset = end
-                    continue
+                } else {
+                    result.noteLight(sequence: parts.sequence, time: parts.time)
                 }
+                if options.chain { result.headHash = hash }
+                result.goodEnd = end
+                expected += 1
+                offset = end
+                continue
             }
             result.problem = ScanProblem(segment: name, offset: offset, sequence: expected, kind: failure!)
             let later = highestValidSequence(bytes, from: offset + 1)
@@ -119,6 +137,15 @@ struct SegmentScan {
         }
         result.highestSequenceSeen = result.lastSequence
         return result
+    }
+
+    static let kindsNeededForState: Set<UInt8> = [RecordKind.anchored.rawValue, RecordKind.journalBreak.rawValue, RecordKind.checkpoint.rawValue]
+
+    private mutating func noteLight(sequence: UInt64, time: Date) {
+        if firstSequence == nil { firstSequence = sequence }
+        lastSequence = sequence
+        lastTime = time
+        recordCount += 1
     }
 
     private mutating func note(_ record: JournalRecord) {
