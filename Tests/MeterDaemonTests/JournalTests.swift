@@ -130,6 +130,33 @@ import Testing
         #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<1)) }
     }
 
+    @Test func aDamagedSegmentIsKeptButDoesNotBlockRetentionOfLaterOnes() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var options = JournalFixtures.fastOptions
+        options.segmentBytes = 1_500
+        options.retention = .seconds(60)
+        do {
+            let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
+            for index in 0..<30 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
+            try journal.close()
+        }
+        let names = JournalFixtures.segments(directory)
+        let damaged = directory.file(names[1])
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: damaged)))
+        bytes[SegmentHeader.size + 40] ^= 0x04
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        let (journal, report) = try Journal.open(directory: directory.path, key: key, options: options)
+        #expect(report.breaks.map(\.segment) == [names[1]])
+        try journal.markAnchored(upTo: journal.segmentSummaries()[3].lastSequence!, transactionHash: [UInt8](repeating: 4, count: 32), block: 1)
+        let removed = try journal.applyRetention(now: Date().addingTimeInterval(3_600))
+        #expect(removed == [names[0], names[2], names[3]])
+        #expect(JournalFixtures.segments(directory).contains(names[1]), "the damaged segment is kept")
+        try journal.close()
+        let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
+        #expect(verification.problems.map(\.segment) == [names[1]], "only the kept damage is reported")
+    }
+
     @Test func diskBudgetRefusesNewRecordsLoudlyAndKeepsUnanchoredOnes() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -139,12 +139,14 @@ public final class Journal: @unchecked Sendable {
 
     /// Writes a last checkpoint, syncs and closes. Appends after this fail with `.closed`.
     public func close() throws {
+        defer {
+            locked {
+                isClosed = true
+                lock = nil
+            }
+        }
         if locked({ isClosed || failure != nil }) { return }
         _ = try checkpoint()
-        locked {
-            isClosed = true
-            lock = nil
-        }
     }
 
     // MARK: - Retention
@@ -307,21 +309,29 @@ public final class Journal: @unchecked Sendable {
     private var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
 
     /// Removes closed, undamaged segments whose every record is anchored: past the retention, or
-    /// (when over the disk budget) oldest first regardless of age. Never the open segment.
+    /// (when over the disk budget) oldest first regardless of age. Never the open segment; never a
+    /// damaged one (it is kept for inspection, and removing it would hide the damage).
     private func removeSegments(now: Date, ignoringAge: Bool) throws -> [String] {
         var removed: [String] = []
         let retention = Double(options.retention.components.seconds)
-        while segments.count > 1, let oldest = segments.first, !oldest.damaged,
-              let last = oldest.lastSequence ?? oldest.firstSequence.map({ $0 - 1 }), last <= (anchored ?? 0) {
-            if !ignoringAge {
-                guard let time = oldest.lastTime, now.timeIntervalSince(time) > retention else { break }
-            } else if let budget = options.diskBudgetBytes, totalBytes < budget {
-                break
+        var index = 0
+        while index < segments.count - 1 {
+            let candidate = segments[index]
+            if candidate.damaged {
+                index += 1
+                continue
             }
-            let path = (directory as NSString).appendingPathComponent(oldest.name)
+            // Anchors and ages only grow along the chain, so the first segment that does not qualify ends the pass.
+            guard let last = candidate.lastSequence ?? candidate.firstSequence.map({ $0 - 1 }), last <= (anchored ?? 0) else { break }
+            if ignoringAge {
+                if let budget = options.diskBudgetBytes, totalBytes < budget { break }
+            } else {
+                guard let time = candidate.lastTime, now.timeIntervalSince(time) > retention else { break }
+            }
+            let path = (directory as NSString).appendingPathComponent(candidate.name)
             guard unlink(path) == 0 else { throw JournalError.io(operation: "removing", path: path, errno: errno) }
-            segments.removeFirst()
-            removed.append(oldest.name)
+            segments.remove(at: index)
+            removed.append(candidate.name)
         }
         if !removed.isEmpty { try FileIO.syncDirectory(directory) }
         return removed

@@ -29,14 +29,14 @@ enum FileIO {
         guard fsync(descriptor) == 0 else { throw JournalError.stopped(path: directory, errno: errno) }
     }
 
+    /// mkdir -p with mode 0750, reporting the errno of the step that failed.
     static func createDirectory(_ directory: String) throws {
         var info = stat()
         if stat(directory, &info) == 0 { return }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o750])
-        } catch {
-            throw JournalError.io(operation: "creating directory", path: directory, errno: (error as NSError).code == 0 ? EIO : Int32((error as NSError).code))
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != directory { try createDirectory(parent) }
+        guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
+            throw JournalError.io(operation: "creating directory", path: directory, errno: errno)
         }
     }
 
