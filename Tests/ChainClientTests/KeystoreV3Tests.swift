@@ -19,6 +19,15 @@ import Testing
         #expect(Hex.encode(key.bytes, prefix: false) == Self.secret)
     }
 
+    @Test func aStatedAddressMustMatchTheKey() throws {
+        let right = Self.pbkdf2.replacingOccurrences(of: "\"version\":3", with: "\"address\":\"008aeeda4d805471df9b2a5b0f38a0c3bcba786b\",\"version\":3")
+        #expect(try KeystoreV3(json: Data(right.utf8)).decrypt(password: Self.password).address.checksummed == "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b")
+        let wrong = Self.pbkdf2.replacingOccurrences(of: "\"version\":3", with: "\"address\":\"1111111111111111111111111111111111111111\",\"version\":3")
+        #expect(throws: KeystoreV3.Failure.addressMismatch(stated: "1111111111111111111111111111111111111111", actual: "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b")) {
+            try KeystoreV3(json: Data(wrong.utf8)).decrypt(password: Self.password)
+        }
+    }
+
     @Test func wrongPasswordIsRefusedByTheMAC() throws {
         let keystore = try KeystoreV3(json: Data(Self.pbkdf2.utf8))
         #expect(throws: KeystoreV3.Failure.wrongPassword) { try keystore.decrypt(password: Array("testpassworD".utf8)) }

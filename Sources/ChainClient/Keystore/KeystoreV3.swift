@@ -17,6 +17,7 @@ public struct KeystoreV3: Sendable {
         case scryptTooExpensive(n: UInt64, r: UInt64, p: UInt64, bytes: UInt64)
         case pbkdf2TooExpensive(UInt64)
         case wrongPassword
+        case addressMismatch(stated: String, actual: String)
         case crypto(String)
 
         public var description: String {
@@ -30,6 +31,8 @@ public struct KeystoreV3: Sendable {
             case .pbkdf2TooExpensive(let rounds):
                 return "the keystore asks for \(rounds) PBKDF2 rounds, over meterd's limit of \(KeystoreV3.maxPBKDF2Iterations); re-export it with fewer"
             case .wrongPassword: return "wrong password: the keystore's MAC does not match"
+            case .addressMismatch(let stated, let actual):
+                return "the keystore says it holds \(stated) but its key is \(actual); the file was altered or assembled wrongly"
             case .crypto(let why): return why
             }
         }
@@ -103,7 +106,12 @@ public struct KeystoreV3: Sendable {
         guard Self.constantTimeEqual(expected, mac) else { throw Failure.wrongPassword }
         let plain: [UInt8]
         do { plain = try LibCrypto.aes128CTR(key: Array(derived[0..<16]), iv: iv, ciphertext) } catch { throw Failure.crypto("\(error)") }
-        return try PrivateKey(bytes: plain)
+        let key = try PrivateKey(bytes: plain)
+        // The address field is optional and not covered by the MAC, but when present it must agree.
+        if let stated = address, let bytes = try? Hex.decode(stated), bytes != key.address.bytes {
+            throw Failure.addressMismatch(stated: stated, actual: key.address.checksummed)
+        }
+        return key
     }
 
     private static func hex(_ value: Any?, _ name: String, count: Int?) throws -> [UInt8] {
