@@ -1,4 +1,4 @@
-// journal-torture DIRECTORY
+// journal-torture DIRECTORY [group|batch|record]
 //
 // Used only by MeterDaemonTests' crash test: opens the journal in DIRECTORY (recovering it), prints
 // "OPEN <head sequence>", then appends batches of readings from two threads forever, printing
@@ -9,13 +9,17 @@ import Drivers
 import Foundation
 import MeterDaemon
 
-guard CommandLine.arguments.count == 2 else {
-    FileHandle.standardError.write(Data("usage: journal-torture DIRECTORY\n".utf8))
+let arguments = CommandLine.arguments
+let policies: [String: FsyncPolicy] = [
+    "group": .groupCommit, "batch": .everyRecords(6, maxDelay: .milliseconds(2)), "record": .everyRecord,
+]
+guard arguments.count == 2 || arguments.count == 3, let fsync = policies[arguments.count == 3 ? arguments[2] : "group"] else {
+    FileHandle.standardError.write(Data("usage: journal-torture DIRECTORY [group|batch|record]\n".utf8))
     exit(2)
 }
-let directory = CommandLine.arguments[1]
+let directory = arguments[1]
 let key = try! PrivateKey(bytes: Hex.decode("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"))
-let options = JournalOptions(fsync: .groupCommit, checkpoints: .every(interval: .milliseconds(20), records: 32), segmentBytes: 16_384)
+let options = JournalOptions(fsync: fsync, checkpoints: .every(interval: .milliseconds(20), records: 32), segmentBytes: 16_384)
 let journal: Journal
 do {
     (journal, _) = try Journal.open(directory: directory, key: key, options: options)
