@@ -46,6 +46,10 @@ import Testing
             #expect(throws: DeviceKeyError.wrongOwner(path: path, ownerID: 65534, user: DeviceKeyFile.runningUserName())) {
                 try DeviceKeyFile.load(path: path)
             }
+            // Diagnostics that only need the address may read the service user's key, if it is 0600.
+            #expect(throws: Never.self) { try DeviceKeyFile.load(path: path, requireOwnership: false) }
+            chmod(path, 0o640)
+            #expect(throws: DeviceKeyError.self) { try DeviceKeyFile.load(path: path, requireOwnership: false) }
         }
         let refusal = KeyFilePolicy.check(path: path, mode: 0o100600, ownerID: 1001, isRegularFile: true, runningUserID: 998, runningUserName: "meterd")
         #expect(refusal?.description == "\(path) is owned by uid 1001, not by meterd who runs meterd; run: chown meterd: \(path)")

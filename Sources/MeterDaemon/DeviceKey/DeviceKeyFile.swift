@@ -6,7 +6,11 @@ public enum DeviceKeyFile {
     public static let defaultPath = "/var/lib/meterd/device.key"
 
     /// Loads the key after checking the file's type, owner and mode (`KeyFilePolicy`).
-    public static func load(path: String) throws -> PrivateKey {
+    ///
+    /// `requireOwnership: false` is for diagnostics that only derive the address (`meterd key address`,
+    /// `journal verify` run by an administrator as root): the key must still not be readable by others,
+    /// but it may belong to the service user. The daemon always requires ownership.
+    public static func load(path: String, requireOwnership: Bool = true) throws -> PrivateKey {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             switch errno {
@@ -22,7 +26,8 @@ public enum DeviceKeyFile {
         }
         if let refusal = KeyFilePolicy.check(path: path, mode: UInt32(info.st_mode), ownerID: info.st_uid,
                                              isRegularFile: info.st_mode & S_IFMT == S_IFREG,
-                                             runningUserID: geteuid(), runningUserName: runningUserName()) {
+                                             runningUserID: requireOwnership ? geteuid() : info.st_uid,
+                                             runningUserName: runningUserName()) {
             throw refusal
         }
         var bytes = [UInt8](repeating: 0, count: 256)

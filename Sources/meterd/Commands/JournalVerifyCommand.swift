@@ -19,7 +19,7 @@ struct JournalVerifyCommand: ParsableCommand {
         if let address {
             do { signer = try Address(address) } catch { throw ValidationError("--address: \(error)") }
         } else {
-            signer = try DeviceKeyFile.load(path: storage.keyPath).address
+            signer = try DeviceKeyFile.load(path: storage.keyPath, requireOwnership: false).address
         }
         let showProgress = isatty(STDERR_FILENO) == 1
         let report = try JournalVerifier.verify(directory: storage.journalDirectory, signer: signer, progress: { progress in

@@ -10,6 +10,6 @@ struct KeyAddressCommand: ParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() throws {
-        print(try DeviceKeyFile.load(path: storage.keyPath).address.checksummed)
+        print(try DeviceKeyFile.load(path: storage.keyPath, requireOwnership: false).address.checksummed)
     }
 }
