@@ -146,5 +146,9 @@ import Testing
         #expect(throws: SegmentHeader.Failure.badChecksum) { try SegmentHeader.decode(flipped) }
         #expect(throws: SegmentHeader.Failure.tooShort(10)) { try SegmentHeader.decode(Array(bytes[0..<10])) }
         #expect(SegmentHeader.fileName(firstSequence: 0x1F) == "000000000000001f.seg")
+        for impossible in [UInt64(0), .max] {
+            let crafted = SegmentHeader(firstSequence: impossible, startHash: [UInt8](repeating: 0, count: 32), created: JournalFixtures.base).encoded()
+            #expect(throws: SegmentHeader.Failure.badFirstSequence(impossible)) { try SegmentHeader.decode(crafted) }
+        }
     }
 }

@@ -197,3 +197,36 @@ import Testing
         #expect(verification.problems.first?.segment == names.last! && verification.problems.first?.offset == 0)
     }
 }
+
+@Suite struct JournalHostileInputTests {
+    /// Garbage in any part of a segment is reported, never a crash, for the scanner, the verifier and open.
+    @Test func garbageIsReportedNeverACrash() throws {
+        var generator = SystemRandomNumberGenerator()
+        let template = TemporaryDirectory("garbage-template")
+        defer { template.remove() }
+        do {
+            let (journal, _) = try Journal.open(directory: template.path, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+            try journal.append(JournalFixtures.readingEntries(0..<8))
+            try journal.close()
+        }
+        let name = JournalFixtures.segments(template)[0]
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: template.file(name))))
+        for round in 0..<60 {
+            var bytes = original
+            let start = Int.random(in: 0..<bytes.count, using: &generator)
+            let length = Int.random(in: 1...64, using: &generator)
+            for index in start..<min(bytes.count, start + length) { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+            if round % 3 == 0 { bytes += (0..<Int.random(in: 1...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+            if bytes == original { continue }
+            let directory = TemporaryDirectory("garbage")
+            defer { directory.remove() }
+            try Data(bytes).write(to: URL(fileURLWithPath: directory.file(name)))
+            let report = try JournalVerifier.verify(directory: directory.path, signer: JournalFixtures.key.address)
+            #expect(!report.isValid, "round \(round): damage from byte \(start) went unnoticed")
+            let (journal, recovery) = try Journal.open(directory: directory.path, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+            #expect(!recovery.isClean, "round \(round): recovery noticed nothing")
+            try journal.append(JournalFixtures.readingEntries(50..<51))
+            try journal.close()
+        }
+    }
+}

@@ -93,6 +93,9 @@ struct JournalRecovery {
             // No segment, or the last one is damaged: start a new segment after everything seen.
             let chainEnd = scans.last { $0.scan.header != nil }?.scan
             let hash = chainEnd?.headHash ?? [UInt8](repeating: 0, count: 32)
+            guard highestSeen < UInt64.max - 1 else {
+                throw JournalError.notAJournal(path: directory, reason: "a record claims sequence \(highestSeen), the largest possible")
+            }
             let first = scans.isEmpty ? 1 : highestSeen + 1
             head = JournalHead(sequence: first - 1, hash: hash)
             writer = try SegmentWriter.create(directory: directory,
@@ -120,7 +123,7 @@ struct JournalRecovery {
     }
 
     static func discontinuity(previous: SegmentScan, header: SegmentHeader) -> String? {
-        let expected = (previous.lastSequence ?? previous.header.map { $0.firstSequence - 1 } ?? 0) + 1
+        let expected = (previous.lastSequence ?? previous.header.map { $0.firstSequence - 1 } ?? 0) &+ 1
         if header.firstSequence != expected { return "it starts at sequence \(header.firstSequence), \(expected) was expected" }
         if previous.headHashKnown && header.startHash != previous.headHash { return "its start hash is not the previous segment's last hash" }
         return nil

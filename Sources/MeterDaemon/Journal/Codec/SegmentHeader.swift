@@ -38,6 +38,7 @@ public struct SegmentHeader: Sendable, Equatable {
         case notASegment
         case unsupportedVersion(UInt32)
         case badChecksum
+        case badFirstSequence(UInt64)
 
         var description: String {
             switch self {
@@ -45,6 +46,7 @@ public struct SegmentHeader: Sendable, Equatable {
             case .notASegment: return "the file does not start with the journal's magic bytes"
             case .unsupportedVersion(let version): return "segment format version \(version) is newer than this meterd understands (\(SegmentHeader.formatVersion))"
             case .badChecksum: return "the segment header fails its checksum"
+            case .badFirstSequence(let sequence): return "the segment header names first sequence \(sequence); sequences run from 1 to 2^64-2"
             }
         }
     }
@@ -62,6 +64,7 @@ public struct SegmentHeader: Sendable, Equatable {
         let checksum = try input.u32()
         guard CRC32C.checksum(bytes[0..<(size - 4)]) == checksum else { throw Failure.badChecksum }
         guard version == formatVersion else { throw Failure.unsupportedVersion(version) }
+        guard first >= 1, first < UInt64.max else { throw Failure.badFirstSequence(first) }
         return SegmentHeader(firstSequence: first, startHash: start, created: created)
     }
 

@@ -125,7 +125,7 @@ struct SegmentScan {
                 }
                 if options.chain { result.headHash = hash }
                 result.goodEnd = end
-                expected += 1
+                expected &+= 1
                 offset = end
                 continue
             }
@@ -170,7 +170,7 @@ struct SegmentScan {
         guard case .checkpoint(let checkpoint) = record.payload else { return nil }
         guard checkpoint.headHash == previousHash else { return .checkpointHash }
         guard let signer else { return nil }
-        let digest = RecordFrame.checkpointDigest(sequence: record.sequence - 1, headHash: previousHash)
+        let digest = RecordFrame.checkpointDigest(sequence: record.sequence &- 1, headHash: previousHash)
         let found = try? RecoverableSignature(bytes: checkpoint.signature).recoverAddress(digest: digest)
         return found == signer ? nil : .signature(expected: signer.checksummed, found: found?.checksummed)
     }
