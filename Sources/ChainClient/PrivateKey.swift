@@ -1,7 +1,9 @@
 import CSecp256k1
 
 /// A secp256k1 private key: 32 bytes, non-zero and below the curve order.
-public struct PrivateKey: Sendable, Equatable {
+///
+/// Printing it (or logging it, or a failed test's diff) shows only its address, never the key.
+public struct PrivateKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let bytes: [UInt8]
 
     public init(bytes: [UInt8]) throws {
@@ -28,6 +30,10 @@ public struct PrivateKey: Sendable, Equatable {
     }
 
     public var address: Address { publicKey.address }
+
+    public var description: String { "PrivateKey(address: \(address.checksummed))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["address": address.checksummed]) }
 
     /// Signs a 32-byte digest (the caller hashes: keccak-256 of a transaction, a record, a checkpoint).
     /// RFC 6979 deterministic nonce; the signature is always low-s, as Ethereum requires.

@@ -12,6 +12,17 @@ import Testing
         #expect(web3.address.checksummed == "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")
     }
 
+    @Test func printingAKeyShowsItsAddressNotTheKey() throws {
+        let key = try PrivateKey(bytes: Hex.decode(Self.web3Key))
+        for text in ["\(key)", String(reflecting: key), String(describing: [key])] {
+            #expect(!text.lowercased().contains("4c0883a6") && !text.contains("76, 8, 131"), "\(text)")
+            #expect(text.contains("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"))
+        }
+        var dumped = ""
+        dump(key, to: &dumped)
+        #expect(!dumped.contains("bytes") && dumped.contains("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"), "\(dumped)")
+    }
+
     @Test func invalidPrivateKeysAreRefused() throws {
         #expect(throws: CryptoError.invalidPrivateKey) { try PrivateKey(bytes: [UInt8](repeating: 0, count: 32)) }
         #expect(throws: CryptoError.invalidPrivateKey) {

@@ -71,6 +71,8 @@ public final class Journal: @unchecked Sendable {
     public var head: JournalHead { locked { chainHead } }
     public var anchoredUpTo: UInt64? { locked { anchored } }
     public func segmentSummaries() -> [SegmentSummary] { locked { segments } }
+    /// Reads this journal's records (with filters) while it stays open for appending.
+    public var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
     public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem } }
 
