@@ -94,6 +94,28 @@ import Testing
         #expect(try JournalReader(directory: directory.path).records(RecordFilter(kinds: [.reading])).count == 200)
     }
 
+    @Test func appendsArrivingTogetherShareOneFsync() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        // No sync until 100 records wait (the 60 s bound is never reached): four appenders of 25 share it.
+        let (journal, _) = try Journal.open(directory: directory.path, key: key,
+                                            options: JournalOptions(fsync: .everyRecords(100, maxDelay: .seconds(60)), checkpoints: .everyCommit))
+        let before = journal.syncCount
+        let group = DispatchGroup()
+        for writer in 0..<4 {
+            group.enter()
+            Thread.detachNewThread {
+                _ = try? journal.append(JournalFixtures.readingEntries((writer * 25)..<(writer * 25 + 25)))
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(journal.syncCount - before == 1)
+        try journal.close()
+        let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
+        #expect(verification.isValid && verification.records == 101, "100 readings and the checkpoint of their one commit")
+    }
+
     @Test func filtersSelectByTimeKindAndSequence() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

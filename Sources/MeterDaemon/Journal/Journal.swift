@@ -31,6 +31,8 @@ public final class Journal: @unchecked Sendable {
     /// The last write error (a full disk): cleared by the next successful write.
     private var writeProblem: JournalError?
     private var isClosed = false
+    /// fdatasyncs of segment data so far (tests check that appends arriving together share one).
+    private var syncs = 0
 
     /// Opens (or creates) the journal in `directory`, recovering from a crash: see `RecoveryReport`.
     public static func open(directory: String, key: PrivateKey, options: JournalOptions = JournalOptions()) throws -> (Journal, RecoveryReport) {
@@ -71,6 +73,7 @@ public final class Journal: @unchecked Sendable {
     public var head: JournalHead { locked { chainHead } }
     public var anchoredUpTo: UInt64? { locked { anchored } }
     public func segmentSummaries() -> [SegmentSummary] { locked { segments } }
+    var syncCount: Int { locked { syncs } }
     /// Reads this journal's records (with filters) while it stays open for appending.
     public var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
@@ -271,6 +274,7 @@ public final class Journal: @unchecked Sendable {
         var syncError: Error?
         do { try file.sync() } catch { syncError = error }
         condition.lock()
+        syncs += 1
         syncing = false
         lastSyncEnd = .now
         defer { condition.broadcast() }
