@@ -94,10 +94,12 @@ public final class Journal: @unchecked Sendable {
         if !entries.allSatisfy({ $0.payload.kind == .anchored }) { try enforceBudget() }
         if writer.size >= options.segmentBytes { try rotate() }
         if case .everyRecord = options.fsync {
+            // Each record is synced before the next is written (one sync may still cover another
+            // appender's record written meanwhile).
             var sequences: [UInt64] = []
             for entry in entries {
                 sequences += try write([entry])
-                try commitLocked()
+                try waitDurable(sequences[sequences.count - 1])
             }
             return sequences
         }
