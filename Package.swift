@@ -18,12 +18,14 @@ let package = Package(
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         .target(
             name: "Drivers",
             dependencies: ["CModbus", "CGpiod", "CI2C", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "ChainClient", dependencies: ["CSecp256k1", "CCurl"]),
+        .target(name: "ChainClient", dependencies: ["CSecp256k1", "CCurl", "COpenSSL", "CSodium"]),
         .target(name: "Cutoff", dependencies: ["Drivers"]),
         .target(
             name: "MeterDaemon",
@@ -36,14 +38,19 @@ let package = Package(
         .executableTarget(
             name: "meterd",
             dependencies: [
-                "MeterDaemon", "Drivers",
+                "MeterDaemon", "Drivers", "ChainClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Used only by MeterDaemonTests: appends records and prints each acknowledgement, so a
+        // test can SIGKILL it at random moments and check that nothing acknowledged is lost.
+        .executableTarget(name: "journal-torture", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Tests/Support/JournalTorture"),
+        .executableTarget(name: "JournalBenchmark", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Benchmarks/JournalBenchmark"),
 
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
-        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers"]),
+        .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "COpenSSL"]),
+        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),
     ]
 )

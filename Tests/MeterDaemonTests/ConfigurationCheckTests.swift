@@ -32,7 +32,7 @@ import Testing
 
     @Test func aDeviceTheServiceUserCannotOpenSaysWhichGroupToJoin() throws {
         let device = FileManager.default.temporaryDirectory.appendingPathComponent("tty-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: device, contents: nil, attributes: [.posixPermissions: 0o660])
+        #expect(FileManager.default.createFile(atPath: device, contents: nil, attributes: [.posixPermissions: 0o660]))
         defer { try? FileManager.default.removeItem(atPath: device) }
         // `nobody` is in no group that owns a root-owned file.
         let result = try check(device: device, user: "nobody")

@@ -1,0 +1,207 @@
+import Drivers
+import Foundation
+
+/// Encodes and decodes record payloads: pure functions, no I/O. Layouts are in docs/journal-format.md.
+enum PayloadCodec {
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        case unknownKind(UInt8)
+        case unknownQuantity(Int)
+        case malformed(RecordKind, String)
+        case trailingBytes(RecordKind, Int)
+
+        var description: String {
+            switch self {
+            case .unknownKind(let byte): return "unknown record type \(byte)"
+            case .unknownQuantity(let bit): return "unknown quantity code \(bit)"
+            case .malformed(let kind, let why): return "malformed \(kind.name) payload: \(why)"
+            case .trailingBytes(let kind, let count): return "\(count) unexpected bytes after a \(kind.name) payload"
+            }
+        }
+    }
+
+    static func encode(_ payload: JournalPayload) throws -> [UInt8] {
+        let kind = payload.kind
+        var out = ByteWriter()
+        switch payload {
+        case .reading(let reading): encodeReading(reading, into: &out)
+        case .gap(let gap):
+            out.string(gap.meter)
+            out.i64(Timestamp.microseconds(gap.from))
+            out.i64(Timestamp.microseconds(gap.to))
+            out.string(gap.reason)
+        case .slotClosed(let slot):
+            out.varint(slot.slotIndex)
+            out.i64(Timestamp.microseconds(slot.slotStart))
+            if let wattHours = slot.consumptionWattHours {
+                out.u8(1)
+                out.signedVarint(wattHours)
+            } else {
+                out.u8(0)
+            }
+        case .batchSubmitted(let batch), .batchConfirmed(let batch):
+            out.varint(batch.batchSequence)
+            out.varint(batch.firstSlot)
+            out.varint(UInt64(batch.slotCount))
+            out.raw(try fixed32(batch.transactionHash, kind))
+            if let block = batch.block {
+                out.u8(1)
+                out.varint(block)
+            } else {
+                out.u8(0)
+            }
+        case .anchored(let anchor):
+            out.varint(anchor.sequence)
+            out.raw(try fixed32(anchor.transactionHash, kind))
+            out.varint(anchor.block)
+        case .relayTransition(let transition):
+            out.string(transition.from)
+            out.string(transition.to)
+            out.string(transition.cause)
+        case .configChange(let change):
+            out.raw(try fixed32(change.hash, kind))
+            out.string(change.summary)
+        case .clockSync(let clock):
+            out.u8(clock.synchronised ? 1 : 0)
+            out.string(clock.detail)
+        case .journalCut(let cut):
+            out.string(cut.segment)
+            out.varint(cut.offset)
+            out.varint(cut.bytesCut)
+            out.varint(cut.lastSequenceKept)
+            out.string(cut.savedAs)
+        case .journalBreak(let damage):
+            out.string(damage.segment)
+            out.varint(damage.offset)
+            out.varint(damage.lastGoodSequence)
+            out.string(damage.detail)
+        case .daemonStart(let version): out.string(version)
+        case .daemonStop(let reason): out.string(reason)
+        case .checkpoint(let checkpoint):
+            out.raw(try fixed32(checkpoint.headHash, kind))
+            guard checkpoint.signature.count == 65 else { throw Failure.malformed(kind, "signature must be 65 bytes") }
+            out.raw(checkpoint.signature)
+        }
+        return out.bytes
+    }
+
+    static func decode(kind byte: UInt8, _ bytes: ArraySlice<UInt8>) throws -> JournalPayload {
+        guard let kind = RecordKind(rawValue: byte) else { throw Failure.unknownKind(byte) }
+        var input = ByteReader(bytes)
+        let payload: JournalPayload
+        do {
+            payload = try decodeBody(kind, &input)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure.malformed(kind, "\(error)")
+        }
+        guard input.isAtEnd else { throw Failure.trailingBytes(kind, input.remaining) }
+        return payload
+    }
+
+    private static func decodeBody(_ kind: RecordKind, _ input: inout ByteReader) throws -> JournalPayload {
+        switch kind {
+        case .reading: return .reading(try decodeReading(&input))
+        case .gap:
+            return .gap(Gap(meter: try input.string(), from: Timestamp.date(try input.i64()),
+                            to: Timestamp.date(try input.i64()), reason: try input.string()))
+        case .slotClosed:
+            let index = try input.varint()
+            let start = Timestamp.date(try input.i64())
+            let measured = try flag(&input, kind)
+            return .slotClosed(SlotClosed(slotIndex: index, slotStart: start,
+                                          consumptionWattHours: measured ? try input.signedVarint() : nil))
+        case .batchSubmitted, .batchConfirmed:
+            let sequence = try input.varint()
+            let first = try input.varint()
+            let count = try input.varint()
+            guard count <= UInt64(UInt32.max) else { throw Failure.malformed(kind, "slot count \(count) too large") }
+            let hash = try input.raw(32)
+            let block = try flag(&input, kind) ? try input.varint() : nil
+            let batch = Batch(batchSequence: sequence, firstSlot: first, slotCount: UInt32(count), transactionHash: hash, block: block)
+            return kind == .batchSubmitted ? .batchSubmitted(batch) : .batchConfirmed(batch)
+        case .anchored:
+            return .anchored(Anchor(sequence: try input.varint(), transactionHash: try input.raw(32), block: try input.varint()))
+        case .relayTransition:
+            return .relayTransition(RelayTransition(from: try input.string(), to: try input.string(), cause: try input.string()))
+        case .configChange:
+            return .configChange(ConfigChange(hash: try input.raw(32), summary: try input.string()))
+        case .clockSync:
+            return .clockSync(ClockSync(synchronised: try flag(&input, kind), detail: try input.string()))
+        case .journalCut:
+            return .journalCut(JournalCut(segment: try input.string(), offset: try input.varint(), bytesCut: try input.varint(),
+                                          lastSequenceKept: try input.varint(), savedAs: try input.string()))
+        case .journalBreak:
+            return .journalBreak(JournalBreak(segment: try input.string(), offset: try input.varint(),
+                                              lastGoodSequence: try input.varint(), detail: try input.string()))
+        case .daemonStart: return .daemonStart(version: try input.string())
+        case .daemonStop: return .daemonStop(reason: try input.string())
+        case .checkpoint: return .checkpoint(Checkpoint(headHash: try input.raw(32), signature: try input.raw(65)))
+        }
+    }
+
+    /// Reading layout: meter name; mask of instantaneous values; mask of those stored as float64
+    /// (the rest are float32, exact for meters that deliver float32 registers); the values in code
+    /// order; mask of energy registers; per register zig-zag varint milliwatt-hours and resolution.
+    private static func encodeReading(_ reading: Reading, into out: inout ByteWriter) {
+        out.string(reading.meter)
+        let values = reading.values.keys.sorted { QuantityCode.code($0) < QuantityCode.code($1) }
+        let wide = values.filter { quantity in
+            let value = reading.values[quantity]!
+            return Double(Float(value)).bitPattern != value.bitPattern
+        }
+        out.varint(QuantityCode.mask(values))
+        out.varint(QuantityCode.mask(wide))
+        let wideMask = QuantityCode.mask(wide)
+        for quantity in values {
+            let value = reading.values[quantity]!
+            if wideMask & (1 << UInt64(QuantityCode.code(quantity))) != 0 {
+                out.u64(value.bitPattern)
+            } else {
+                out.u32(Float(value).bitPattern)
+            }
+        }
+        let energy = reading.energy.keys.sorted { QuantityCode.code($0) < QuantityCode.code($1) }
+        out.varint(QuantityCode.mask(energy))
+        for quantity in energy {
+            let register = reading.energy[quantity]!
+            out.signedVarint(register.milliwattHours)
+            out.signedVarint(register.resolutionMilliwattHours)
+        }
+    }
+
+    private static func decodeReading(_ input: inout ByteReader) throws -> Reading {
+        let meter = try input.string()
+        let valueMask = try input.varint()
+        let wideMask = try input.varint()
+        guard wideMask & ~valueMask == 0 else { throw Failure.malformed(.reading, "float64 mask names absent values") }
+        var values: [Quantity: Double] = [:]
+        for quantity in try QuantityCode.quantities(in: valueMask) {
+            if wideMask & (1 << UInt64(QuantityCode.code(quantity))) != 0 {
+                values[quantity] = Double(bitPattern: try input.u64())
+            } else {
+                values[quantity] = Double(Float(bitPattern: try input.u32()))
+            }
+        }
+        var energy: [Quantity: EnergyValue] = [:]
+        for quantity in try QuantityCode.quantities(in: try input.varint()) {
+            energy[quantity] = EnergyValue(milliwattHours: try input.signedVarint(), resolutionMilliwattHours: try input.signedVarint())
+        }
+        // The reading's time is the record's timestamp; the frame decoder sets it.
+        return Reading(meter: meter, time: Date(timeIntervalSince1970: 0), values: values, energy: energy)
+    }
+
+    private static func flag(_ input: inout ByteReader, _ kind: RecordKind) throws -> Bool {
+        switch try input.u8() {
+        case 0: return false
+        case 1: return true
+        case let other: throw Failure.malformed(kind, "flag byte \(other) is neither 0 nor 1")
+        }
+    }
+
+    /// Hashes are always 32 bytes on disk; anything else is refused rather than padded.
+    private static func fixed32(_ bytes: [UInt8], _ kind: RecordKind) throws -> [UInt8] {
+        guard bytes.count == 32 else { throw Failure.malformed(kind, "hash must be 32 bytes, got \(bytes.count)") }
+        return bytes
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The fixed 68-byte header at the start of every segment file.
+///
+/// magic "MDJOURNL" (8) · format version u32 · reserved u32 (0) · first sequence u64 · start hash (32,
+/// the chain hash of the record before the first one; zeros for a new journal) · created i64 µs ·
+/// CRC-32C u32 of the preceding 64 bytes. The start hash lets a segment be verified on its own once
+/// older segments have been removed by retention.
+public struct SegmentHeader: Sendable, Equatable {
+    public static let size = 68
+    public static let formatVersion: UInt32 = 1
+    static let magic = Array("MDJOURNL".utf8)
+
+    public var firstSequence: UInt64
+    public var startHash: [UInt8]
+    public var created: Date
+
+    public init(firstSequence: UInt64, startHash: [UInt8], created: Date) {
+        self.firstSequence = firstSequence
+        self.startHash = startHash
+        self.created = created
+    }
+
+    func encoded() -> [UInt8] {
+        var out = ByteWriter()
+        out.raw(Self.magic)
+        out.u32(Self.formatVersion)
+        out.u32(0)
+        out.u64(firstSequence)
+        out.raw(startHash)
+        out.i64(Timestamp.microseconds(created))
+        out.u32(CRC32C.checksum(out.bytes))
+        return out.bytes
+    }
+
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        case tooShort(Int)
+        case notASegment
+        case unsupportedVersion(UInt32)
+        case badChecksum
+        case badFirstSequence(UInt64)
+
+        var description: String {
+            switch self {
+            case .tooShort(let count): return "the segment header is incomplete (\(count) of \(SegmentHeader.size) bytes)"
+            case .notASegment: return "the file does not start with the journal's magic bytes"
+            case .unsupportedVersion(let version): return "segment format version \(version) is newer than this meterd understands (\(SegmentHeader.formatVersion))"
+            case .badChecksum: return "the segment header fails its checksum"
+            case .badFirstSequence(let sequence): return "the segment header names first sequence \(sequence); sequences run from 1 to 2^64-2"
+            }
+        }
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> SegmentHeader {
+        guard bytes.count >= size else { throw Failure.tooShort(bytes.count) }
+        guard Array(bytes[0..<8]) == magic else { throw Failure.notASegment }
+        var input = ByteReader(bytes[0..<size])
+        _ = try input.raw(8)
+        let version = try input.u32()
+        _ = try input.u32()
+        let first = try input.u64()
+        let start = try input.raw(32)
+        let created = Timestamp.date(try input.i64())
+        let checksum = try input.u32()
+        guard CRC32C.checksum(bytes[0..<(size - 4)]) == checksum else { throw Failure.badChecksum }
+        guard version == formatVersion else { throw Failure.unsupportedVersion(version) }
+        guard first >= 1, first < UInt64.max else { throw Failure.badFirstSequence(first) }
+        return SegmentHeader(firstSequence: first, startHash: start, created: created)
+    }
+
+    /// Segment files are named after their first sequence number, so names sort in chain order.
+    public static func fileName(firstSequence: UInt64) -> String {
+        let digits = String(firstSequence, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits + ".seg"
+    }
+}

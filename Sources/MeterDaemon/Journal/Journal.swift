@@ -1,0 +1,347 @@
+import ChainClient
+import Foundation
+
+/// meterd's signed, hash-chained, append-only journal (see docs/journal-format.md).
+///
+/// Thread-safe: any number of threads or tasks may append at once. Records arriving together share
+/// one fdatasync (group commit, shaped by `FsyncPolicy`); `append` returns only when its records are
+/// on disk. Checkpoints signed by the device key are written at commits per `CheckpointPolicy`.
+public final class Journal: @unchecked Sendable {
+    public let directory: String
+    public let options: JournalOptions
+    public let address: Address
+    private let key: PrivateKey
+    private var lock: DirectoryLock?
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var writer: SegmentWriter
+    private var chainHead: JournalHead
+    private var segments: [SegmentSummary]
+    private var anchored: UInt64?
+    private var writtenSequence: UInt64
+    private var durableSequence: UInt64
+    private var syncing = false
+    private var lastSyncEnd = ContinuousClock.now - .seconds(3600)
+    private var oldestPending: ContinuousClock.Instant?
+    private var lastCheckpointSequence: UInt64
+    private var lastCheckpointInstant = ContinuousClock.now
+    private var clockSynchronised = true
+    private var failure: JournalError?
+    private var budgetProblem: JournalError?
+    /// The last write error (a full disk): cleared by the next successful write.
+    private var writeProblem: JournalError?
+    private var isClosed = false
+    /// fdatasyncs of segment data so far (tests check that appends arriving together share one).
+    private var syncs = 0
+
+    /// Opens (or creates) the journal in `directory`, recovering from a crash: see `RecoveryReport`.
+    public static func open(directory: String, key: PrivateKey, options: JournalOptions = JournalOptions()) throws -> (Journal, RecoveryReport) {
+        try FileIO.createDirectory(directory)
+        let lock = try DirectoryLock(directory: directory)
+        let recovery = try JournalRecovery.run(directory: directory, now: Date())
+        let journal = Journal(directory: directory, key: key, options: options, recovery: recovery, lock: lock)
+        let uncovered = recovery.head.sequence - min(recovery.head.sequence, recovery.lastCheckpointSequence)
+        if !recovery.notes.isEmpty {
+            _ = try journal.append(recovery.notes.map { JournalEntry(time: Date(), payload: $0) })
+        }
+        if uncovered > 0 || !recovery.notes.isEmpty {
+            _ = try journal.checkpoint()
+        }
+        _ = try? journal.applyRetention(now: Date())
+        let report = RecoveryReport(head: journal.head, segments: recovery.segments.count, records: recovery.records,
+                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered)
+        return (journal, report)
+    }
+
+    private init(directory: String, key: PrivateKey, options: JournalOptions, recovery: JournalRecovery, lock: DirectoryLock) {
+        self.lock = lock
+        self.directory = directory
+        self.options = options
+        self.key = key
+        self.address = key.address
+        self.writer = recovery.writer
+        self.chainHead = recovery.head
+        self.segments = recovery.segments
+        self.anchored = recovery.anchoredUpTo
+        self.writtenSequence = recovery.head.sequence
+        self.durableSequence = recovery.head.sequence
+        self.lastCheckpointSequence = recovery.lastCheckpointSequence
+    }
+
+    // MARK: - Reading state
+
+    public var head: JournalHead { locked { chainHead } }
+    public var anchoredUpTo: UInt64? { locked { anchored } }
+    public func segmentSummaries() -> [SegmentSummary] { locked { segments } }
+    var syncCount: Int { locked { syncs } }
+    /// Reads this journal's records (with filters) while it stays open for appending.
+    public var reader: JournalReader { JournalReader(directory: directory) }
+    /// The loud error state for status: a stopped journal or an exhausted disk budget.
+    public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem } }
+
+    /// Whether records appended from now on (and internal ones) are stamped as clock-synchronised.
+    public func setClockSynchronised(_ synchronised: Bool) { locked { clockSynchronised = synchronised } }
+
+    // MARK: - Appending
+
+    /// Appends `entries` in order and returns their sequence numbers once they are durable.
+    @discardableResult
+    public func append(_ entries: [JournalEntry]) throws -> [UInt64] {
+        condition.lock()
+        defer { condition.unlock() }
+        try checkWritable()
+        // Anchoring is what frees space, so it is never refused for lack of it.
+        if !entries.allSatisfy({ $0.payload.kind == .anchored }) { try enforceBudget() }
+        if writer.size >= options.segmentBytes { try rotate() }
+        if case .everyRecord = options.fsync {
+            // Each record is synced before the next is written (one sync may still cover another
+            // appender's record written meanwhile).
+            var sequences: [UInt64] = []
+            for entry in entries {
+                sequences += try write([entry])
+                try waitDurable(sequences[sequences.count - 1])
+            }
+            return sequences
+        }
+        let sequences = try write(entries)
+        try waitDurable(sequences.last ?? writtenSequence)
+        return sequences
+    }
+
+    /// The same, without blocking a cooperative thread while it waits for the disk.
+    @discardableResult
+    public func append(_ entries: [JournalEntry]) async throws -> [UInt64] {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.append(entries) })
+            }
+        }
+    }
+
+    /// Writes a signed checkpoint over the current head now and syncs it.
+    @discardableResult
+    public func checkpoint() throws -> JournalHead {
+        condition.lock()
+        defer { condition.unlock() }
+        try checkWritable()
+        while syncing { condition.wait() }
+        if lastCheckpointSequence < chainHead.sequence || chainHead.sequence == 0 { try writeCheckpoint() }
+        try commitLocked(checkpointFirst: false)
+        return chainHead
+    }
+
+    /// Records that every record up to `sequence` is anchored on chain by `transactionHash` in `block`.
+    public func markAnchored(upTo sequence: UInt64, transactionHash: [UInt8], block: UInt64) throws {
+        let current = head
+        guard sequence <= current.sequence else {
+            throw JournalError.invalidEntry("cannot anchor up to sequence \(sequence): the journal ends at \(current.sequence)")
+        }
+        try append([JournalEntry(time: Date(), payload: .anchored(Anchor(sequence: sequence, transactionHash: transactionHash, block: block)))])
+        locked {
+            anchored = max(anchored ?? 0, sequence)
+            // Frees space now if it can; if not, `problem()` keeps saying so.
+            _ = try? enforceBudget()
+        }
+    }
+
+    /// Writes a last checkpoint, syncs and closes. Appends after this fail with `.closed`.
+    public func close() throws {
+        defer {
+            locked {
+                isClosed = true
+                lock = nil
+            }
+        }
+        if locked({ isClosed || failure != nil }) { return }
+        _ = try checkpoint()
+    }
+
+    // MARK: - Retention
+
+    /// Removes closed segments whose records are all anchored and older than the retention.
+    @discardableResult
+    public func applyRetention(now: Date) throws -> [String] {
+        try locked { try removeSegments(now: now, ignoringAge: false) }
+    }
+
+    // MARK: - Internals (called with the lock held)
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body()
+    }
+
+    private func checkWritable() throws {
+        if let failure { throw failure }
+        if isClosed { throw JournalError.closed(directory: directory) }
+    }
+
+    private func write(_ entries: [JournalEntry]) throws -> [UInt64] {
+        var buffer: [UInt8] = []
+        var sequence = chainHead.sequence
+        var hash = chainHead.hash
+        var sequences: [UInt64] = []
+        var last: Date?
+        for entry in entries {
+            let payload: [UInt8]
+            do {
+                payload = try PayloadCodec.encode(entry.payload)
+            } catch {
+                throw JournalError.invalidEntry("\(error)")
+            }
+            sequence += 1
+            let body = RecordFrame.body(kind: entry.payload.kind, sequence: sequence, time: entry.time,
+                                        clockSynchronised: entry.clockSynchronised, payload: payload)
+            guard body.count <= RecordFrame.maximumBodySize else { throw JournalError.invalidEntry("a record of \(body.count) bytes is too large") }
+            hash = RecordFrame.chainHash(previous: hash, body: body[...])
+            buffer += RecordFrame.frame(body: body)
+            sequences.append(sequence)
+            last = entry.time
+        }
+        guard !sequences.isEmpty else { return [] }
+        do {
+            try writer.append(buffer)
+            writeProblem = nil
+        } catch let error as JournalError {
+            writeProblem = error
+            throw error
+        }
+        chainHead = JournalHead(sequence: sequence, hash: hash)
+        if writtenSequence == durableSequence { oldestPending = .now }
+        writtenSequence = sequence
+        let index = segments.count - 1
+        segments[index].bytes = writer.size
+        segments[index].firstSequence = segments[index].firstSequence ?? sequences.first
+        segments[index].lastSequence = sequence
+        segments[index].lastTime = last
+        return sequences
+    }
+
+    private func writeCheckpoint() throws {
+        let digest = RecordFrame.checkpointDigest(sequence: chainHead.sequence, headHash: chainHead.hash)
+        let signature = try key.sign(digest: digest)
+        let entry = JournalEntry(time: Date(), clockSynchronised: clockSynchronised,
+                                 payload: .checkpoint(Checkpoint(headHash: chainHead.hash, signature: signature.bytes)))
+        _ = try write([entry])
+        lastCheckpointSequence = chainHead.sequence
+        lastCheckpointInstant = .now
+    }
+
+    private var checkpointDue: Bool {
+        guard lastCheckpointSequence < writtenSequence else { return false }
+        switch options.checkpoints {
+        case .everyCommit: return true
+        case .every(let interval, let records):
+            return writtenSequence - lastCheckpointSequence >= UInt64(records) || ContinuousClock.now - lastCheckpointInstant >= interval
+        }
+    }
+
+    /// When the next sync is due under the policy (nil: now).
+    private var syncDeadline: ContinuousClock.Instant? {
+        switch options.fsync {
+        case .everyRecord, .groupCommit: return nil
+        case .everyRecords(let count, let maxDelay):
+            if writtenSequence - durableSequence >= UInt64(count) { return nil }
+            return (oldestPending ?? .now) + maxDelay
+        case .interval(let interval):
+            return lastSyncEnd + interval
+        }
+    }
+
+    private func waitDurable(_ sequence: UInt64) throws {
+        while durableSequence < sequence {
+            if let failure { throw failure }
+            if syncing {
+                condition.wait()
+                continue
+            }
+            if let deadline = syncDeadline, deadline > .now {
+                let remaining = deadline - .now
+                let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+                continue
+            }
+            try commitLocked()
+        }
+    }
+
+    /// One commit: a checkpoint if due, then one fdatasync with the lock released meanwhile.
+    private func commitLocked(checkpointFirst: Bool = true) throws {
+        if checkpointFirst && checkpointDue { try writeCheckpoint() }
+        let target = writtenSequence
+        let file = writer
+        syncing = true
+        condition.unlock()
+        var syncError: Error?
+        do { try file.sync() } catch { syncError = error }
+        condition.lock()
+        syncs += 1
+        syncing = false
+        lastSyncEnd = .now
+        defer { condition.broadcast() }
+        if let syncError {
+            failure = syncError as? JournalError ?? .stopped(path: file.path, errno: EIO)
+            throw failure!
+        }
+        durableSequence = max(durableSequence, target)
+        if durableSequence == writtenSequence { oldestPending = nil }
+    }
+
+    private func rotate() throws {
+        while syncing { condition.wait() }
+        if checkpointDue || lastCheckpointSequence < writtenSequence { try writeCheckpoint() }
+        try commitLocked(checkpointFirst: false)
+        writer = try SegmentWriter.create(directory: directory,
+                                          header: SegmentHeader(firstSequence: chainHead.sequence + 1, startHash: chainHead.hash, created: Date()))
+        segments.append(SegmentSummary(name: writer.name, bytes: writer.size, firstSequence: nil, lastSequence: nil, lastTime: nil, damaged: false))
+        _ = try? removeSegments(now: Date(), ignoringAge: false)
+    }
+
+    private func enforceBudget() throws {
+        guard let budget = options.diskBudgetBytes else { return }
+        if totalBytes < budget {
+            budgetProblem = nil
+            return
+        }
+        _ = try removeSegments(now: Date(), ignoringAge: true)
+        if totalBytes >= budget {
+            let unanchored = segments.filter { ($0.lastSequence ?? 0) > (anchored ?? 0) }.reduce(0) { $0 + $1.bytes }
+            let problem = JournalError.diskBudgetExceeded(directory: directory, usedBytes: totalBytes, budgetBytes: budget, unanchoredBytes: unanchored)
+            budgetProblem = problem
+            throw problem
+        }
+        budgetProblem = nil
+    }
+
+    private var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
+
+    /// Removes closed, undamaged segments whose every record is anchored: past the retention, or
+    /// (when over the disk budget) oldest first regardless of age. Never the open segment; never a
+    /// damaged one (it is kept for inspection, and removing it would hide the damage).
+    private func removeSegments(now: Date, ignoringAge: Bool) throws -> [String] {
+        var removed: [String] = []
+        let retention = Double(options.retention.components.seconds)
+        var index = 0
+        while index < segments.count - 1 {
+            let candidate = segments[index]
+            if candidate.damaged {
+                index += 1
+                continue
+            }
+            // Anchors and ages only grow along the chain, so the first segment that does not qualify ends the pass.
+            guard let last = candidate.lastSequence ?? candidate.firstSequence.map({ $0 - 1 }), last <= (anchored ?? 0) else { break }
+            if ignoringAge {
+                if let budget = options.diskBudgetBytes, totalBytes < budget { break }
+            } else {
+                guard let time = candidate.lastTime, now.timeIntervalSince(time) > retention else { break }
+            }
+            let path = (directory as NSString).appendingPathComponent(candidate.name)
+            guard unlink(path) == 0 else { throw JournalError.io(operation: "removing", path: path, errno: errno) }
+            segments.remove(at: index)
+            removed.append(candidate.name)
+        }
+        if !removed.isEmpty { try FileIO.syncDirectory(directory) }
+        return removed
+    }
+}

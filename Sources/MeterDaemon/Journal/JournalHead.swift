@@ -1,0 +1,38 @@
+import ChainClient
+
+/// The newest record of the chain: what a batch anchors on chain.
+public struct JournalHead: Sendable, Equatable, CustomStringConvertible {
+    /// 0 for an empty journal; records are numbered from 1.
+    public var sequence: UInt64
+    public var hash: [UInt8]
+
+    public var description: String { "sequence \(sequence), hash \(Hex.encode(hash))" }
+}
+
+/// One segment as the journal keeps track of it (retention, budget, stats).
+public struct SegmentSummary: Sendable, Equatable {
+    public var name: String
+    public var bytes: Int
+    public var firstSequence: UInt64?
+    public var lastSequence: UInt64?
+    public var lastTime: Date?
+    public var damaged: Bool
+}
+
+import Foundation
+
+/// What opening the journal found and repaired.
+public struct RecoveryReport: Sendable, Equatable {
+    public var head: JournalHead
+    public var segments: Int
+    public var records: Int
+    /// Torn tails that were cut (each also journaled as a `cut` record).
+    public var cuts: [JournalCut]
+    /// Damage kept in place and journaled as a `break` record.
+    public var breaks: [JournalBreak]
+    /// Acknowledged records that no checkpoint covered yet (a crash between checkpoints); the
+    /// checkpoint written at open now covers them.
+    public var uncheckpointedRecords: UInt64
+
+    public var isClean: Bool { cuts.isEmpty && breaks.isEmpty }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Reads every segment at open and decides, per the journal's rules, what to repair:
+/// a torn tail of the last segment is saved aside and cut; any other damage is kept untouched and a
+/// new segment is started whose first record names it; damage already named by a break is not named again.
+struct JournalRecovery {
+    var writer: SegmentWriter
+    var head: JournalHead
+    var segments: [SegmentSummary]
+    var anchoredUpTo: UInt64?
+    var lastCheckpointSequence: UInt64
+    var records: Int
+    /// Records to append now, in order: cuts and breaks.
+    var notes: [JournalPayload]
+    var cuts: [JournalCut]
+    var breaks: [JournalBreak]
+
+    static func run(directory: String, now: Date) throws -> JournalRecovery {
+        try FileIO.createDirectory(directory)
+        var scans: [(name: String, scan: SegmentScan, size: Int)] = []
+        let names = try FileIO.segmentNames(in: directory)
+        for (index, name) in names.enumerated() {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let bytes = try FileIO.readAll(path)
+            // The chain continues from the last segment, so only it is hashed; closed segments are
+            // checked for framing, checksums and sequence (`journal verify` checks them in full).
+            var options = SegmentScan.Options()
+            options.chain = index == names.count - 1
+            options.decodeAll = false
+            scans.append((name, try SegmentScan.scan(name: name, bytes: bytes, options: options), bytes.count))
+        }
+
+        var cuts: [JournalCut] = []
+        // A segment whose header never reached the disk (a crash while creating it) is a torn tail too.
+        if let last = scans.last, last.scan.header == nil, last.size < SegmentHeader.size,
+           SegmentScan.highestValidSequence(try FileIO.readAll(path(directory, last.name)), from: 0) == nil {
+            let savedAs = last.name + ".cut-0"
+            guard rename(path(directory, last.name), path(directory, savedAs)) == 0 else {
+                throw JournalError.io(operation: "renaming", path: path(directory, last.name), errno: errno)
+            }
+            try FileIO.syncDirectory(directory)
+            scans.removeLast()
+            let kept = scans.last?.scan.lastSequence ?? 0
+            cuts.append(JournalCut(segment: last.name, offset: 0, bytesCut: UInt64(last.size), lastSequenceKept: kept, savedAs: savedAs))
+        }
+
+        // The chain continues from the last segment with a readable header: make sure it was hashed.
+        if let index = scans.lastIndex(where: { $0.scan.header != nil }), !scans[index].scan.headHashKnown {
+            let bytes = try FileIO.readAll(path(directory, scans[index].name))
+            var options = SegmentScan.Options()
+            options.decodeAll = false
+            scans[index].scan = try SegmentScan.scan(name: scans[index].name, bytes: bytes, options: options)
+        }
+
+        var journaled: [String: Set<UInt64>] = [:]
+        for entry in scans {
+            for (segment, offsets) in entry.scan.journaledBreaks { journaled[segment, default: []].formUnion(offsets) }
+        }
+
+        var breaks: [JournalBreak] = []
+        var previous: SegmentScan?
+        for (index, entry) in scans.enumerated() {
+            let isLast = index == scans.count - 1
+            if let problem = entry.scan.problem, !(isLast && entry.scan.tornTail) {
+                if journaled[entry.name]?.contains(UInt64(problem.offset)) != true {
+                    let lastGood = entry.scan.lastSequence ?? entry.scan.header.map { $0.firstSequence - 1 } ?? previous?.lastSequence ?? 0
+                    breaks.append(JournalBreak(segment: entry.name, offset: UInt64(problem.offset), lastGoodSequence: lastGood, detail: problem.description))
+                }
+            } else if let previous, previous.problem == nil, let header = entry.scan.header,
+                      let reason = discontinuity(previous: previous, header: header),
+                      journaled[entry.name]?.contains(0) != true {
+                breaks.append(JournalBreak(segment: entry.name, offset: 0, lastGoodSequence: previous.lastSequence ?? 0,
+                                           detail: "the chain does not continue from the previous segment: \(reason)"))
+            }
+            previous = entry.scan
+        }
+
+        let highestSeen = scans.compactMap { $0.scan.highestSequenceSeen ?? $0.scan.header?.firstSequence }.max() ?? 0
+        var writer: SegmentWriter
+        var head: JournalHead
+        if let last = scans.last, let header = last.scan.header, last.scan.problem == nil || last.scan.tornTail {
+            head = JournalHead(sequence: last.scan.lastSequence ?? header.firstSequence - 1, hash: last.scan.headHash)
+            if last.scan.tornTail {
+                let bytes = try FileIO.readAll(path(directory, last.name))
+                let offset = last.scan.goodEnd
+                let savedAs = "\(last.name).cut-\(offset)"
+                try FileIO.writeNew(path(directory, savedAs), Array(bytes[offset...]))
+                cuts.append(JournalCut(segment: last.name, offset: UInt64(offset), bytesCut: UInt64(bytes.count - offset),
+                                       lastSequenceKept: head.sequence, savedAs: savedAs))
+            }
+            writer = try SegmentWriter.reopen(path: path(directory, last.name), goodEnd: last.scan.goodEnd)
+        } else {
+            // No segment, or the last one is damaged: start a new segment after everything seen.
+            let chainEnd = scans.last { $0.scan.header != nil }?.scan
+            let hash = chainEnd?.headHash ?? [UInt8](repeating: 0, count: 32)
+            guard highestSeen < UInt64.max - 1 else {
+                throw JournalError.notAJournal(path: directory, reason: "a record claims sequence \(highestSeen), the largest possible")
+            }
+            let first = scans.isEmpty ? 1 : highestSeen + 1
+            head = JournalHead(sequence: first - 1, hash: hash)
+            writer = try SegmentWriter.create(directory: directory,
+                                              header: SegmentHeader(firstSequence: first, startHash: hash, created: now))
+        }
+
+        var segments = scans.map { entry in
+            SegmentSummary(name: entry.name, bytes: entry.size, firstSequence: entry.scan.firstSequence,
+                           lastSequence: entry.scan.lastSequence, lastTime: entry.scan.lastTime,
+                           damaged: entry.scan.problem != nil && !entry.scan.tornTail)
+        }
+        if segments.last?.name != writer.name {
+            segments.append(SegmentSummary(name: writer.name, bytes: writer.size, firstSequence: nil, lastSequence: nil, lastTime: nil, damaged: false))
+        } else {
+            segments[segments.count - 1].bytes = writer.size
+        }
+
+        return JournalRecovery(
+            writer: writer, head: head, segments: segments,
+            anchoredUpTo: scans.compactMap(\.scan.anchoredUpTo).max(),
+            lastCheckpointSequence: scans.compactMap(\.scan.lastCheckpointSequence).max() ?? 0,
+            records: scans.reduce(0) { $0 + $1.scan.recordCount },
+            notes: cuts.map { .journalCut($0) } + breaks.map { .journalBreak($0) },
+            cuts: cuts, breaks: breaks)
+    }
+
+    static func discontinuity(previous: SegmentScan, header: SegmentHeader) -> String? {
+        let expected = (previous.lastSequence ?? previous.header.map { $0.firstSequence - 1 } ?? 0) &+ 1
+        if header.firstSequence != expected { return "it starts at sequence \(header.firstSequence), \(expected) was expected" }
+        if previous.headHashKnown && header.startHash != previous.headHash { return "its start hash is not the previous segment's last hash" }
+        return nil
+    }
+
+    private static func path(_ directory: String, _ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
+    }
+}

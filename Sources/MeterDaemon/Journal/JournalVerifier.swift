@@ -1,0 +1,70 @@
+import ChainClient
+import Foundation
+
+/// The result of checking a whole journal offline.
+public struct VerificationReport: Sendable, Equatable {
+    public var segments = 0
+    public var records = 0
+    public var checkpoints = 0
+    public var bytes = 0
+    /// Every problem found, in chain order; the first is the one to look at.
+    public var problems: [ScanProblem] = []
+    /// The newest record a valid checkpoint covers.
+    public var lastCheckpointedSequence: UInt64?
+    public var lastSequence: UInt64?
+
+    public var isValid: Bool { problems.isEmpty }
+    /// Records after the last checkpoint: a running daemon signs them at its next checkpoint.
+    public var unsignedTail: UInt64 { (lastSequence ?? 0) - min(lastSequence ?? 0, lastCheckpointedSequence ?? 0) }
+}
+
+/// Progress through a long verification, per segment.
+public struct VerificationProgress: Sendable {
+    public var segment: String
+    public var segmentIndex: Int
+    public var segmentCount: Int
+    public var bytesDone: Int
+    public var bytesTotal: Int
+}
+
+/// Checks framing, checksums, sequence numbers, the hash chain within and across segments, and every
+/// checkpoint's signature against `signer`.
+public enum JournalVerifier {
+    public static func verify(directory: String, signer: Address,
+                              progress: (VerificationProgress) -> Void = { _ in },
+                              record: (JournalRecord) -> Void = { _ in }) throws -> VerificationReport {
+        let reader = JournalReader(directory: directory)
+        let names = try reader.segmentNames()
+        let total = names.reduce(0) { $0 + FileIO.fileSize((directory as NSString).appendingPathComponent($1)) }
+        var report = VerificationReport()
+        var previous: (scan: SegmentScan, name: String)?
+        for (index, name) in names.enumerated() {
+            let bytes = try FileIO.readAll((directory as NSString).appendingPathComponent(name))
+            var checkpoints = 0
+            let scan = try withoutActuallyEscaping(record) { record in
+                var options = SegmentScan.Options()
+                options.signer = signer
+                options.onRecord = { decoded, _ in
+                    if decoded.kind == .checkpoint { checkpoints += 1 }
+                    record(decoded)
+                }
+                return try SegmentScan.scan(name: name, bytes: bytes, options: options)
+            }
+            if let earlier = previous, earlier.scan.problem == nil, let header = scan.header,
+               let reason = JournalRecovery.discontinuity(previous: earlier.scan, header: header) {
+                report.problems.append(ScanProblem(segment: name, offset: 0, sequence: header.firstSequence, kind: .chainDiscontinuity(reason)))
+            }
+            if let problem = scan.problem { report.problems.append(problem) }
+            report.segments += 1
+            report.records += scan.recordCount
+            report.checkpoints += checkpoints
+            report.bytes += bytes.count
+            if let last = scan.lastSequence { report.lastSequence = last }
+            if let covered = scan.lastCheckpointSequence { report.lastCheckpointedSequence = covered }
+            previous = (scan, name)
+            progress(VerificationProgress(segment: name, segmentIndex: index + 1, segmentCount: names.count,
+                                          bytesDone: report.bytes, bytesTotal: total))
+        }
+        return report
+    }
+}

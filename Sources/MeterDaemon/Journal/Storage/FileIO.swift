@@ -1,0 +1,71 @@
+import Foundation
+
+/// Small POSIX helpers for the journal directory.
+enum FileIO {
+    static func readAll(_ path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: path, errno: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw JournalError.io(operation: "reading", path: path, errno: errno) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw JournalError.io(operation: "reading", path: path, errno: errno)
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return Array(bytes.prefix(done))
+    }
+
+    static func syncDirectory(_ directory: String) throws {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: directory, errno: errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw JournalError.stopped(path: directory, errno: errno) }
+    }
+
+    /// mkdir -p with mode 0750, reporting the errno of the step that failed.
+    static func createDirectory(_ directory: String) throws {
+        var info = stat()
+        if stat(directory, &info) == 0 { return }
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != directory { try createDirectory(parent) }
+        guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
+            throw JournalError.io(operation: "creating directory", path: directory, errno: errno)
+        }
+    }
+
+    /// Segment file names in chain order.
+    static func segmentNames(in directory: String) throws -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw JournalError.io(operation: "listing", path: directory, errno: errno == 0 ? ENOENT : errno)
+        }
+        return names.filter { $0.hasSuffix(".seg") && $0.count == 20 }.sorted()
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else { throw JournalError.io(operation: "creating", path: path, errno: errno) }
+        defer { close(descriptor) }
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw JournalError.io(operation: "writing", path: path, errno: errno)
+            }
+            done += result
+        }
+        guard fsync(descriptor) == 0 else { throw JournalError.stopped(path: path, errno: errno) }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import MeterDaemon
+
+struct JournalExportCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv
+        case jsonl
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write journal records to standard output as CSV (one row per field) or JSON Lines."
+    )
+
+    @OptionGroup var storage: StorageOptions
+    @OptionGroup var filter: JournalFilterOptions
+
+    @Option(help: "csv or jsonl.")
+    var format: Format
+
+    func run() throws {
+        if format == .csv { print(RecordRendering.csvHeader) }
+        let problems = try JournalReader(directory: storage.journalDirectory).forEach(try filter.filter()) { record in
+            switch format {
+            case .csv: for row in RecordRendering.csvRows(record) { print(row) }
+            case .jsonl: print(RecordRendering.json(record))
+            }
+        }
+        for problem in problems { printError("damaged: \(problem) (run `meterd journal verify`)") }
+    }
+}

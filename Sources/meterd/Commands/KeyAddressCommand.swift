@@ -1,0 +1,15 @@
+import ArgumentParser
+import MeterDaemon
+
+struct KeyAddressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "address",
+        abstract: "Print the device key's Ethereum address (EIP-55)."
+    )
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        print(try DeviceKeyFile.load(path: storage.keyPath, requireOwnership: false).address.checksummed)
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct KeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "Create, show or import the device key (its address is the device's identity in the contract).",
+        subcommands: [KeyGenerateCommand.self, KeyAddressCommand.self, KeyImportKeystoreCommand.self]
+    )
+}

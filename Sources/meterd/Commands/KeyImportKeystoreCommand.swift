@@ -1,0 +1,34 @@
+import ArgumentParser
+import ChainClient
+import Foundation
+import MeterDaemon
+
+struct KeyImportKeystoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-keystore",
+        abstract: "Import an Ethereum V3 keystore (geth, MyCrypto, ethers …) as the device key."
+    )
+
+    @Argument(help: ArgumentHelp("The keystore JSON file.", valueName: "FILE"))
+    var keystore: String
+
+    @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the password from this file (first line) instead of the terminal.", valueName: "FILE"))
+    var passwordFile: String?
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the device key.", valueName: "FILE"))
+    var path: String = DeviceKeyFile.defaultPath
+
+    func run() throws {
+        guard let json = FileManager.default.contents(atPath: keystore) else {
+            throw CommandFailure("cannot read the keystore \(keystore): check the path and that you may read it")
+        }
+        let parsed: KeystoreV3
+        do { parsed = try KeystoreV3(json: json) } catch { throw CommandFailure("\(keystore): \(error)") }
+        let password = try passwordFile.map(PasswordInput.fromFile) ?? PasswordInput.fromTerminal(prompt: "Password for \(keystore): ")
+        let key: PrivateKey
+        do { key = try parsed.decrypt(password: password) } catch { throw CommandFailure("\(keystore): \(error)") }
+        try DeviceKeyFile.create(path: path, key: key)
+        print(key.address.checksummed)
+        printError("wrote \(path)")
+    }
+}
