@@ -3,8 +3,8 @@
     .venv/bin/python -m contracts.compile          # rewrite contracts/build/Agreements.json
     .venv/bin/python -m contracts.compile --check  # exit 1 when the committed build is stale
 
-The build file holds the ABI, the deployment bytecode, the runtime bytecode, the
-compiler version and the EVM version; the Swift side and electro-admin read it.
+The build file holds the ABI, the deployment bytecode, the runtime bytecode, the storage
+layout, the compiler version and the EVM version; the Swift side and electro-admin read it.
 """
 
 import json
@@ -35,12 +35,12 @@ def build() -> dict:
             sys.executable, "-m", "vyper",
             "--evm-version", EVM_VERSION,
             "-p", str(HERE / "src"),
-            "-f", "abi,bytecode,bytecode_runtime",
+            "-f", "abi,bytecode,bytecode_runtime,layout",
             str(SOURCE),
         ],
         check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()
-    abi, bytecode, runtime = out[0], out[1], out[2]
+    abi, bytecode, runtime, layout = out[0], out[1], out[2], out[3]
     return {
         "contract": "Agreements",
         "source": "contracts/src/Agreements.vy",
@@ -49,6 +49,7 @@ def build() -> dict:
         "abi": json.loads(abi),
         "bytecode": bytecode,
         "bytecode_runtime": runtime,
+        "storage_layout": json.loads(layout)["storage_layout"],
     }
 
 

@@ -70,10 +70,10 @@ STORE_BYTES: constant(uint256) = 2432  # 64 + 2 * EXT_WORDS * 32
 
 # @dev SWAR constants: bit 32 of each 64-bit container; 1 in each 64-bit
 #      container; the low 32 bits of each container; 1 in each 32-bit lane.
-G32: constant(uint256) = 26959946667150639794667015087019630673637144422540572481103610249216  # 0x0000000100000000 x4
+G32: constant(uint256) = 26959946667150639796128516724350533591920057417771119838357381709824  # 0x0000000100000000 x4
 ONES64: constant(uint256) = 6277101735386680764176071790128604879584176795969512275969  # 0x0000000000000001 x4
-LOW32: constant(uint256) = 26959946660873538059280334323183841250350249843923952699046031785985  # 0x00000000ffffffff x4
-ONES32: constant(uint256) = 26959946667150639794667015087019630673637144422540572481103610249217  # 0x00000001 x8
+LOW32: constant(uint256) = 26959946660873538060741835960174461801791452538186943042387869433855  # 0x00000000ffffffff x4
+ONES32: constant(uint256) = 26959946673427741531515197488526605382048662297355296634326893985793  # 0x00000001 x8
 MAX_U256: constant(uint256) = max_value(uint256)
 
 # @dev Field limits.
@@ -773,7 +773,7 @@ def profile(agreement_id: uint256) -> (DynArray[uint256, MAX_PROFILE_SLOTS], Dyn
     hi_off: uint256 = 32 + len(data) // 2
     mins: DynArray[uint256, MAX_PROFILE_SLOTS] = []
     maxs: DynArray[uint256, MAX_PROFILE_SLOTS] = []
-    for k: uint256 in range(convert(extract32(data, 32), uint256) & MASK16, bound=MAX_PROFILE_SLOTS):
+    for k: uint256 in range((convert(extract32(data, 0), uint256) >> 232) & MASK16, bound=MAX_PROFILE_SLOTS):
         lo: uint256 = convert(slice(data, 64 + k * 4, 4), uint256)
         mins.append(lo)
         maxs.append(lo + convert(slice(data, hi_off + k * 4, 4), uint256))
