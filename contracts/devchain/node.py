@@ -4,7 +4,7 @@ time, snapshots for forced reorganisations, and JSON-RPC formatting of the resul
 
 import threading
 
-from eth.exceptions import Revert
+from eth.exceptions import InsufficientFunds, Revert
 from eth.vm.spoof import SpoofTransaction
 from eth_keys import keys
 from eth_tester import PyEVMBackend
@@ -256,6 +256,8 @@ class Node:
         try:
             executor = state.get_transaction_executor()
             computation = executor.build_computation(executor.build_evm_message(tx), tx)
+        except InsufficientFunds:
+            raise RpcError(-32000, "insufficient funds for transfer") from None
         finally:
             state.revert(snapshot)
         return computation
