@@ -294,10 +294,9 @@ class Node:
     # ------------------------------------------------------------ reads
 
     def block(self, tag, full):
-        number, pending = self.block_number(tag)
-        if pending:
-            return None
+        number, _ = self.block_number(tag)  # "pending" answers the latest block
         block = to_json(self.backend.get_block_by_number(number, full))
+        block["miner"] = block.pop("coinbase")
         if full:
             block["transactions"] = [self.tx_json(t) for t in block["transactions"]]
         return block

@@ -52,9 +52,11 @@ READY_FOR_RECONNECTION: public(constant(uint8)) = 2
 MAX_PROFILE_SLOTS: public(constant(uint256)) = 288
 PROFILE_BYTES: constant(uint256) = 2304  # MAX_PROFILE_SLOTS * 8
 
-# @dev Largest batch: 1440 slots in 180 words of eight uint32 values.
-MAX_BATCH_SLOTS: public(constant(uint256)) = 1440
-MAX_BATCH_WORDS: constant(uint256) = 180
+# @dev Largest batch: 288 slots (a day of five-minute slots, three days of quarter hours)
+#      in 36 words of eight uint32 values. A small bound keeps the memory that the
+#      compiler reserves for `packed` (and so the memory expansion gas) small.
+MAX_BATCH_SLOTS: public(constant(uint256)) = 288
+MAX_BATCH_WORDS: constant(uint256) = 36
 
 # @dev The terms store's data: two header words, then the minima and then the
 #      widths (maximum - minimum) as uint32 lanes, eight to a word, each extended cyclically to
@@ -550,7 +552,7 @@ def submit_batch(
     @param agreement_id The agreement; the caller must be its device.
     @param batch_seq Exactly the last accepted batch number plus one (the first is 1).
     @param first_slot Exactly the next slot not yet submitted.
-    @param slot_count 1 .. 1440 slots.
+    @param slot_count 1 .. 288 slots.
     @param packed ceil(slot_count / 8) words of packed consumption.
     @param journal_head The device journal's head hash covering these slots.
     """
@@ -585,7 +587,7 @@ def submit_batch(
     #   v + 1 has bit 32 iff v is 0xFFFFFFFF.
     # No borrow or carry leaves a container. The flags are moved to bit 0 of
     # their 32-bit lane and summed lane-wise (a lane gains at most 1 per word,
-    # at most 180 in all), then added up across lanes with one multiplication.
+    # at most 36 in all), then added up across lanes with one multiplication.
     # The store holds the minima and the widths hi - lo; p < plen <= 288 and it
     # holds plen + 7 lanes of each, so both extract32 offsets stay within the
     # store data (extract32 checks it again).
@@ -618,7 +620,7 @@ def submit_batch(
     charged: uint256 = violations
     if h0 >> 248 == convert(UNMEASURED_PENALISED, uint256):
         charged = unsafe_add(charged, unmeasured)
-    # charged <= 1440 and the penalty is < 2**48: the product is < 2**59.
+    # charged <= 288 and the penalty is < 2**48: the product is < 2**57.
     penalty: uint256 = unsafe_mul(charged, (h0 >> 160) & MASK48)
     bonus: uint256 = (run >> 80) & MASK96
     penalty = min(penalty, bonus)

@@ -132,6 +132,13 @@ def test_batch_shape_is_checked(env):
     reverts(submit_fn(env.c, aid, 1, 0, IN[:7], count=7, packed=words), env.device, "agreements: nonzero padding")
 
 
+def test_batches_hold_at_most_288_slots(env):
+    aid, _ = env.create(profile=PROFILE[:1] * 1, slots_per_period=600)
+    reverts(submit_fn(env.c, aid, 1, 0, [1500] * 289), env.device, None)  # 37 words: the ABI decoder refuses
+    receipt = submit(env.c, env.device, aid, 1, 0, [1500] * 288)
+    assert events(env.c, receipt, "BatchSubmitted")[0]["slot_count"] == 288
+
+
 def test_batch_may_not_reach_into_the_next_period(env):
     aid, _ = env.create(slots_per_period=96)
     reverts(submit_fn(env.c, aid, 1, 0, IN + IN[:1]), env.device, "agreements: batch beyond the open period")

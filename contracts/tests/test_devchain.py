@@ -45,6 +45,8 @@ def test_identity_and_fee_methods(chain):
     assert set(history) == {"oldestBlock", "baseFeePerGas", "gasUsedRatio", "reward"}
     block = result(url, "eth_getBlockByNumber", "latest", False)
     assert int(block["baseFeePerGas"], 16) > 0 and block["number"] == result(url, "eth_blockNumber")
+    assert {"hash", "parentHash", "miner", "timestamp", "gasLimit", "logsBloom", "transactions"} <= set(block)
+    assert result(url, "eth_getBlockByHash", block["hash"], False)["number"] == block["number"]
 
 
 def test_a_transfer_is_mined_with_a_receipt(chain):
