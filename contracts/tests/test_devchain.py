@@ -79,6 +79,9 @@ def test_admission_errors_are_gethlike(chain):
                                    "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9}, poor.key)
     err = rpc(url, "eth_sendRawTransaction", "0x" + tx.raw_transaction.hex())["error"]
     assert err == {"code": -32000, "message": "insufficient funds for gas * price + value"}
+    transfer = {"from": poor.address, "to": TO, "value": hex(10**18)}
+    assert rpc(url, "eth_estimateGas", transfer)["error"] == {"code": -32000, "message": "insufficient funds for transfer"}
+    assert result(url, "eth_estimateGas", {"from": sender, "to": TO, "value": "0x1"}) == hex(21000)
     low = sign(chain, index=1, gas=20000)
     assert rpc(url, "eth_sendRawTransaction", low)["error"]["message"] == "intrinsic gas too low"
     cheap = sign(chain, index=1, gasPrice=1)
