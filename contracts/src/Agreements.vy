@@ -671,7 +671,9 @@ def close_period(agreement_id: uint256):
     ), "agreements: caller may not close periods"
     period: uint256 = (run >> 176) & MASK24
     end_slot: uint256 = (period + 1) * ((h0 >> 208) & MASK24)
-    assert end_slot <= MASK40 and period < MASK24, "agreements: agreement exhausted"
+    # The next period's slots must fit the 40-bit slot field and its number the
+    # 24-bit period field; submit_batch relies on it (end <= (period + 1) * spp).
+    assert (period + 2) * ((h0 >> 208) & MASK24) <= MASK40 and period + 1 <= MASK24, "agreements: agreement exhausted"
     period_end: uint256 = (h1 >> 32) + end_slot * (h1 & MASK32)
     assert block.timestamp >= period_end, "agreements: period not over"
     missing: uint256 = end_slot - (run & MASK40)

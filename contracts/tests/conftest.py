@@ -41,6 +41,23 @@ class Env:
         receipt = transact(fn, self.owner)
         return self.c.functions.agreement_count().call() - 1, receipt
 
+    def poke_run(self, agreement_id, update):
+        """Rewrites an agreement's packed state word in storage: update(old) -> new.
+        Only for reaching field limits that would take years of transactions."""
+        from eth_utils import keccak
+
+        from contracts.compile import load
+
+        slot = load()["storage_layout"]["_run"]["slot"]
+        key = int.from_bytes(keccak(slot.to_bytes(32, "big") + agreement_id.to_bytes(32, "big")), "big")
+        chain = self.tester.backend.chain
+        state = chain.get_vm().state
+        address = bytes.fromhex(self.c.address[2:])
+        state.set_storage(address, key, update(state.get_storage(address, key)))
+        state.persist()
+        chain.header = chain.header.copy(state_root=state.state_root)
+        self.tester.mine_blocks(1)
+
     def agreement(self, agreement_id):
         return self.c.functions.agreement(agreement_id).call()
 

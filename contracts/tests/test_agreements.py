@@ -354,6 +354,18 @@ def test_missing_slots_are_free_when_unmeasured_slots_are_excused(env):
     assert (closed["missing_slots"], closed["penalty"], closed["credit"]) == (96, 0, 10_000)
 
 
+def test_closing_stops_before_the_period_number_overflows(env):
+    # one-second periods of one slot since 1970: the 24-bit period number is the limit
+    aid, _ = env.create(profile=[(0, 10)], slots_per_period=1, slot_seconds=1, grace=0, period_start=0)
+    field = (2**24 - 1) << 176
+    env.poke_run(aid, lambda run: (run & ~field) | ((2**24 - 3) << 176) | (2**24 - 3))
+    transact(env.c.functions.close_period(aid), env.owner)
+    assert env.state(aid)["period"] == 2**24 - 2
+    transact(env.c.functions.close_period(aid), env.owner)
+    assert (env.state(aid)["period"], env.state(aid)["next_slot"]) == (2**24 - 1, 2**24 - 1)
+    reverts(env.c.functions.close_period(aid), env.owner, "agreements: agreement exhausted")
+
+
 def test_credit_accumulates_over_periods_and_only_parties_close(env):
     aid, _ = env.create(slots_per_period=96, bonus=500, penalty=100, grace=0, period_start=env.now() - 3 * 96 * QUARTER)
     reverts(env.c.functions.close_period(aid), env.stranger, "agreements: caller may not close periods")
