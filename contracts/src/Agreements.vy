@@ -71,10 +71,12 @@ EXT_WORDS: constant(uint256) = 37  # ceil(EXT_LANES / 8)
 STORE_BYTES: constant(uint256) = 2432  # 64 + 2 * EXT_WORDS * 32
 
 # @dev SWAR constants: bit 32 of each 64-bit container; 1 in each 64-bit
-#      container; the low 32 bits of each container; 1 in each 32-bit lane.
+#      container; the low 32 bits of each container; the low 16 bits of each
+#      32-bit lane; 1 in each 32-bit lane.
 G32: constant(uint256) = 26959946667150639796128516724350533591920057417771119838357381709824  # 0x0000000100000000 x4
 ONES64: constant(uint256) = 6277101735386680764176071790128604879584176795969512275969  # 0x0000000000000001 x4
 LOW32: constant(uint256) = 26959946660873538060741835960174461801791452538186943042387869433855  # 0x00000000ffffffff x4
+LOW16: constant(uint256) = 1766820105243087041267848467410591083712559083657179364930612997358944255  # 0x0000ffff x8
 ONES32: constant(uint256) = 26959946673427741531515197488526605382048662297355296634326893985793  # 0x00000001 x8
 MAX_U256: constant(uint256) = max_value(uint256)
 
@@ -594,8 +596,9 @@ def submit_batch(
     plen4: uint256 = ((h0 >> 232) & MASK16) << 2
     wd_off: uint256 = unsafe_add(32, len(data) >> 1)  # 64 + half of the lanes
     p4: uint256 = (start << 2) % plen4
-    iacc: uint256 = 0
-    uacc: uint256 = 0
+    # acc holds two counters per 32-bit lane: slots in their interval (bits
+    # 0..15 of the lane) and unmeasured slots (bits 16..31); at most 36 each.
+    acc: uint256 = 0
     iflags: uint256 = 0
     for c: uint256 in packed:
         lo: uint256 = convert(extract32(data, unsafe_add(64, p4)), uint256)
@@ -606,16 +609,18 @@ def submit_batch(
             (unsafe_sub(((wd >> 32) & LOW32) | G32, unsafe_sub(ce | G32, (lo >> 32) & LOW32) & LOW32) & G32)
             | ((unsafe_sub((wd & LOW32) | G32, unsafe_sub(co | G32, lo & LOW32) & LOW32) & G32) >> 32)
         )
-        iacc = unsafe_add(iacc, iflags)
-        uacc = unsafe_add(uacc, (unsafe_add(ce, ONES64) & G32) | ((unsafe_add(co, ONES64) & G32) >> 32))
+        acc = unsafe_add(
+            acc, iflags | ((unsafe_add(ce, ONES64) & G32) << 16) | ((unsafe_add(co, ONES64) & G32) >> 16)
+        )
         p4 = unsafe_add(p4, 32) % plen4
     # The padding lanes of the last word hold 0, never unmeasured; take their
     # in-interval flags back out of the lane sums.
-    iacc = unsafe_sub(iacc, iflags & ~(MAX_U256 << pad_bits))
+    acc = unsafe_sub(acc, iflags & ~(MAX_U256 << pad_bits))
     # Every slot is exactly one of: in its interval, unmeasured (above every
     # maximum, since maxima are below 0xFFFFFFFF), or a violation.
-    unmeasured: uint256 = unsafe_mul(uacc, ONES32) >> 224
-    violations: uint256 = unsafe_sub(unsafe_sub(count, unsafe_mul(iacc, ONES32) >> 224), unmeasured)
+    unmeasured: uint256 = unsafe_mul((acc >> 16) & LOW16, ONES32) >> 224
+    inside: uint256 = unsafe_mul(acc & LOW16, ONES32) >> 224
+    violations: uint256 = unsafe_sub(unsafe_sub(count, inside), unmeasured)
 
     charged: uint256 = violations
     if h0 >> 248 == convert(UNMEASURED_PENALISED, uint256):

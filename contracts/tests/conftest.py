@@ -1,6 +1,11 @@
+import tempfile
 from dataclasses import dataclass
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis keeps its files out of the work tree (the property test uses no database).
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
 from contracts.packing import pack_profile
 from contracts.testchain import deploy, new_chain

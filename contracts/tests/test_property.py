@@ -33,7 +33,7 @@ def slot_value(draw, lo, hi):
     return draw(st.one_of(st.sampled_from(kinds), wh()))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_bonus_and_counts_match_the_model(chain, data):
     env = chain
