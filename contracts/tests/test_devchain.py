@@ -204,3 +204,12 @@ def test_refuses_addresses_beyond_loopback():
     out = subprocess.run([sys.executable, "-m", "contracts.devchain", "--host", "0.0.0.0", "--port", "0"],
                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "loopback only" in out.stderr
+
+
+def test_evm_mine_sets_the_next_block_time(chain):
+    url = chain["url"]
+    before = result(url, "eth_getBlockByNumber", "latest", False)
+    result(url, "evm_mine", hex(int(before["timestamp"], 16) + 3600))
+    after = result(url, "eth_getBlockByNumber", "latest", False)
+    assert int(after["number"], 16) == int(before["number"], 16) + 1
+    assert int(after["timestamp"], 16) == int(before["timestamp"], 16) + 3600
