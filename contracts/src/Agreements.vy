@@ -11,11 +11,12 @@
         into discount credit for the consumer. The utility can order an
         emergency cutoff (DLMS/COSEM disconnect control states) and later allow
         reconnection. The exact rules are in contracts/README.md.
-@dev Gas: the device-facing `submit_batch` reads two storage words (the
-     agreement's packed running state and the address of its terms store) and
-     the global pause flag. The immutable terms and the interval profile live
-     in the code of a small data contract written at creation (one cold call
-     instead of dozens of cold storage reads); eight slots are checked per
+@dev Gas: the device-facing `submit_batch` reads two storage words: the
+     global pause flag and the agreement's packed running state. The
+     immutable terms and the interval profile live in the code of a small data
+     contract (the terms store) written at creation, whose address follows
+     from this contract's CREATE nonce kept in the state word: one cold call
+     instead of dozens of cold storage reads. Eight slots are checked per
      32-byte word with lane-parallel (SWAR) arithmetic; the journal head is
      anchored in the event only; one storage word is written.
 """
@@ -84,15 +85,12 @@ MAX_U256: constant(uint256) = max_value(uint256)
 MAX_SLOTS_PER_PERIOD: constant(uint256) = 16777215  # 2**24 - 1
 MAX_U32: constant(uint256) = 4294967295
 MAX_U40: constant(uint256) = 1099511627775
-MAX_U48: constant(uint256) = 281474976710655
-MAX_U64: constant(uint256) = 18446744073709551615
 MAX_U96: constant(uint256) = 79228162514264337593543950335
 MASK16: constant(uint256) = 65535
 MASK24: constant(uint256) = 16777215
 MASK32: constant(uint256) = 4294967295
 MASK40: constant(uint256) = 1099511627775
 MASK48: constant(uint256) = 281474976710655
-MASK64: constant(uint256) = 18446744073709551615
 MASK96: constant(uint256) = 79228162514264337593543950335
 MASK160: constant(uint256) = 1461501637330902918203684832716283019655932542975
 
