@@ -3,6 +3,7 @@
 import pytest
 
 from contracts.packing import UNMEASURED
+from contracts.tests.devchain_proc import REPO
 from contracts.tests.conftest import PROFILE, QUARTER
 from contracts.tests.util import (
     CONNECTED, DISCONNECTED, EXCUSED, HEAD, PENALISED, READY, events, model_batch, pack_profile,
@@ -471,3 +472,12 @@ def test_a_pending_transfer_can_be_cancelled(env):
     transact(env.c.functions.transfer_ownership(env.other), env.owner)
     transact(env.c.functions.transfer_ownership("0x" + "00" * 20), env.owner)
     reverts(env.c.functions.accept_ownership(), env.other, "ownable_2step: caller is not the new owner")
+
+
+def test_readme_calldata_vector(env):
+    # The worked example in contracts/README.md, byte for byte.
+    data = env.c.encode_abi("submit_batch", [7, 2, 96, 3, [(1 << 224) | (2 << 192) | (0xFFFFFFFF << 160)], b"\x11" * 32])
+    readme = (REPO / "contracts" / "README.md").read_text()
+    block = readme.split("is this calldata (selector, then one 32-byte word a line):")[1].split("**Profile**")[0]
+    words = "".join(line.split()[0] for line in block.strip().splitlines() if line.strip())
+    assert data == "0x" + words
