@@ -155,3 +155,15 @@ def test_example_agreement_file_is_accepted(chain, deployed):
     aid = json.loads(out.stdout)["agreement_id"]
     a = show(chain, address, aid)
     assert (a["slots_per_period"], a["profile_len"], a["period_start"]) == (2976, 96, 1796083200)
+
+
+def test_besu_network_gets_legacy_transactions_at_gas_price_zero():
+    with running_devchain("--besu", "--chain-id", "2018") as (info, proc):
+        owner = info["accounts"][0]["address"]
+        balance = int(result(info["url"], "eth_getBalance", owner, "latest"), 16)
+        address = json.loads(admin(info, "--chain-id", "2018", "--json", "deploy").stdout)["address"]
+        admin(info, "--contract", address, "pause")
+        block = result(info["url"], "eth_getBlockByNumber", "latest", True)
+        tx = block["transactions"][0]
+        assert tx["type"] == "0x0" and tx["gasPrice"] == "0x0"
+        assert int(result(info["url"], "eth_getBalance", owner, "latest"), 16) == balance  # gas was free
