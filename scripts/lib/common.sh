@@ -33,7 +33,7 @@ ensure_debian_packages() {
 ensure_python_env() {
     local stamp="$VENV/.requirements.sha256"
     local want
-    want=$(cat "$@" | sha256sum | cut -d' ' -f1)
+    want=$(cat "$@" "$ROOT"/contracts/constraints.txt 2>/dev/null | sha256sum | cut -d' ' -f1)
     if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
