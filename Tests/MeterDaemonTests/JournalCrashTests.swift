@@ -68,7 +68,8 @@ import Testing
         if Int.random(in: 0..<5, using: &generator) == 0 {
             usleep(UInt32.random(in: 0..<8_000, using: &generator))
         } else {
-            while !String(decoding: output, as: UTF8.self).contains("\n") {
+            // Wait for the first acknowledgement, however loaded the machine, so the kill lands mid-append.
+            while !String(decoding: output, as: UTF8.self).contains("ACK ") || !String(decoding: output, as: UTF8.self).hasSuffix("\n") {
                 var chunk = [UInt8](repeating: 0, count: 4096)
                 let count = read(descriptor, &chunk, chunk.count)
                 if count <= 0 { break }

@@ -32,11 +32,13 @@ enum PayloadCodec {
         case .slotClosed(let slot):
             out.varint(slot.slotIndex)
             out.i64(Timestamp.microseconds(slot.slotStart))
-            if let wattHours = slot.consumptionWattHours {
-                out.u8(1)
-                out.signedVarint(wattHours)
-            } else {
-                out.u8(0)
+            for optional in [slot.consumptionWattHours, slot.endEnergyMilliwattHours] {
+                if let value = optional {
+                    out.u8(1)
+                    out.signedVarint(value)
+                } else {
+                    out.u8(0)
+                }
             }
         case .batchSubmitted(let batch), .batchConfirmed(let batch):
             out.varint(batch.batchSequence)
@@ -108,9 +110,10 @@ enum PayloadCodec {
         case .slotClosed:
             let index = try input.varint()
             let start = Timestamp.date(try input.i64())
-            let measured = try flag(&input, kind)
-            return .slotClosed(SlotClosed(slotIndex: index, slotStart: start,
-                                          consumptionWattHours: measured ? try input.signedVarint() : nil))
+            let consumption = try flag(&input, kind) ? try input.signedVarint() : nil
+            let endEnergy = try flag(&input, kind) ? try input.signedVarint() : nil
+            return .slotClosed(SlotClosed(slotIndex: index, slotStart: start, consumptionWattHours: consumption,
+                                          endEnergyMilliwattHours: endEnergy))
         case .batchSubmitted, .batchConfirmed:
             let sequence = try input.varint()
             let first = try input.varint()

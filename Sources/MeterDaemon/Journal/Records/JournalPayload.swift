@@ -55,8 +55,12 @@ public struct SlotClosed: Sendable, Equatable {
     public var slotIndex: UInt64
     public var slotStart: Date
     public var consumptionWattHours: Int64?
-    public init(slotIndex: UInt64, slotStart: Date, consumptionWattHours: Int64?) {
+    /// The settlement register's value at the slot's end, interpolated between the readings around
+    /// the boundary: where slot aggregation resumes after a restart.
+    public var endEnergyMilliwattHours: Int64?
+    public init(slotIndex: UInt64, slotStart: Date, consumptionWattHours: Int64?, endEnergyMilliwattHours: Int64? = nil) {
         self.slotIndex = slotIndex; self.slotStart = slotStart; self.consumptionWattHours = consumptionWattHours
+        self.endEnergyMilliwattHours = endEnergyMilliwattHours
     }
 }
 

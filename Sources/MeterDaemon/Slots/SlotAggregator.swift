@@ -1,0 +1,85 @@
+import Foundation
+
+/// Turns readings of a cumulative import-energy register into per-slot consumption.
+///
+/// The register's value at each slot boundary is interpolated linearly between the last reading
+/// before the boundary and the first one after it, so missed polls, a meter that was away, or a
+/// daemon that was down lose no energy: the slots' consumptions add up to the register's own
+/// difference. Watt-hours per slot are differences of the boundary values truncated to whole
+/// watt-hours, so no rounding accumulates either. The first slot the aggregator sees start before
+/// its first reading cannot be measured and is reported as unmeasured.
+public struct SlotAggregator: Sendable, Equatable {
+    public struct ClosedSlot: Sendable, Equatable {
+        public var index: Int64
+        public var start: Date
+        /// nil when the slot could not be measured.
+        public var consumptionWattHours: Int64?
+        /// The register at the slot's end boundary.
+        public var endEnergyMilliwattHours: Int64
+    }
+
+    private struct Sample: Sendable, Equatable {
+        var time: Date
+        var milliwattHours: Int64
+    }
+
+    public let clock: SlotClock
+    private var last: Sample?
+    /// The register at the start of `openSlot`, when known.
+    private var openSlotStartEnergy: Int64?
+    private var openSlot: Int64?
+
+    public init(clock: SlotClock) {
+        self.clock = clock
+    }
+
+    /// Resumes after `slot`, whose end boundary held `endEnergy`, with the last reading journaled.
+    public init(clock: SlotClock, resumingAfter slot: Int64, endEnergy: Int64, lastReading: (Date, Int64)?) {
+        self.clock = clock
+        openSlot = slot + 1
+        openSlotStartEnergy = endEnergy
+        let boundary = clock.start(of: slot + 1)
+        if let (time, energy) = lastReading, time >= boundary {
+            last = Sample(time: time, milliwattHours: energy)
+        } else {
+            last = Sample(time: boundary, milliwattHours: endEnergy)
+        }
+    }
+
+    /// The slot now open, if any reading arrived.
+    public var currentSlot: Int64? { openSlot }
+
+    /// Feeds one reading; returns the slots it closed, oldest first.
+    public mutating func add(time: Date, milliwattHours: Int64) -> [ClosedSlot] {
+        let sample = Sample(time: time, milliwattHours: milliwattHours)
+        guard let previous = last, let open = openSlot else {
+            last = sample
+            openSlot = clock.slot(containing: time)
+            openSlotStartEnergy = nil
+            return []
+        }
+        guard time > previous.time else { return [] }
+        var closed: [ClosedSlot] = []
+        var slot = open
+        while clock.start(of: slot + 1) <= time {
+            let boundary = clock.start(of: slot + 1)
+            let energy = Self.interpolate(previous, sample, at: boundary)
+            let consumption = openSlotStartEnergy.map { energy / 1000 - $0 / 1000 }
+            closed.append(ClosedSlot(index: slot, start: clock.start(of: slot), consumptionWattHours: consumption, endEnergyMilliwattHours: energy))
+            openSlotStartEnergy = energy
+            slot += 1
+        }
+        openSlot = slot
+        last = sample
+        return closed
+    }
+
+    /// The register at `time` on the straight line between two readings, in whole mWh.
+    private static func interpolate(_ a: Sample, _ b: Sample, at time: Date) -> Int64 {
+        let span = b.time.timeIntervalSince(a.time)
+        guard span > 0 else { return b.milliwattHours }
+        let fraction = time.timeIntervalSince(a.time) / span
+        let delta = Double(b.milliwattHours - a.milliwattHours)
+        return a.milliwattHours + Int64((delta * fraction).rounded(.down))
+    }
+}
