@@ -18,13 +18,11 @@ public enum ConfigurationLoader {
         let general = root.table("meterd")
         let serviceUser = general?.string("user") ?? "meterd"
         let pollInterval = general?.number("poll_interval_seconds", in: 0.1...3600) ?? 1
-        let slotLength = general?.integer("slot_length_seconds", in: 60...86_400) ?? 900
+        let slotLength = general?.integer("slot_length_seconds", in: 1...86_400) ?? 900
         let configFolder = URL(fileURLWithPath: source.path).deletingLastPathComponent()
         let profileDirectories = (general?.strings("profile_dirs") ?? ProfileLibrary.defaultDirectories).map {
             $0.hasPrefix("/") ? $0 : configFolder.appendingPathComponent($0).standardizedFileURL.path
         }
-        general?.rejectUnknownKeys()
-
         var buses: [String: BusConfiguration] = [:]
         for table in root.table("buses")?.namedTables() ?? [] {
             if let bus = BusReader.read(table) { buses[table.name] = bus }
@@ -39,11 +37,14 @@ public enum ConfigurationLoader {
         for table in meterTables {
             if let meter = MeterReader.read(table, buses: buses, profiles: library) { meters.append(meter) }
         }
+        let daemon = DaemonSettingsReader.read(general: general, journal: root.table("journal"), metrics: root.table("metrics"),
+                                               meters: meterTables.map(\.name))
+        general?.rejectUnknownKeys()
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
         return MeterdConfiguration(
             serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
-            slotLength: slotLength, buses: buses, meters: meters, path: source.path)
+            slotLength: slotLength, buses: buses, meters: meters, daemon: daemon, path: source.path)
     }
 }

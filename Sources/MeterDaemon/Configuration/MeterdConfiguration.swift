@@ -12,6 +12,7 @@ public struct MeterdConfiguration: Sendable {
     public var buses: [String: BusConfiguration]
     /// In name order.
     public var meters: [MeterConfiguration]
+    public var daemon: DaemonSettings
     /// The file this came from.
     public var path: String
 

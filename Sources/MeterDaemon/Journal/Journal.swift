@@ -108,6 +108,31 @@ public final class Journal: @unchecked Sendable {
         return sequences
     }
 
+    /// Writes `entries` now, in call order, without waiting for the disk: for a caller that must
+    /// not stall (the poll loop) yet needs its records in the order it wrote them. Nothing is
+    /// acknowledged until `waitUntilDurable` returns for the last sequence number.
+    public func enqueue(_ entries: [JournalEntry]) throws -> [UInt64] {
+        condition.lock()
+        defer { condition.unlock() }
+        try checkWritable()
+        if !entries.allSatisfy({ $0.payload.kind == .anchored }) { try enforceBudget() }
+        if writer.size >= options.segmentBytes { try rotate() }
+        return try write(entries)
+    }
+
+    /// Waits until every record up to `sequence` is on disk (syncing as the fsync policy says).
+    public func waitUntilDurable(_ sequence: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    self.condition.lock()
+                    defer { self.condition.unlock() }
+                    try self.waitDurable(sequence)
+                })
+            }
+        }
+    }
+
     /// The same, without blocking a cooperative thread while it waits for the disk.
     @discardableResult
     public func append(_ entries: [JournalEntry]) async throws -> [UInt64] {

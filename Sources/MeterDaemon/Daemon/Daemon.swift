@@ -1,0 +1,98 @@
+import ChainClient
+import Drivers
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `meterd run`: opens the key, the journal and the meters, then runs the services until SIGTERM.
+public enum Daemon {
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func run(configuration: MeterdConfiguration, configurationText: String, logger: Logger,
+                           notifier: SystemdNotifier = SystemdNotifier(), environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+        let settings = configuration.daemon
+        notifier.status("starting: opening the device key and the journal")
+        let key: PrivateKey
+        do { key = try DeviceKeyFile.load(path: settings.keyFile) } catch {
+            throw StartFailure(description: "\(error)")
+        }
+        try makeDirectory(settings.stateDirectory)
+        let (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal)
+        logger.info("journal open", metadata: [
+            "directory": "\(settings.journalDirectory)", "records": "\(recovery.records)", "head": "\(recovery.head.sequence)",
+            "device": "\(key.address.checksummed)",
+        ])
+        for cut in recovery.cuts { logger.warning("journal: a torn record was cut at start", metadata: ["segment": "\(cut.segment)", "offset": "\(cut.offset)"]) }
+        for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside", metadata: ["segment": "\(damage.segment)"]) }
+
+        let configurationHash = Keccak256.hash(Array(configurationText.utf8))
+        _ = try await journal.append([
+            JournalEntry(time: Date(), clockSynchronised: ClockSynchronisation.isSynchronised(settings.clock), payload: .daemonStart(version: MeterdVersion.current)),
+            JournalEntry(time: Date(), clockSynchronised: ClockSynchronisation.isSynchronised(settings.clock), payload: .configChange(ConfigChange(
+                hash: configurationHash, summary: "\(configuration.meters.count) meters on \(configuration.buses.count) buses, loaded at start"))),
+        ])
+
+        let meters: MeterSet
+        do { meters = try MeterFactory.make(configuration, logger: logger) } catch {
+            try? journal.close()
+            throw StartFailure(description: error.description)
+        }
+        let status = StatusBoard(meterNames: configuration.meters.map(\.name))
+        let clock = SlotClock(origin: Date(timeIntervalSince1970: 0), length: configuration.slotLength)
+        let aggregator = try settings.settlementMeter.map { try SlotResumption.aggregator(clock: clock, journal: journal, meter: $0) }
+        let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
+                                       clockSource: settings.clock, aggregator: aggregator, logger: logger)
+        let poller = MeterPollerService(meters: meters.meters, interval: configuration.pollInterval, pipeline: pipeline, status: status,
+                                        logger: logger, stallFile: environment["METERD_TEST_STALL_FILE"])
+        let longestTimeout = configuration.buses.values.map(\.worstCaseReadSeconds).max() ?? 1
+        let watchdog = WatchdogService(notifier: notifier, status: status,
+                                       healthWindow: 3 * configuration.pollInterval + longestTimeout)
+        let metrics = MetricsService(settings: settings.metrics, status: status, logger: logger)
+        let reload = ReloadService(path: configuration.path, loaded: configurationHash, journal: journal, logger: logger, notifier: notifier)
+
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: poller), .init(service: watchdog), .init(service: metrics), .init(service: reload)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        notifier.ready(status: "running: \(meters.meters.count) meters, journal at record \(journal.head.sequence)")
+        logger.notice("meterd running", metadata: ["meters": "\(meters.meters.map(\.name).joined(separator: ","))", "device": "\(key.address.checksummed)"])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopping after a failure: \(error)")
+            notifier.stopping(status: "stopping after a failure: \(error)")
+            _ = try? await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "failure: \(error)"))])
+            try? journal.close()
+            throw error
+        }
+        notifier.stopping(status: "stopping: journal synced")
+        _ = try await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "stopped by signal"))])
+        try journal.close()
+        for bus in meters.modbusBuses.values { bus.close() }
+        logger.notice("meterd stopped cleanly", metadata: ["head": "\(journal.head.sequence)"])
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw StartFailure(description: "cannot create the state directory \(path): \(error.localizedDescription); "
+                               + "systemd's StateDirectory=meterd creates it for the service user")
+        }
+    }
+}
+
+extension BusConfiguration {
+    /// The longest one read may take on this bus: every attempt timing out, with the pauses between.
+    var worstCaseReadSeconds: Double {
+        switch self {
+        case .modbus(_, let timing):
+            let attempts = Double(timing.retries + 1)
+            let pauses = (0..<timing.retries).reduce(0.0) { $0 + timing.retryBackoff * Double(1 << min($1, 6)) }
+            return attempts * timing.responseTimeout + pauses
+        case .i2c:
+            return 1
+        }
+    }
+}

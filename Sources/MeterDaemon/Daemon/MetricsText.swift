@@ -1,0 +1,61 @@
+import Drivers
+import Foundation
+
+/// The Prometheus text exposition of the daemon's status (format 0.0.4).
+extension StatusBoard {
+    public func prometheusText(now: Date) -> String {
+        var lines: [String] = []
+        func family(_ name: String, _ type: String, _ help: String) {
+            lines.append("# HELP meterd_\(name) \(help)")
+            lines.append("# TYPE meterd_\(name) \(type)")
+        }
+        func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
+            let text = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+            lines.append("meterd_\(name)\(text) \(Self.number(value))")
+        }
+        let sorted = meters.sorted { $0.key < $1.key }
+        family("readings_total", "counter", "Readings journaled, by meter.")
+        for (name, meter) in sorted { sample("readings_total", [("meter", name)], Double(meter.readings)) }
+        family("read_errors_total", "counter", "Failed reads, by meter and kind.")
+        for (name, meter) in sorted {
+            for (kind, count) in meter.errors.sorted(by: { $0.key < $1.key }) { sample("read_errors_total", [("meter", name), ("kind", kind)], Double(count)) }
+        }
+        family("last_reading_age_seconds", "gauge", "Seconds since the meter's last reading.")
+        for (name, meter) in sorted {
+            if let at = meter.lastReadingAt { sample("last_reading_age_seconds", [("meter", name)], now.timeIntervalSince(at)) }
+        }
+        family("active_power_watts", "gauge", "Total active power at the last reading.")
+        for (name, meter) in sorted {
+            if let power = meter.lastReading?.values[.activePowerTotal] { sample("active_power_watts", [("meter", name)], power) }
+        }
+        family("import_energy_kilowatt_hours", "gauge", "The cumulative import register at the last reading.")
+        for (name, meter) in sorted {
+            if let energy = meter.lastReading?.energy[.importActiveEnergy] { sample("import_energy_kilowatt_hours", [("meter", name)], energy.kilowattHours) }
+        }
+        family("energy_rejected_total", "counter", "Energy register values rejected as spurious (zero or backwards).")
+        sample("energy_rejected_total", [], Double(rejectedEnergy))
+        family("clock_synchronised", "gauge", "1 when the system clock is synchronised and slots run.")
+        sample("clock_synchronised", [], clockSynchronised ? 1 : 0)
+        family("journal_records", "gauge", "Sequence number of the journal's newest record.")
+        sample("journal_records", [], Double(journalRecords))
+        family("journal_bytes", "gauge", "Bytes the journal's segments take on disk.")
+        sample("journal_bytes", [], Double(journalBytes))
+        family("journal_healthy", "gauge", "0 while the journal cannot write (disk full, budget reached).")
+        sample("journal_healthy", [], journalProblem == nil ? 1 : 0)
+        family("slots_closed_waiting", "gauge", "Closed slots not yet submitted on chain.")
+        sample("slots_closed_waiting", [], Double(slotsWaiting))
+        if let lastClosedSlot {
+            family("last_closed_slot", "gauge", "Index of the newest closed slot.")
+            sample("last_closed_slot", [], Double(lastClosedSlot))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}

@@ -1,0 +1,91 @@
+import Drivers
+import Foundation
+import Logging
+
+/// The data path of one reading (DESIGN): energy guard, journal (the reading is acknowledged once it
+/// is on disk), slot aggregation for the settlement meter while the clock is synchronised, status.
+public actor ReadingPipeline {
+    private let journal: Journal
+    private let status: StatusBoard
+    private let settlementMeter: String?
+    private let clockSource: ClockSource
+    private var aggregator: SlotAggregator?
+    private var guards: [String: EnergyRegisterGuard] = [:]
+    private var clockSynchronised: Bool?
+    private let logger: Logger
+
+    init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
+         aggregator: SlotAggregator?, logger: Logger) {
+        self.journal = journal
+        self.status = status
+        self.settlementMeter = settlementMeter
+        self.clockSource = clockSource
+        self.aggregator = aggregator
+        self.logger = logger
+    }
+
+    /// Journals a reading and what it closes. The records are written in order at once; the wait for
+    /// the disk (up to the fsync policy's interval) runs beside the poll loop, which must not stall.
+    public func accept(_ reading: Reading) async throws {
+        let synchronised = await checkClock(at: reading.time)
+        let (admitted, rejections) = guards[reading.meter, default: EnergyRegisterGuard()].admit(reading)
+        for rejection in rejections { logger.warning("\(rejection)", metadata: ["meter": "\(reading.meter)"]) }
+        if !rejections.isEmpty { await status.recordRejectedEnergy(rejections.count) }
+
+        var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
+        var closed: [SlotAggregator.ClosedSlot] = []
+        if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], var slots = aggregator {
+            closed = slots.add(time: admitted.time, milliwattHours: energy.milliwattHours).filter { $0.index >= 0 }
+            aggregator = slots
+            entries += closed.map { slot in
+                JournalEntry(time: admitted.time, clockSynchronised: true, payload: .slotClosed(SlotClosed(
+                    slotIndex: UInt64(slot.index), slotStart: slot.start, consumptionWattHours: slot.consumptionWattHours,
+                    endEnergyMilliwattHours: slot.endEnergyMilliwattHours)))
+            }
+        }
+        try write(entries)
+        await status.recordReading(admitted)
+        for slot in closed {
+            await status.slotClosed(slot.index)
+            logger.info("slot closed", metadata: [
+                "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
+            ])
+        }
+        await status.journal(records: journal.head.sequence, bytes: journal.segmentSummaries().reduce(0) { $0 + $1.bytes },
+                             problem: journal.problem().map { "\($0)" })
+    }
+
+    /// Journals a gap: a meter that did not answer from `from` to `to`.
+    public func gap(meter: String, from: Date, to: Date, reason: String) async throws {
+        try write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
+                                payload: .gap(Gap(meter: meter, from: from, to: to, reason: reason)))])
+        logger.notice("meter answers again", metadata: ["meter": "\(meter)", "gap_seconds": "\(Int(to.timeIntervalSince(from)))"])
+    }
+
+    private func write(_ entries: [JournalEntry]) throws {
+        guard let last = try journal.enqueue(entries).last else { return }
+        let journal = journal, logger = logger
+        Task {
+            do { try await journal.waitUntilDurable(last) } catch {
+                logger.error("journal: records up to #\(last) are not on disk: \(error)")
+            }
+        }
+    }
+
+    /// The clock's state, journaled whenever it changes.
+    private func checkClock(at time: Date) async -> Bool {
+        let now = ClockSynchronisation.isSynchronised(clockSource)
+        if now != clockSynchronised {
+            clockSynchronised = now
+            journal.setClockSynchronised(now)
+            await status.setClockSynchronised(now)
+            try? write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
+            if now {
+                logger.notice("system clock synchronised: slots open and close")
+            } else {
+                logger.warning("system clock not synchronised: readings are journaled, no slot opens or closes until it is")
+            }
+        }
+        return now
+    }
+}

@@ -1,0 +1,82 @@
+import Drivers
+import Foundation
+
+/// What the daemon knows about itself right now: the source of `systemctl status` (STATUS=), of the
+/// Prometheus metrics and of the watchdog's health check.
+public actor StatusBoard {
+    public struct MeterStatus: Sendable {
+        public var lastReading: Reading?
+        public var lastReadingAt: Date?
+        public var readings: Int = 0
+        public var errors: [String: Int] = [:]
+        public var lastError: String?
+        /// When the meter stopped answering, while it does not answer.
+        public var unreachableSince: Date?
+    }
+
+    public private(set) var meters: [String: MeterStatus] = [:]
+    public private(set) var lastPollCycle: Date?
+    public private(set) var clockSynchronised = false
+    public private(set) var lastClosedSlot: Int64?
+    public private(set) var slotsWaiting = 0
+    public private(set) var journalRecords: UInt64 = 0
+    public private(set) var journalBytes: Int = 0
+    public private(set) var journalProblem: String?
+    public private(set) var rejectedEnergy = 0
+
+    public init(meterNames: [String]) {
+        for name in meterNames { meters[name] = MeterStatus() }
+    }
+
+    public func recordReading(_ reading: Reading) {
+        meters[reading.meter, default: MeterStatus()].lastReading = reading
+        meters[reading.meter]!.lastReadingAt = reading.time
+        meters[reading.meter]!.readings += 1
+        meters[reading.meter]!.unreachableSince = nil
+    }
+
+    public func recordFailure(meter: String, kind: String, message: String, at time: Date) {
+        meters[meter, default: MeterStatus()].errors[kind, default: 0] += 1
+        meters[meter]!.lastError = message
+        if meters[meter]!.unreachableSince == nil { meters[meter]!.unreachableSince = time }
+    }
+
+    public func recordRejectedEnergy(_ count: Int) { rejectedEnergy += count }
+    public func pollCycleCompleted(at time: Date) { lastPollCycle = time }
+    public func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
+    public func slotClosed(_ index: Int64) {
+        lastClosedSlot = index
+        slotsWaiting += 1
+    }
+
+    public func journal(records: UInt64, bytes: Int, problem: String?) {
+        journalRecords = records
+        journalBytes = bytes
+        journalProblem = problem
+    }
+
+    /// Healthy: every meter's poll loop came round within `within` (a stalled loop stops the
+    /// watchdog pings, and systemd restarts meterd).
+    public func pollLoopIsHealthy(now: Date, within: Double) -> Bool {
+        guard let lastPollCycle else { return false }
+        return now.timeIntervalSince(lastPollCycle) <= within
+    }
+
+    /// One line for `systemctl status`.
+    public func summary(now: Date) -> String {
+        var parts: [String] = []
+        let answering = meters.values.filter { $0.unreachableSince == nil && $0.lastReadingAt != nil }.count
+        parts.append("\(answering)/\(meters.count) meters answering")
+        for (name, status) in meters.sorted(by: { $0.key < $1.key }) {
+            if let since = status.unreachableSince {
+                parts.append("\(name) unreachable for \(Int(now.timeIntervalSince(since))) s")
+            } else if let power = status.lastReading?.values[.activePowerTotal] {
+                parts.append("\(name) \(Int(power.rounded())) W")
+            }
+        }
+        parts.append(clockSynchronised ? (lastClosedSlot.map { "slot \($0) closed" } ?? "no slot closed yet")
+                                       : "clock not synchronised: no slots")
+        if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
+        return parts.joined(separator: "; ")
+    }
+}

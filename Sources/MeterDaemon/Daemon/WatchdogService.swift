@@ -1,0 +1,22 @@
+import Foundation
+import ServiceLifecycle
+
+/// Pings systemd's watchdog, but only while the poll loop is healthy; also refreshes STATUS=.
+struct WatchdogService: Service {
+    let notifier: SystemdNotifier
+    let status: StatusBoard
+    /// How stale the poll loop may be before meterd counts as stalled.
+    let healthWindow: Double
+
+    func run() async throws {
+        let interval = notifier.watchdogInterval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 5
+        while keepRunning {
+            let now = Date()
+            if notifier.watchdogInterval != nil, await status.pollLoopIsHealthy(now: now, within: healthWindow) {
+                notifier.watchdog()
+            }
+            notifier.status(await status.summary(now: now))
+            await pause(seconds: min(interval, 5))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeterDaemon
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: poll the meters, journal and sign every reading, close slots (systemd runs this).",
+        discussion: "Logs go to standard error with journald priority prefixes. SIGTERM stops it cleanly; SIGHUP checks and journals a changed configuration."
+    )
+
+    @OptionGroup var options: ConfigurationOption
+
+    @Flag(name: .shortAndLong, help: "Log at debug level.")
+    var verbose = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, level: verbose ? .debug : .info) }
+        let logger = Logger(label: "meterd")
+        let configuration = try options.load()
+        let text = (try? String(contentsOfFile: options.config, encoding: .utf8)) ?? ""
+        do {
+            try await Daemon.run(configuration: configuration, configurationText: text, logger: logger)
+        } catch let failure as Daemon.StartFailure {
+            logger.critical("\(failure.description)")
+            throw ExitCode(1)
+        }
+    }
+}
