@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func everyProblemIsReportedInOnePass() {
-        let text = "[meterd]\npoll_interval_seconds = -1\nslot_length_seconds = 5\n[meters.demo]\nkind = \"simulated\"\nseed = \"x\""
+        let text = "[meterd]\npoll_interval_seconds = -1\nslot_length_seconds = 0\n[meters.demo]\nkind = \"simulated\"\nseed = \"x\""
         #expect(messages(text).count == 3)
     }
 
