@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "COpenSSL"]),
         .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
     ]
 )

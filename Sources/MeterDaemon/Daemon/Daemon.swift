@@ -52,8 +52,10 @@ public enum Daemon {
         let metrics = MetricsService(settings: settings.metrics, status: status, logger: logger)
         let reload = ReloadService(path: configuration.path, loaded: configurationHash, journal: journal, logger: logger, notifier: notifier)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: poller), .init(service: watchdog), .init(service: reload)]
+        if settings.metrics != .off { services.append(.init(service: metrics)) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: poller), .init(service: watchdog), .init(service: metrics), .init(service: reload)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         notifier.ready(status: "running: \(meters.meters.count) meters, journal at record \(journal.head.sequence)")
         logger.notice("meterd running", metadata: ["meters": "\(meters.meters.map(\.name).joined(separator: ","))", "device": "\(key.address.checksummed)"])

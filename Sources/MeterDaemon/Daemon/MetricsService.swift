@@ -13,7 +13,8 @@ struct MetricsService: Service {
     func run() async throws {
         switch settings {
         case .off:
-            return
+            // Not started when off (a service that returns would stop the daemon).
+            break
         case .textfile(let path, let interval):
             while keepRunning {
                 let text = await status.prometheusText(now: Date())

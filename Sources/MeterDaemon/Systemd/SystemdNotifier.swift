@@ -25,7 +25,8 @@ public struct SystemdNotifier: Sendable {
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
     public func reloading() { send("RELOADING=1") }
 
-    /// Sends one notification; failures are ignored, as sd_notify's callers do.
+    /// Sends one notification; failures are ignored, as sd_notify's callers do. Never blocks: a
+    /// receiver that stops reading (its queue holds ten datagrams) must not stall the daemon.
     public func send(_ message: String) {
         guard let socketPath else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -44,7 +45,7 @@ public struct SystemdNotifier: Sendable {
         let length = socklen_t(MemoryLayout<sa_family_t>.size + path.count + (path.first == 0 ? 0 : 1))
         let bytes = Array(message.utf8)
         _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL), $0, length) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), $0, length) }
         }
     }
 }

@@ -1,0 +1,125 @@
+import Drivers
+import Foundation
+import MeterDaemon
+import Testing
+
+/// `meterd run` as systemd runs it, against the Modbus simulator.
+@Suite(.serialized) struct DaemonRunTests {
+    func configuration(port: Int, slotSeconds: Int = 1) -> String {
+        """
+        [meterd]
+        profile_dirs = ["\(ModbusSimulator.profiles)"]
+        clock = "trusted"
+        poll_interval_seconds = 0.2
+        slot_length_seconds = \(slotSeconds)
+        [journal]
+        fsync = "group"
+        [buses.sim]
+        kind = "modbus-tcp"
+        host = "127.0.0.1"
+        port = \(port)
+        response_timeout_ms = 200
+        retries = 0
+        [meters.main]
+        bus = "sim"
+        unit_id = 1
+        profile = "eastron-sdm630"
+        """
+    }
+
+    func records(_ daemon: DaemonProcess) throws -> [JournalRecord] {
+        try JournalReader(directory: daemon.journal).records()
+    }
+
+    @Test func itNotifiesSystemdJournalsSlotsAndStopsCleanlyOnSIGTERM() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "5", "--time-scale", "600"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let notify = try NotifySocket()
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
+        let untilReady = try #require(notify.receive(until: "READY=1", timeout: 15), "no READY=1; log:\n\(daemon.log)")
+        #expect(untilReady.last?.contains("STATUS=running") == true)
+        #expect(notify.receive(until: "WATCHDOG=1", timeout: 5) != nil, "no watchdog ping; log:\n\(daemon.log)")
+        #expect(notify.receive(until: "meters answering", timeout: 6) != nil, "no STATUS= line; log:\n\(daemon.log)")
+        // The test stops reading the notifications here: their queue fills, and meterd must not stall on it.
+        try await Task.sleep(nanoseconds: 3_500_000_000)
+        _ = notify.receive(until: "never", timeout: 0.5)
+        #expect(daemon.stop(signal: SIGTERM, timeout: 10) == 0, "log:\n\(daemon.log)")
+        #expect(notify.receive(until: "STOPPING=1", timeout: 1) != nil)
+        #expect(daemon.log.contains("<5>meterd stopped cleanly"))
+
+        let journal = try records(daemon)
+        let device = try DeviceKeyFile.load(path: daemon.key).address
+        let verification = try JournalVerifier.verify(directory: daemon.journal, signer: device, record: { _ in })
+        #expect(verification.isValid, "\(verification.problems)")
+        let last = journal.last { if case .checkpoint = $0.payload { false } else { true } }
+        if case .daemonStop = last?.payload {} else { Issue.record("the last record is not the stop: \(String(describing: last))") }
+
+        // Recompute the slots from the journaled readings, independently of the daemon's run.
+        let readings = journal.compactMap { record -> Reading? in if case .reading(let reading) = record.payload { reading } else { nil } }
+        let slots = journal.compactMap { record -> SlotClosed? in if case .slotClosed(let slot) = record.payload { slot } else { nil } }
+        #expect(slots.count >= 2, "slots closed: \(slots.count)")
+        var replay = SlotAggregator(clock: SlotClock(origin: Date(timeIntervalSince1970: 0), length: 1))
+        var replayed: [SlotAggregator.ClosedSlot] = []
+        for reading in readings {
+            replayed += replay.add(time: reading.time, milliwattHours: reading.energy[.importActiveEnergy]!.milliwattHours)
+        }
+        #expect(slots.map(\.consumptionWattHours) == replayed.prefix(slots.count).map(\.consumptionWattHours))
+        #expect(slots.map(\.slotIndex) == replayed.prefix(slots.count).map { UInt64($0.index) })
+        #expect(slots.dropFirst().allSatisfy { ($0.consumptionWattHours ?? -1) > 0 }, "a site under load uses energy every slot")
+    }
+
+    @Test func aMeterThatStopsAnsweringLeavesAGapAndLosesNoEnergy() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "6", "--time-scale", "600"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        try simulator.control(["cmd": "silence", "unit": 1])
+        try await Task.sleep(nanoseconds: 2_500_000_000)
+        try simulator.control(["cmd": "silence", "unit": 1, "on": false])
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+
+        let journal = try records(daemon)
+        let gaps = journal.compactMap { record -> Gap? in if case .gap(let gap) = record.payload { gap } else { nil } }
+        #expect(gaps.count == 1)
+        let gap = try #require(gaps.first)
+        #expect(gap.meter == "main" && gap.to.timeIntervalSince(gap.from) >= 2)
+        let slots = journal.compactMap { record -> SlotClosed? in if case .slotClosed(let slot) = record.payload { slot } else { nil } }
+        let measured = slots.filter { $0.consumptionWattHours != nil }
+        let first = try #require(slots.first?.endEnergyMilliwattHours)
+        let last = try #require(slots.last?.endEnergyMilliwattHours)
+        // The slots across the outage carry its energy: together they equal the register's difference.
+        #expect(measured.reduce(0) { $0 + $1.consumptionWattHours! } == last / 1000 - first / 1000)
+        #expect(slots.map(\.slotIndex) == Array(slots.first!.slotIndex...slots.last!.slotIndex), "no slot skipped across the gap")
+        #expect(daemon.log.contains("meter does not answer"))
+    }
+
+    @Test func aStalledPollLoopStopsTheWatchdogPings() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let notify = try NotifySocket()
+        let stall = daemon.state.appendingPathComponent("stall").path
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "METERD_TEST_STALL_FILE": stall])
+        defer { daemon.stop() }
+        #expect(notify.receive(until: "WATCHDOG=1", timeout: 15) != nil, "log:\n\(daemon.log)")
+        #expect(FileManager.default.createFile(atPath: stall, contents: nil))
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        _ = notify.receive(until: "never", timeout: 0.3)  // drain what was sent before the stall took hold
+        // Health window: 3 polls of 0.2 s plus a 0.2 s read timeout. No ping for three intervals.
+        let during = notify.receive(until: "WATCHDOG=1", timeout: 1.6)
+        #expect(during == nil, "the watchdog was pinged while the poll loop was stalled")
+        try FileManager.default.removeItem(atPath: stall)
+        #expect(notify.receive(until: "WATCHDOG=1", timeout: 5) != nil, "pings did not resume")
+    }
+
+    @Test func aKeyFileOthersCanReadIsRefusedWithTheFix() throws {
+        let daemon = try DaemonProcess(configuration: configuration(port: 9))
+        chmod(daemon.key, 0o644)
+        try daemon.start()
+        #expect(daemon.stop(signal: 0, timeout: 10) == 1)
+        #expect(daemon.log.contains("chmod 600 \(daemon.key)"), "log:\n\(daemon.log)")
+    }
+}
