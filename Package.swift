@@ -49,6 +49,7 @@ let package = Package(
         .executableTarget(name: "JournalBenchmark", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Benchmarks/JournalBenchmark"),
 
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
+        .testTarget(name: "CutoffTests", dependencies: ["Cutoff", "Drivers"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "COpenSSL"]),
         .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),

@@ -73,31 +73,43 @@ public final class CutoffController: @unchecked Sendable {
     }
 
     private func apply(_ step: CutoffStep, at time: Date) throws -> CutoffStep {
-        guard step.outcome == .applied, let record = step.record else { return step }
-        var lineError: GPIOError?
-        if let connected = step.supplyChange {
-            if connected {
-                try journal.record(record, at: time)
-                try actuator.setSupply(connected: true)
-                effectiveness?.reconnectOrdered()
-            } else {
-                do throws(GPIOError) { try actuator.setSupply(connected: false) } catch { lineError = error }
-                effectiveness?.disconnectOrdered(at: time)
-                try journal.record(record, at: time)
-            }
-        } else {
-            try journal.record(record, at: time)
+        guard step.outcome == .applied else { return step }
+        guard let record = step.record else {
+            control = step.after
+            pendingChain += step.chainActions
+            return step
         }
+        var lineError: GPIOError?
+        switch step.supplyChange {
+        case true?:
+            try journal.record(record, at: time)
+            commit(step)
+            effectiveness?.reconnectOrdered()
+            do throws(GPIOError) { try actuator.setSupply(connected: true) } catch { lineError = error }
+        case false?:
+            do throws(GPIOError) { try actuator.setSupply(connected: false) } catch { lineError = error }
+            effectiveness?.disconnectOrdered(at: time)
+            commit(step)
+            try journal.record(record, at: time)
+        case nil:
+            try journal.record(record, at: time)
+            commit(step)
+        }
+        if let lineError { throw lineError }
+        return step
+    }
+
+    /// The commanded state follows the step; the chain hears of a cutoff once it is seen effective
+    /// (at once when nothing observes the supply).
+    private func commit(_ step: CutoffStep) {
         control = step.after
         for action in step.chainActions {
-            if case .acknowledgeCutoff = action, effectiveness != nil, effectiveness?.orderedAt != nil {
+            if case .acknowledgeCutoff = action, effectiveness?.orderedAt != nil {
                 heldAcknowledgement = action
             } else {
                 pendingChain.append(action)
             }
         }
-        if let lineError { throw lineError }
-        return step
     }
 
     private func observe(_ observation: CutoffEffectiveness.Observation, at time: Date) throws -> CutoffStep? {

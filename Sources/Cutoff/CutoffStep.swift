@@ -20,9 +20,11 @@ public struct CutoffStep: Sendable, Equatable {
         self.outcome = outcome
     }
 
-    /// The journal record this step needs: any change of the snapshot, never none for a line change.
+    /// The journal record this step needs: any change of the snapshot other than a newer block
+    /// with the same contract state (so the watcher's reads do not flood the journal); never none
+    /// for a line change.
     public var record: CutoffRecord? {
-        before == after ? nil : CutoffRecord(from: before.state, to: after.state, cause: cause.description, control: after)
+        !after.needsRecord(after: before) ? nil : CutoffRecord(from: before.state, to: after.state, cause: cause.description, control: after)
     }
 
     /// The new commanded supply, when the relay must move.
@@ -37,7 +39,9 @@ public struct CutoffStep: Sendable, Equatable {
         if after.remoteCutoffInForce, !before.remoteCutoffInForce {
             actions.append(.acknowledgeCutoff(block: contract.block))
         }
-        if after.supplyConnected, !before.supplyConnected, contract.state == .readyForReconnection {
+        // Also when a newer read still shows the allowance while connected: the confirmation of a
+        // reconnection made just before a restart has not reached the chain.
+        if after.supplyConnected, contract.state == .readyForReconnection, !before.supplyConnected || before.contract != after.contract {
             actions.append(.confirmReconnection(block: contract.block))
         }
         return actions

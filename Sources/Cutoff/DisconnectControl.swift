@@ -87,6 +87,14 @@ public struct DisconnectControl: Sendable, Equatable {
         return next
     }
 
+    /// Whether a journal record is needed to go from `earlier` to this: any change but a newer
+    /// block with the same contract state (so the watcher's reads do not flood the journal).
+    func needsRecord(after earlier: DisconnectControl) -> Bool {
+        var unchanged = earlier
+        if let known = earlier.contract, let newer = contract, known.state == newer.state { unchanged.contract = newer }
+        return unchanged != self
+    }
+
     private mutating func settle() {
         if cutoffInForce {
             state = .disconnected

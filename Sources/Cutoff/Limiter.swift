@@ -25,10 +25,10 @@ public struct Limiter: Sendable, Equatable {
             return trip(LimiterTrip(check: emergency, emergency: true, overSeconds: 0))
         }
         let over = checks.first(where: \.over)
-        let allUnder = checks.allSatisfy(\.under)
+        let allUnder = !checks.isEmpty && checks.allSatisfy(\.under)
         if tripped {
             guard case .automatic(let needed) = settings.reconnection else { return nil }
-            guard allUnder, !checks.isEmpty else { underSince = nil; return nil }
+            guard allUnder else { underSince = nil; return nil }
             let since = underSince ?? reading.time
             underSince = since
             let seconds = reading.time.timeIntervalSince(since)

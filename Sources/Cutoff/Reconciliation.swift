@@ -37,7 +37,7 @@ public enum Reconciliation {
             let step = control.applying(.contract(contract), reconnection: reconnection)
             switch step.outcome {
             case .applied:
-                if step.before != step.after { findings.append("\(contract) applied (journal had \(control.contract.map(\.description) ?? "no contract state"))") }
+                if step.record != nil { findings.append("\(contract) applied (journal had \(control.contract.map(\.description) ?? "no contract state"))") }
                 chainActions = step.chainActions
                 control = step.after
             case .ignored:
@@ -59,7 +59,7 @@ public enum Reconciliation {
             }
         }
         let conflict = findings.contains { !$0.hasPrefix("contract not reachable") }
-        let record = control == start && !conflict
+        let record = !control.needsRecord(after: start) && !conflict
             ? nil
             : CutoffRecord(from: start.state, to: control.state, cause: CutoffCause.reconciliation(findings.joined(separator: "; ")).description, control: control)
         return Result(control: control, findings: findings, record: record, chainActions: chainActions)
