@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
         .testTarget(name: "CutoffTests", dependencies: ["Cutoff", "Drivers"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "COpenSSL"]),
-        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
+        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient", "Cutoff"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),
     ]
 )
