@@ -61,9 +61,9 @@ enum RelayReader {
         case .string?:
             line = table.string("line").flatMap { $0.isEmpty ? nil : .name($0) }
             if line == nil { table.report("line", "is empty", fix: "give the line's offset (17) or its name (\"GPIO17\")") }
-        case let other?:
-            _ = table.string("line")
-            table.report("line", "must be an offset or a name, found \(other.typeName)")
+        case .some:
+            // Neither an offset nor a name: reported as "must be an integer, found …".
+            _ = table.integer("line", in: 0...1023)
             line = nil
         case nil:
             _ = table.integer("line", required: true, in: 0...1023)
