@@ -1,5 +1,6 @@
 import Cutoff
 import Drivers
+import Foundation
 import Testing
 @testable import MeterDaemon
 
@@ -98,5 +99,18 @@ import Testing
         #expect(relay.line == GPIOLineAddress(chip: "gpiochip0", line: .offset(17)))
         #expect(relay.wiring.failStateConnected && relay.remoteReconnection == .local)
         #expect(configuration.limiter?.meter == "main")
+    }
+
+    @Test func configCheckNamesAMissingGPIOChip() throws {
+        let directory = TemporaryDirectory("relay-config")
+        defer { directory.remove() }
+        let path = directory.file("meterd.toml")
+        try (CutoffConfigurationTests.meters + "\n[relay]\nchip = \"/dev/gpiochip-meterd-missing\"\nline = 17\nenergised = \"cuts\"\nfail_state = \"connected\"\n"
+             + "[relay.button]\nchip = \"pinctrl-bcm2711\"\nline = 22\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let check = ConfigurationCheck.run(path: path)
+        #expect(check.problems.map(\.key) == ["relay.chip"])
+        #expect(check.problems.first?.line == 4 && check.problems.first?.description.contains("gpiodetect") == true)
+        #expect(check.notes.contains { $0.contains("pinctrl-bcm2711") && $0.contains("label") })
+        #expect(RelayDeviceCheck.devicePath("gpiochip2") == "/dev/gpiochip2" && RelayDeviceCheck.devicePath("0") == "/dev/gpiochip0")
     }
 }

@@ -4,9 +4,9 @@ import Cutoff
 enum LimiterReader {
     enum Reconnection: String, CaseIterable { case automatic, manual }
 
-    static func read(_ table: TableReader, meters: [MeterConfiguration], hasRelay: Bool) -> LimiterConfiguration? {
+    static func read(_ table: TableReader, meters: [String], hasRelay: Bool) -> LimiterConfiguration? {
         defer { table.rejectUnknownKeys() }
-        let meter = table.string("meter") ?? meters.first?.name
+        let meter = table.string("meter") ?? meters.first
         let power = table.number("power_threshold_w", in: 1...1e9)
         let current = table.number("current_threshold_a", in: 0.1...100_000)
         let emergencyPower = table.number("emergency_power_threshold_w", in: 1...1e9)
@@ -19,7 +19,7 @@ enum LimiterReader {
             table.report(nil, "needs a [relay] table: the limiter trips by opening the relay", fix: "add [relay], or remove [limiter]")
             return nil
         }
-        guard let meter, meters.contains(where: { $0.name == meter }) else {
+        guard let meter, meters.contains(meter) else {
             table.report("meter", "names \"\(meter ?? "")\", which is not a [meters.NAME] table", fix: "name the meter the limiter watches")
             return nil
         }

@@ -5,7 +5,7 @@ import Drivers
 enum RelayReader {
     enum Supply: String, CaseIterable { case connected, disconnected }
 
-    static func read(_ table: TableReader, meters: [MeterConfiguration]) -> RelayConfiguration? {
+    static func read(_ table: TableReader, meters: [String]) -> RelayConfiguration? {
         defer { table.rejectUnknownKeys() }
         let line = readLine(table, defaultChip: nil)
         let energised = table.choice("energised", required: true, as: RelayWiring.Energised.self)
@@ -33,7 +33,7 @@ enum RelayReader {
             return nil
         }
         if currentLevel != nil || meter != nil {
-            guard let name = meter ?? meters.first?.name, meters.contains(where: { $0.name == name }) else {
+            guard let name = meter ?? meters.first, meters.contains(name) else {
                 table.report("cutoff_meter", "names \"\(meter ?? "")\", which is not a [meters.NAME] table",
                              fix: "name the meter upstream of the contactor")
                 return nil
@@ -47,7 +47,7 @@ enum RelayReader {
         return RelayConfiguration(
             line: line, wiring: wiring, remoteReconnection: reconnection, feedback: feedback, button: button,
             effectiveness: observed ? CutoffEffectiveness.Settings(currentLevel: currentLevel, withinSeconds: within) : nil,
-            effectivenessMeter: currentLevel == nil ? nil : meter ?? meters.first?.name, requestDirectory: requestDirectory)
+            effectivenessMeter: currentLevel == nil ? nil : meter ?? meters.first, requestDirectory: requestDirectory)
     }
 
     /// `chip` (path, name, label or number), `line` (offset or name) and `active_low`.
