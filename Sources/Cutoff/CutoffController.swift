@@ -17,10 +17,15 @@ public final class CutoffController: @unchecked Sendable {
     private var effectiveness: CutoffEffectiveness?
     private var pendingChain: [ChainAction] = []
     private var heldAcknowledgement: ChainAction?
+    private let limiterMeter: String?
+    private let effectivenessMeter: String?
 
     /// `control` is what the line was requested with (the reconciled state).
     public init(control: DisconnectControl, actuator: RelayActuator, journal: any CutoffJournal, reconnection: RemoteReconnection,
-                limiter: LimiterSettings? = nil, effectiveness: CutoffEffectiveness.Settings? = nil, startedAt: Date = Date()) {
+                limiter: LimiterSettings? = nil, limiterMeter: String? = nil, effectiveness: CutoffEffectiveness.Settings? = nil,
+                effectivenessMeter: String? = nil, startedAt: Date = Date()) {
+        self.limiterMeter = limiterMeter
+        self.effectivenessMeter = effectivenessMeter
         self.control = control
         self.actuator = actuator
         self.journal = journal
@@ -48,12 +53,13 @@ public final class CutoffController: @unchecked Sendable {
         }
     }
 
-    /// One reading of the monitored meter: the limiter's verdict, then the cutoff's effectiveness.
+    /// A reading of any meter: the limiter judges its meter's, the effectiveness check its meter's
+    /// (nil meter names: every reading).
     @discardableResult
     public func handle(reading: Reading) throws -> [CutoffStep] {
         try lock.withLock {
             var steps: [CutoffStep] = []
-            if let event = limiter?.evaluate(reading) {
+            if limiterMeter == nil || limiterMeter == reading.meter, let event = limiter?.evaluate(reading) {
                 let input: CutoffInput
                 switch event {
                 case .trip(let trip): input = .limiterTrip(trip)
@@ -61,7 +67,8 @@ public final class CutoffController: @unchecked Sendable {
                 }
                 steps.append(try apply(control.applying(input, reconnection: reconnection), at: reading.time))
             }
-            if let step = try observe(.reading(reading), at: reading.time) { steps.append(step) }
+            if effectivenessMeter == nil || effectivenessMeter == reading.meter,
+               let step = try observe(.reading(reading), at: reading.time) { steps.append(step) }
             return steps
         }
     }

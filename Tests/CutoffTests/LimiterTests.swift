@@ -87,4 +87,18 @@ import Testing
         #expect(journal.records.map(\.to) == [.disconnected, .connected])
         #expect(journal.records.first?.cause.hasPrefix("local disconnect: limiter emergency trip") == true)
     }
+
+    @Test func theControllerJudgesOnlyTheLimitersMeter() throws {
+        let provider = SimulatedLineProvider()
+        let actuator = try RelayActuator.request(GPIOLineAddress(chip: "sim", line: .offset(1)), wiring: RelayWiring(energised: .cuts),
+                                                 supplyConnected: true, from: provider)
+        let controller = CutoffController(control: DisconnectControl(state: .connected), actuator: actuator, journal: RecordingJournal(),
+                                          reconnection: .local, limiter: LimiterTests.settings, limiterMeter: "main")
+        var other = Fixtures.reading(at: 0, power: 95_000)
+        other.meter = "pv"
+        try controller.handle(reading: other)
+        #expect(controller.state.supplyConnected)
+        try controller.handle(reading: Fixtures.reading(at: 1, power: 95_000))
+        #expect(!controller.state.supplyConnected)
+    }
 }

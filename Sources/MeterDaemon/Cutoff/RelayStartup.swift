@@ -25,7 +25,8 @@ public struct RelayStartup: Sendable {
         if let record = result.record { try recorder.record(record, at: now) }
         let actuator = try RelayActuator.request(relay.line, wiring: relay.wiring, supplyConnected: result.control.supplyConnected, from: provider)
         let controller = CutoffController(control: result.control, actuator: actuator, journal: recorder, reconnection: relay.remoteReconnection,
-                                          limiter: limiter?.settings, effectiveness: relay.effectiveness, startedAt: now)
+                                          limiter: limiter?.settings, limiterMeter: limiter?.meter, effectiveness: relay.effectiveness,
+                                          effectivenessMeter: relay.effectivenessMeter, startedAt: now)
         let button = try relay.button.map { try provider.requestInput($0) }
         return RelayStartup(controller: controller, reconciliation: result, feedback: feedback, button: button)
     }
