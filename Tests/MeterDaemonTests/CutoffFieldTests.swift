@@ -170,3 +170,21 @@ import Testing
         #expect(last.cause.hasPrefix("reconciliation at start:") && last.control.remoteCutoffInForce)
     }
 }
+
+@Suite struct CutoffStatusTests {
+    @Test func statusSaysWhatTheJournalSaysAndWhetherTheDaemonRuns() throws {
+        let site = CutoffFieldTests.Site()
+        defer { site.directory.remove() }
+        let fresh = try RelayStatus.collect(relay: site.relay, journalDirectory: site.journalDirectory)
+        #expect(fresh.last == nil && fresh.control.state == .connected && !fresh.daemonRunning)
+        try site.journal(CutoffFieldTests.remoteCut, cause: "remote disconnect: contract state disconnected at block 40")
+        let (daemon, _) = try Journal.open(directory: site.journalDirectory, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+        defer { try? daemon.close() }
+        _ = try site.field.order(.open, reason: "x", key: JournalFixtures.key)
+        let status = try RelayStatus.collect(relay: site.relay, journalDirectory: site.journalDirectory)
+        #expect(status.daemonRunning && status.pendingRequests == 1)
+        let lines = Dictionary(uniqueKeysWithValues: status.lines(relay: site.relay))
+        #expect(lines["state"] == "disconnected" && lines["contract"] == "disconnected at block 40" && lines["cutoffs"] == "remote")
+        #expect(lines["last_change"]?.hasSuffix("remote disconnect: contract state disconnected at block 40") == true)
+    }
+}

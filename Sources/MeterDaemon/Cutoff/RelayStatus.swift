@@ -14,8 +14,11 @@ public struct RelayStatus: Sendable {
         let last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory))
         let control = last?.control ?? Reconciliation.reconcile(journaled: nil, contract: nil, observedSupplyConnected: nil,
                                                                 wiring: relay.wiring, reconnection: relay.remoteReconnection).control
+        // Only an existing LOCK is tried, so status never leaves a LOCK file of its own user behind.
         var running = false
-        do { _ = try DirectoryLock(directory: journalDirectory) } catch JournalError.locked { running = true } catch {}
+        if FileManager.default.fileExists(atPath: (journalDirectory as NSString).appendingPathComponent("LOCK")) {
+            do { _ = try DirectoryLock(directory: journalDirectory) } catch JournalError.locked { running = true } catch {}
+        }
         let pending = (try? FileManager.default.contentsOfDirectory(atPath: relay.requestDirectory))?.filter { $0.hasSuffix(".json") }.count ?? 0
         return RelayStatus(last: last, control: control, daemonRunning: running, pendingRequests: pending)
     }
