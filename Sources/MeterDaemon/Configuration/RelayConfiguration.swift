@@ -31,3 +31,11 @@ public struct LimiterConfiguration: Sendable, Equatable {
     public var meter: String
     public var settings: LimiterSettings
 }
+
+extension RelayConfiguration {
+    /// libgpiod for a real chip; lines kept in memory for `chip = "simulated"` (a site without its
+    /// relay board yet, the demo).
+    public var lineProvider: any GPIOLineProvider {
+        line.chip == "simulated" ? SimulatedLineProvider() : LibgpiodLineProvider()
+    }
+}

@@ -1,4 +1,5 @@
 import ChainClient
+import Cutoff
 import Drivers
 import Foundation
 import Logging
@@ -42,8 +43,13 @@ public enum Daemon {
         let status = StatusBoard(meterNames: configuration.meters.map(\.name))
         let clock = SlotClock(origin: Date(timeIntervalSince1970: 0), length: configuration.slotLength)
         let aggregator = try settings.settlementMeter.map { try SlotResumption.aggregator(clock: clock, journal: journal, meter: $0) }
+        let cutoff: CutoffService?
+        do { cutoff = try startRelay(configuration, journal: journal, logger: logger) } catch {
+            try? journal.close()
+            throw StartFailure(description: "relay: \(error)")
+        }
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
-                                       clockSource: settings.clock, aggregator: aggregator, logger: logger)
+                                       clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller, logger: logger)
         let poller = MeterPollerService(meters: meters.meters, interval: configuration.pollInterval, pipeline: pipeline, status: status,
                                         logger: logger, stallFile: environment["METERD_TEST_STALL_FILE"])
         let longestTimeout = configuration.buses.values.map(\.worstCaseReadSeconds).max() ?? 1
@@ -54,6 +60,7 @@ public enum Daemon {
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: poller), .init(service: watchdog), .init(service: reload)]
         if settings.metrics != .off { services.append(.init(service: metrics)) }
+        if let cutoff { services.append(.init(service: cutoff)) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -73,6 +80,15 @@ public enum Daemon {
         try journal.close()
         for bus in meters.modbusBuses.values { bus.close() }
         logger.notice("meterd stopped cleanly", metadata: ["head": "\(journal.head.sequence)"])
+    }
+
+    /// Requests the relay line at its reconciled position before meterd reports ready.
+    static func startRelay(_ configuration: MeterdConfiguration, journal: Journal, logger: Logger) throws -> CutoffService? {
+        guard let relay = configuration.relay else { return nil }
+        let startup = try RelayStartup.start(relay, limiter: configuration.limiter, journal: journal, contract: nil,
+                                             provider: relay.lineProvider, logger: logger)
+        logger.notice("relay ready", metadata: ["line": "\(relay.line)", "state": "\(startup.controller.state.state)"])
+        return CutoffService(startup: startup, relay: relay, logger: logger)
     }
 
     static func makeDirectory(_ path: String) throws {

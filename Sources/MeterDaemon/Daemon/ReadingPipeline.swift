@@ -1,3 +1,4 @@
+import Cutoff
 import Drivers
 import Foundation
 import Logging
@@ -13,9 +14,11 @@ public actor ReadingPipeline {
     private var guards: [String: EnergyRegisterGuard] = [:]
     private var clockSynchronised: Bool?
     private let logger: Logger
+    private let cutoff: CutoffController?
 
     init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
-         aggregator: SlotAggregator?, logger: Logger) {
+         aggregator: SlotAggregator?, cutoff: CutoffController?, logger: Logger) {
+        self.cutoff = cutoff
         self.journal = journal
         self.status = status
         self.settlementMeter = settlementMeter
@@ -27,6 +30,16 @@ public actor ReadingPipeline {
     /// Journals a reading and what it closes. The records are written in order at once; the wait for
     /// the disk (up to the fsync policy's interval) runs beside the poll loop, which must not stall.
     public func accept(_ reading: Reading) async throws {
+        // The limiter first: an emergency trip must not wait for the disk.
+        if let cutoff {
+            do {
+                for step in try cutoff.handle(reading: reading) where step.after.state != step.before.state {
+                    logger.warning("relay \(step.before.state) -> \(step.after.state)", metadata: ["cause": "\(step.cause)", "meter": "\(reading.meter)"])
+                }
+            } catch {
+                logger.error("relay: \(error)", metadata: ["meter": "\(reading.meter)"])
+            }
+        }
         let synchronised = await checkClock(at: reading.time)
         let (admitted, rejections) = guards[reading.meter, default: EnergyRegisterGuard()].admit(reading)
         for rejection in rejections { logger.warning("\(rejection)", metadata: ["meter": "\(reading.meter)"]) }

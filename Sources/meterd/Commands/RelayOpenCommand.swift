@@ -25,10 +25,10 @@ struct RelayOpenCommand: ParsableCommand {
         let relay = try options.relay()
         do {
             let held = hold.flatMap { RelayDuration.milliseconds($0, in: 1...86_400_000) }
-            let outcome = try options.field(relay).order(.open, reason: reason, key: try options.key()) {
+            let outcome = try options.field(relay).order(.open, reason: reason, key: try options.key(relay)) {
                 if let held { Thread.sleep(forTimeInterval: Double(held) / 1000) }
             }
-            RelayOrderReport.print(outcome, relay: relay)
+            RelayOrderReport.print(outcome, relay: relay.relay)
         } catch let error as RelayFieldError {
             throw RelayOptions.fail(error)
         }

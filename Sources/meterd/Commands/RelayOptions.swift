@@ -9,25 +9,32 @@ struct RelayOptions: ParsableArguments {
     @OptionGroup var configuration: ConfigurationOption
     @OptionGroup var storage: StorageOptions
 
+    /// The relay's configuration and where its journal and key are.
+    struct Loaded {
+        var relay: RelayConfiguration
+        var journalDirectory: String
+        var keyPath: String
+    }
+
     /// Also sets up logging (warnings such as reconciliation conflicts go to standard error); call once.
-    func relay() throws -> RelayConfiguration {
+    func relay() throws -> Loaded {
         Terminal.bootstrapLogging(verbose: false)
         let loaded = try configuration.load()
         guard let relay = loaded.relay else {
             Terminal.error("\(configuration.config) has no [relay] table; etc/meterd.toml documents its keys and hardware/relay-wiring.md the wiring")
             throw ExitCode(78)
         }
-        return relay
+        return Loaded(relay: relay, journalDirectory: storage.journalDirectory(for: loaded), keyPath: storage.keyPath(for: loaded))
     }
 
-    func field(_ relay: RelayConfiguration) -> RelayField {
+    func field(_ loaded: Loaded) -> RelayField {
         let environment = ProcessInfo.processInfo.environment
         let user = environment["SUDO_USER"] ?? environment["USER"] ?? String(getuid())
-        return RelayField(relay: relay, journalDirectory: storage.journalDirectory, provider: LibgpiodLineProvider(), user: user)
+        return RelayField(relay: loaded.relay, journalDirectory: loaded.journalDirectory, provider: loaded.relay.lineProvider, user: user)
     }
 
-    func key() throws -> PrivateKey {
-        do { return try DeviceKeyFile.load(path: storage.keyPath, requireOwnership: false) } catch {
+    func key(_ loaded: Loaded) throws -> PrivateKey {
+        do { return try DeviceKeyFile.load(path: loaded.keyPath, requireOwnership: false) } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }

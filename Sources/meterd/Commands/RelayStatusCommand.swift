@@ -15,11 +15,11 @@ struct RelayStatusCommand: ParsableCommand {
     func run() throws {
         let relay = try options.relay()
         let status: RelayStatus
-        do { status = try RelayStatus.collect(relay: relay, journalDirectory: options.storage.journalDirectory) } catch {
+        do { status = try RelayStatus.collect(relay: relay.relay, journalDirectory: relay.journalDirectory) } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
-        let lines = status.lines(relay: relay)
+        let lines = status.lines(relay: relay.relay)
         if json {
             Terminal.json(Dictionary(uniqueKeysWithValues: lines))
         } else {

@@ -25,7 +25,7 @@ struct RelayTestCommand: ParsableCommand {
         let relay = try options.relay()
         let milliseconds = try milliseconds()
         do {
-            _ = try options.field(relay).test(milliseconds: milliseconds, key: try options.key()) { Thread.sleep(forTimeInterval: Double($0) / 1000) }
+            _ = try options.field(relay).test(milliseconds: milliseconds, key: try options.key(relay)) { Thread.sleep(forTimeInterval: Double($0) / 1000) }
             Terminal.output("pulsed:    \(milliseconds) ms disconnected, then connected again (journaled)")
         } catch let error as RelayFieldError {
             throw RelayOptions.fail(error)
