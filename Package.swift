@@ -47,10 +47,11 @@ let package = Package(
         // test can SIGKILL it at random moments and check that nothing acknowledged is lost.
         .executableTarget(name: "journal-torture", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Tests/Support/JournalTorture"),
         .executableTarget(name: "JournalBenchmark", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Benchmarks/JournalBenchmark"),
+        .executableTarget(name: "ChainBenchmark", dependencies: ["ChainClient"], path: "Benchmarks/ChainBenchmark"),
 
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "COpenSSL"]),
         .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
     ]
 )
