@@ -38,7 +38,7 @@ import Testing
                                               replaceAfterSeconds: replaceAfter)
         }
 
-        func sender(_ store: MemoryStateStore<SenderState> = MemoryStateStore(), confirmations: UInt64 = 0, chainID: UInt64? = nil,
+        func sender(_ store: any StateStore<SenderState> = MemoryStateStore<SenderState>(), confirmations: UInt64 = 0, chainID: UInt64? = nil,
                     replaceAfter: Double = 180, rpc: RPCClient? = nil) throws -> TransactionSender {
             let rpc = rpc ?? chain.rpc
             let clock = self.clock
