@@ -39,11 +39,14 @@ public enum ConfigurationLoader {
         for table in meterTables {
             if let meter = MeterReader.read(table, buses: buses, profiles: library) { meters.append(meter) }
         }
+        let chain = root.table("chain").flatMap(ChainReader.read)
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
-        return MeterdConfiguration(
+        var configuration = MeterdConfiguration(
             serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
             slotLength: slotLength, buses: buses, meters: meters, path: source.path)
+        configuration.chain = chain
+        return configuration
     }
 }

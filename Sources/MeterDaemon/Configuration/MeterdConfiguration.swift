@@ -14,6 +14,8 @@ public struct MeterdConfiguration: Sendable {
     public var meters: [MeterConfiguration]
     /// The file this came from.
     public var path: String
+    /// `[chain]`: absent when meterd only reads and journals.
+    public var chain: ChainConfiguration? = nil
 
     public func meter(named name: String) -> MeterConfiguration? { meters.first { $0.name == name } }
 }
