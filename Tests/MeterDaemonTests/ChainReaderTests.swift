@@ -50,7 +50,7 @@ import Testing
                 rpc_urls = ["127.0.0.1:8545"]
                 network = "ethereum"
                 contract = "0x5fbDB2315678afecb367f032d93F642f64180aa3"
-                agreement_id = 0
+                agreement_id = -1
                 gas_price_wei = 5
                 confirmatons = 3
                 """)
@@ -59,7 +59,7 @@ import Testing
             let text = error.description
             for expected in ["chain.rpc_urls: \"127.0.0.1:8545\" is not an http:// or https:// URL", "chain.chain_id: is missing",
                              "chain.contract: '0x5fbDB2315678afecb367f032d93F642f64180aa3' has mixed case but its EIP-55 checksum is wrong",
-                             "chain.agreement_id: is 0, must be between 1", "chain.gas_price_wei: is only used with network = \"besu\"",
+                             "chain.agreement_id: is -1, must be between 0", "chain.gas_price_wei: is only used with network = \"besu\"",
                              "chain.confirmatons: is not a known key here (did you mean confirmations?)"] {
                 #expect(text.contains(expected), "\(expected)\n\(text)")
             }

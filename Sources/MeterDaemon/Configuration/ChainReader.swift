@@ -8,7 +8,7 @@ enum ChainReader {
         let chainID = table.integer("chain_id", required: true, in: 1...Int.max)
         let network = table.choice("network", as: NetworkProfile.self) ?? .ethereum
         let contractText = table.string("contract", required: true)
-        let agreementID = table.integer("agreement_id", required: true, in: 1...Int.max)
+        let agreementID = table.integer("agreement_id", required: true, in: 0...Int.max)
         let confirmations = table.integer("confirmations", in: 0...1000) ?? (network == .besu ? 0 : 12)
         let finality = table.choice("finality", as: ChainConfiguration.FinalityChoice.self) ?? .depth
         let maxFeeGwei = table.number("max_fee_per_gas_gwei", in: 0...1_000_000) ?? 100
