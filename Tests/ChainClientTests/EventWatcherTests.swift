@@ -117,6 +117,14 @@ import Testing
         #expect(try store.load()?.nextBlock == 41)
     }
 
+    @Test func eventsComeOnlyFromTheConfiguredChain() async throws {
+        let node = ScriptedNode { method, _ in method == "eth_chainId" ? ScriptedNode.quantity(5) : ScriptedNode.quantity(100) }
+        let watcher = try EventWatcher(rpc: RPCClient(endpoints: [node]), binding: binding, finality: .depth(0), startBlock: 0, chainID: 1,
+                                       store: MemoryStateStore<EventCursor>())
+        await #expect(throws: SenderError.self) { try await watcher.poll { _ in Issue.record("delivered from another chain") } }
+        #expect(node.calls == ["eth_chainId"])
+    }
+
     @Test func safeAndFinalizedFinalityAskTheNodesTag() async throws {
         let node = ScriptedNode { method, params in
             if method == "eth_getBlockByNumber", params.first == .string("finalized") { return Self.block(64) }

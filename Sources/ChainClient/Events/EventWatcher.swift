@@ -39,12 +39,16 @@ public actor EventWatcher {
     public let finality: Finality
     /// Most blocks one eth_getLogs asks for (providers limit the range).
     public let maximumRange: UInt64
+    /// When set, events are read only from a node that serves this chain (checked again after a failover).
+    public let chainID: UInt64?
     private let store: any StateStore<EventCursor>
+    private var verifiedURL: String?
     public private(set) var cursor: EventCursor
 
     public init(rpc: RPCClient, binding: AgreementBinding, finality: Finality, startBlock: UInt64,
-                maximumRange: UInt64 = 2000, store: any StateStore<EventCursor>) throws {
+                maximumRange: UInt64 = 2000, chainID: UInt64? = nil, store: any StateStore<EventCursor>) throws {
         self.rpc = rpc
+        self.chainID = chainID
         self.binding = binding
         self.finality = finality
         self.maximumRange = max(1, maximumRange)
@@ -72,6 +76,7 @@ public actor EventWatcher {
     /// the cursor after each range. Returns how many events were delivered.
     @discardableResult
     public func poll(deliver: (ContractEvent) async throws -> Void) async throws -> Int {
+        try await verifyChain()
         try await detectReorganisation()
         let head = try await confirmedHead()
         var delivered = 0
@@ -111,6 +116,15 @@ public actor EventWatcher {
     private func decode(_ logs: [Log]) throws -> [ContractEvent] {
         let current = logs.filter { !$0.removed }.sorted { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
         return try current.compactMap { try binding.decode($0) }
+    }
+
+    private func verifyChain() async throws {
+        guard let chainID, verifiedURL != rpc.currentURL else { return }
+        let actual = try await rpc.chainID()
+        guard actual == chainID else {
+            throw SenderError.wrongChain(url: rpc.currentURL, expected: chainID, actual: actual)
+        }
+        verifiedURL = rpc.currentURL
     }
 
     /// The block the cursor last read must still be the canonical one at that height.

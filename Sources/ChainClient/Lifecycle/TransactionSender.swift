@@ -37,7 +37,8 @@ public actor TransactionSender {
     private let clock: @Sendable () -> Double
     private var state: SenderState
     private var oracle: FeeOracle
-    private var chainChecked = false
+    /// The endpoint whose chain id was checked; a failover to another endpoint checks again.
+    private var verifiedURL: String?
     private var nonceReconciled = false
     public private(set) var waiting: WaitReason?
     /// The last refusal of a pending transaction by the node, for the status.
@@ -275,12 +276,13 @@ public actor TransactionSender {
     }
 
     private func verifyChain() async throws {
-        guard !chainChecked else { return }
+        guard verifiedURL != rpc.currentURL else { return }
         let actual = try await rpcCall { try await self.rpc.chainID() }
         guard actual == settings.chainID else {
+            verifiedURL = nil
             throw SenderError.wrongChain(url: rpc.currentURL, expected: settings.chainID, actual: actual)
         }
-        chainChecked = true
+        verifiedURL = rpc.currentURL
     }
 
     /// Once per process: the local nonce meets the node's pending count. With nothing of ours pending the
