@@ -56,7 +56,12 @@ import Testing
         defer { setup.chain.stop() }
         let sender = try setup.sender()
         let (intent, data) = try setup.batch(1, firstSlot: 0, slots: [1000])
-        _ = try await sender.submit(intent, to: setup.contract, data: data)
+        // Two submits of the same batch at once: one transaction.
+        async let one = sender.submit(intent, to: setup.contract, data: data)
+        async let other = sender.submit(intent, to: setup.contract, data: data)
+        let both = try await [one, other]
+        #expect(both.filter { if case .sent = $0 { return true }; return false }.count == 1)
+        #expect(both.filter { if case .alreadyPending = $0 { return true }; return false }.count == 1)
         _ = try await setup.settle(sender)
         // State lost (a fresh store): the estimate reverts, the contract is asked, nothing is sent.
         let amnesiac = try setup.sender()

@@ -44,6 +44,9 @@ public actor EventWatcher {
     private let store: any StateStore<EventCursor>
     private var verifiedURL: String?
     public private(set) var cursor: EventCursor
+    /// One `poll` at a time: two interleaved would deliver a range twice.
+    private var busy = false
+    private var queued: [CheckedContinuation<Void, Never>] = []
 
     public init(rpc: RPCClient, binding: AgreementBinding, finality: Finality, startBlock: UInt64,
                 maximumRange: UInt64 = 2000, chainID: UInt64? = nil, store: any StateStore<EventCursor>) throws {
@@ -76,6 +79,8 @@ public actor EventWatcher {
     /// the cursor after each range. Returns how many events were delivered.
     @discardableResult
     public func poll(deliver: (ContractEvent) async throws -> Void) async throws -> Int {
+        if busy { await withCheckedContinuation { queued.append($0) } } else { busy = true }
+        defer { if queued.isEmpty { busy = false } else { queued.removeFirst().resume() } }
         try await verifyChain()
         try await detectReorganisation()
         let head = try await confirmedHead()

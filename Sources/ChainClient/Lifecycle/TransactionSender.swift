@@ -41,6 +41,10 @@ public actor TransactionSender {
     private var verifiedURL: String?
     private var nonceReconciled = false
     public private(set) var waiting: WaitReason?
+    /// `submit` and `poll` suspend at every RPC call; the gate lets one of them run at a time, so two
+    /// submits of the same batch cannot both pass the "already pending" check.
+    private var busy = false
+    private var queued: [CheckedContinuation<Void, Never>] = []
     /// The last refusal of a pending transaction by the node, for the status.
     public private(set) var lastError: String?
 
@@ -66,6 +70,8 @@ public actor TransactionSender {
     /// Signs and sends a call to `to`, unless the intent is already pending or done. The transaction is
     /// persisted before it is sent; a send that fails on the way is retried by `poll`.
     public func submit(_ intent: TransactionIntent, to: Address, data: [UInt8]) async throws -> Submission {
+        await enter()
+        defer { leave() }
         try await verifyChain()
         if let existing = state.pending.first(where: { $0.intent == intent }) { return .alreadyPending(hash: existing.signed.hash) }
         try await reconcileNonce()
@@ -174,6 +180,8 @@ public actor TransactionSender {
     /// Advances every pending transaction: receipts, confirmations, reorganisations, replacement and
     /// resending. Returns the transactions that ended, which are then forgotten.
     public func poll() async throws -> [TransactionOutcome] {
+        await enter()
+        defer { leave() }
         guard !state.pending.isEmpty else { return [] }
         try await verifyChain()
         try await reconcileNonce()
@@ -262,6 +270,18 @@ public actor TransactionSender {
     }
 
     // MARK: helpers
+
+    private func enter() async {
+        if busy {
+            await withCheckedContinuation { queued.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    private func leave() {
+        if queued.isEmpty { busy = false } else { queued.removeFirst().resume() }
+    }
 
     private func minedVersion(of record: PendingTransaction) async throws -> TransactionReceipt? {
         for hash in record.allHashes {
