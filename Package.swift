@@ -52,6 +52,7 @@ let package = Package(
         .executableTarget(name: "journal-torture", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Tests/Support/JournalTorture"),
         .executableTarget(name: "CutoffBenchmark", dependencies: ["Cutoff", "MeterDaemon", "Drivers", "ChainClient"], path: "Benchmarks/CutoffBenchmark"),
         .executableTarget(name: "JournalBenchmark", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Benchmarks/JournalBenchmark"),
+        .executableTarget(name: "ChainBenchmark", dependencies: ["ChainClient"], path: "Benchmarks/ChainBenchmark"),
 
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
         .testTarget(name: "CutoffTests", dependencies: ["Cutoff", "Drivers"]),

@@ -7,6 +7,7 @@ struct Meterd: AsyncParsableCommand {
         commandName: "meterd",
         abstract: "Reads power meters, journals every reading and settles consumption against the agreement contract.",
         version: MeterdVersion.current,
-        subcommands: [RunCommand.self, ConfigCommand.self, ReadCommand.self, ProbeCommand.self, KeyCommand.self, JournalCommand.self, RelayCommand.self]
+        subcommands: [RunCommand.self, ConfigCommand.self, ReadCommand.self, ProbeCommand.self, KeyCommand.self, JournalCommand.self,
+                      RelayCommand.self, ChainCommand.self]
     )
 }

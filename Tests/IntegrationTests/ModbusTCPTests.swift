@@ -101,7 +101,8 @@ import Testing
         }
         // Three attempts of 0.2 s and pauses of 0.05 and 0.1 s: 0.75 s, plus scheduling slack.
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed >= 0.6 && elapsed < 1.5, "took \(elapsed) s")
+        // The upper bound leaves room for a loaded machine; the attempt count below is exact.
+        #expect(elapsed >= 0.6 && elapsed < 3, "took \(elapsed) s")
         #expect(bus.transactionCount == 3)
     }
 

@@ -107,7 +107,7 @@ import Testing
         ("[meterd]\nuser = \"meterd\"", "meterd.toml: meters: is missing (add meters = … to [])"),
         ("[meters.demo\nkind = \"simulated\"", "meterd.toml:1:"),
         ("[meters.demo]\nkind = \"simulated\"\nseed = 1.5", "meterd.toml:3: meters.demo.seed: must be an integer, found a number"),
-        ("[meters.demo]\nkind = \"simulated\"\n[chain]\nurl = \"http://x\"", "meterd.toml:3: chain: is not a known key here"),
+        ("[meters.demo]\nkind = \"simulated\"\n[chian]\nurl = \"http://x\"", "meterd.toml:3: chian: is not a known key here (did you mean chain?)"),
     ]
 
     @Test(arguments: badConfigurations)

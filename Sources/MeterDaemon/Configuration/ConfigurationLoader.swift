@@ -44,11 +44,13 @@ public enum ConfigurationLoader {
         let daemon = DaemonSettingsReader.read(general: general, journal: root.table("journal"), metrics: root.table("metrics"),
                                                meters: meterNames)
         general?.rejectUnknownKeys()
+        let chain = root.table("chain").flatMap(ChainReader.read)
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
         return MeterdConfiguration(
             serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
-            slotLength: slotLength, buses: buses, meters: meters, daemon: daemon, path: source.path, relay: relay, limiter: limiter)
+            slotLength: slotLength, buses: buses, meters: meters, daemon: daemon, path: source.path, relay: relay, limiter: limiter,
+            chain: chain)
     }
 }

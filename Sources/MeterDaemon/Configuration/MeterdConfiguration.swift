@@ -18,6 +18,8 @@ public struct MeterdConfiguration: Sendable {
     /// `[relay]` and `[limiter]`; nil when the site has no relay (docs/cutoff.md).
     public var relay: RelayConfiguration? = nil
     public var limiter: LimiterConfiguration? = nil
+    /// `[chain]`: absent when meterd only reads and journals.
+    public var chain: ChainConfiguration? = nil
 
     public func meter(named name: String) -> MeterConfiguration? { meters.first { $0.name == name } }
 }

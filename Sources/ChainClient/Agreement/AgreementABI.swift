@@ -1,0 +1,56 @@
+/// The agreement contract's functions and events that meterd uses, as declared in
+/// contracts/src/Agreements.vy. A test compares them with contracts/build/Agreements.json, so the
+/// binding and the compiled contract cannot drift apart.
+public enum AgreementABI {
+    static let agreementTuple: [ABIType] = [
+        .address, .address, .uint(256), .uint(256), .uint(256), .uint(256), .address, .uint(256), .uint(256), .uint(256),
+        .uint(256), .uint(8), .uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .uint(8), .bool, .uint(256),
+    ]
+
+    public static let submitBatch = ABIFunction(
+        name: "submit_batch", inputs: [.uint(256), .uint(64), .uint(64), .uint(16), .array(.uint(256)), .fixedBytes(32)])
+    public static let acknowledgeCutoff = ABIFunction(name: "acknowledge_cutoff", inputs: [.uint(256), .fixedBytes(32)])
+    public static let confirmReconnection = ABIFunction(name: "confirm_reconnection", inputs: [.uint(256), .fixedBytes(32)])
+    public static let reportEmergencyShutdown = ABIFunction(name: "report_emergency_shutdown", inputs: [.uint(256), .fixedBytes(32)])
+    public static let closePeriod = ABIFunction(name: "close_period", inputs: [.uint(256)])
+    public static let deviceState = ABIFunction(
+        name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool])
+    public static let agreement = ABIFunction(name: "agreement", inputs: [.uint(256)], outputs: [.tuple(agreementTuple)])
+    public static let periodEnd = ABIFunction(name: "period_end", inputs: [.uint(256)], outputs: [.uint(256)])
+    public static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
+
+    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, reportEmergencyShutdown, closePeriod,
+                                   deviceState, agreement, periodEnd, paused]
+
+    private static func event(_ name: String, _ parameters: [ABIEvent.Parameter]) -> ABIEvent {
+        ABIEvent(name: name, parameters: parameters)
+    }
+
+    private static let id = ABIEvent.Parameter(.uint(256), indexed: true)
+    private static let uint = ABIEvent.Parameter(.uint(256))
+    private static let head = ABIEvent.Parameter(.fixedBytes(32))
+    private static let text = ABIEvent.Parameter(.string)
+
+    public static let agreementCreated = event("AgreementCreated", [
+        id, .init(.address, indexed: true), .init(.address, indexed: true), uint, uint, uint, .init(.fixedBytes(32)), .init(.address),
+        uint, uint, uint, uint, .init(.uint(8)),
+    ])
+    public static let periodOpened = event("PeriodOpened", [id, .init(.uint(256), indexed: true), uint, uint])
+    public static let batchSubmitted = event("BatchSubmitted", [id, uint, uint, uint, uint, uint, uint, head])
+    public static let periodClosed = event("PeriodClosed", [id, .init(.uint(256), indexed: true), uint, uint, uint, uint])
+    public static let emergencyShutdown = event("EmergencyShutdown", [id, uint, uint, head])
+    public static let cutoffOrdered = event("CutoffOrdered", [id, text])
+    public static let cutoffAcknowledged = event("CutoffAcknowledged", [id, head])
+    public static let reconnectionAllowed = event("ReconnectionAllowed", [id])
+    public static let reconnected = event("Reconnected", [id, head])
+    public static let bonusAdjusted = event("BonusAdjusted", [id, .init(.int(256)), uint, text])
+    public static let creditAdjusted = event("CreditAdjusted", [id, .init(.int(256)), uint, text])
+    public static let deviceChanged = event("DeviceChanged", [id, .init(.address, indexed: true), .init(.address, indexed: true), .init(.address)])
+    public static let pausedEvent = event("Paused", [.init(.address)])
+    public static let unpausedEvent = event("Unpaused", [.init(.address)])
+
+    /// Every event the watcher asks eth_getLogs for (ownership transfers are the utility's business).
+    public static let events = [agreementCreated, periodOpened, batchSubmitted, periodClosed, emergencyShutdown, cutoffOrdered,
+                                cutoffAcknowledged, reconnectionAllowed, reconnected, bonusAdjusted, creditAdjusted, deviceChanged,
+                                pausedEvent, unpausedEvent]
+}

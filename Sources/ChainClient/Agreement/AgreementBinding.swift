@@ -1,0 +1,113 @@
+/// The agreement contract as meterd calls it: calldata for the device's functions, its views, and its
+/// logs decoded into typed events. One binding is one agreement id at one contract address.
+public struct AgreementBinding: Sendable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case batchSize(Int)
+        case journalHead(Int)
+        case decoding(function: String, ABIError)
+
+        public var description: String {
+            switch self {
+            case .batchSize(let count): return "a batch holds 1 to 288 slots, not \(count)"
+            case .journalHead(let count): return "a journal head is 32 bytes, not \(count)"
+            case .decoding(let function, let error): return "the contract's answer to \(function) cannot be decoded: \(error)"
+            }
+        }
+    }
+
+    /// The contract's marker for a slot the meter could not measure.
+    public static let unmeasured: UInt32 = 0xFFFF_FFFF
+    public static let maximumBatchSlots = 288
+
+    public let contract: Address
+    public let agreementID: UInt64
+
+    public init(contract: Address, agreementID: UInt64) {
+        self.contract = contract
+        self.agreementID = agreementID
+    }
+
+    /// Big-endian uint32 values, eight to a word, the first slot in the most significant bytes, the last
+    /// word zero-padded (contracts/README.md, "Packing of packed").
+    public static func pack(_ slots: [UInt32]) -> [Word256] {
+        stride(from: 0, to: slots.count, by: 8).map { start in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(32)
+            for value in slots[start..<min(start + 8, slots.count)] { bytes += BigEndian.padded(value, to: 4) }
+            bytes += [UInt8](repeating: 0, count: 32 - bytes.count)
+            return Word256(unchecked: bytes)
+        }
+    }
+
+    /// `submit_batch(agreement, batch_seq, first_slot, slot_count, packed, journal_head)`.
+    public func submitBatchCall(batchSeq: UInt64, firstSlot: UInt64, slots: [UInt32], journalHead: [UInt8]) throws -> [UInt8] {
+        guard (1...Self.maximumBatchSlots).contains(slots.count) else { throw Failure.batchSize(slots.count) }
+        guard journalHead.count == 32 else { throw Failure.journalHead(journalHead.count) }
+        return try AgreementABI.submitBatch.encodeCall([
+            .uint(agreementID), .uint(batchSeq), .uint(firstSlot), .uint(UInt16(slots.count)),
+            .array(Self.pack(slots).map { .uint($0) }), .fixedBytes(journalHead),
+        ])
+    }
+
+    public func acknowledgeCutoffCall(journalHead: [UInt8]) throws -> [UInt8] {
+        try headCall(AgreementABI.acknowledgeCutoff, journalHead)
+    }
+
+    public func confirmReconnectionCall(journalHead: [UInt8]) throws -> [UInt8] {
+        try headCall(AgreementABI.confirmReconnection, journalHead)
+    }
+
+    public func reportEmergencyShutdownCall(journalHead: [UInt8]) throws -> [UInt8] {
+        try headCall(AgreementABI.reportEmergencyShutdown, journalHead)
+    }
+
+    public func closePeriodCall() throws -> [UInt8] {
+        try AgreementABI.closePeriod.encodeCall([.uint(agreementID)])
+    }
+
+    private func headCall(_ function: ABIFunction, _ journalHead: [UInt8]) throws -> [UInt8] {
+        guard journalHead.count == 32 else { throw Failure.journalHead(journalHead.count) }
+        return try function.encodeCall([.uint(agreementID), .fixedBytes(journalHead)])
+    }
+
+    // MARK: views
+
+    private func view(_ function: ABIFunction, _ arguments: [ABIValue], rpc: RPCClient, at tag: BlockTag) async throws -> [ABIValue] {
+        let result = try await rpc.call(to: contract, data: try function.encodeCall(arguments), at: tag)
+        do { return try function.decodeOutput(result) } catch { throw Failure.decoding(function: function.name, error) }
+    }
+
+    public func agreement(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> AgreementState {
+        let values = try await view(AgreementABI.agreement, [.uint(agreementID)], rpc: rpc, at: tag)
+        do { return try AgreementState(try values[0].elements()) } catch { throw Failure.decoding(function: "agreement", error) }
+    }
+
+    public func deviceState(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> DeviceState {
+        let v = try await view(AgreementABI.deviceState, [.uint(agreementID)], rpc: rpc, at: tag)
+        do {
+            return DeviceState(device: try v[0].address(), lastBatchSeq: try v[1].word().unsigned(), nextSlot: try v[2].word().unsigned(),
+                               controlState: try v[3].word().unsigned(), cutoffAcknowledged: try v[4].bool())
+        } catch { throw Failure.decoding(function: "device_state", error) }
+    }
+
+    public func periodEnd(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> UInt64 {
+        let v = try await view(AgreementABI.periodEnd, [.uint(agreementID)], rpc: rpc, at: tag)
+        do { return try v[0].word().unsigned() } catch { throw Failure.decoding(function: "period_end", error) }
+    }
+
+    public func paused(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> Bool {
+        let v = try await view(AgreementABI.paused, [], rpc: rpc, at: tag)
+        do { return try v[0].bool() } catch { throw Failure.decoding(function: "paused", error) }
+    }
+
+    // MARK: events
+
+    /// Decodes a log of this contract; nil for another contract, another agreement or an unwatched event.
+    public func decode(_ log: Log) throws -> ContractEvent? {
+        guard log.address == contract else { return nil }
+        guard let (id, event) = try AgreementEvent.decode(log) else { return nil }
+        if let id, id != agreementID { return nil }
+        return ContractEvent(agreementID: id, event: event, blockNumber: log.blockNumber, blockHash: log.blockHash,
+                             transactionHash: log.transactionHash, logIndex: log.logIndex)
+    }
+}

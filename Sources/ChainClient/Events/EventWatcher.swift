@@ -1,0 +1,150 @@
+/// How deep a block must be before its events count.
+public enum Finality: Sendable, Equatable, CustomStringConvertible {
+    /// This many blocks on top of it (0: the latest block).
+    case depth(UInt64)
+    /// The node's `safe` or `finalized` block (post-merge Ethereum).
+    case safe
+    case finalized
+
+    public var description: String {
+        switch self {
+        case .depth(let blocks): return "\(blocks) blocks deep"
+        case .safe: return "the safe block"
+        case .finalized: return "the finalized block"
+        }
+    }
+}
+
+/// Where the watcher is: the next block to read, and the last block read with its hash, so a
+/// reorganisation below the cursor is noticed.
+public struct EventCursor: Sendable, Codable, Equatable {
+    public var nextBlock: UInt64
+    public var lastBlock: UInt64?
+    public var lastBlockHash: [UInt8]?
+
+    public init(nextBlock: UInt64, lastBlock: UInt64? = nil, lastBlockHash: [UInt8]? = nil) {
+        self.nextBlock = nextBlock
+        self.lastBlock = lastBlock
+        self.lastBlockHash = lastBlockHash
+    }
+}
+
+/// Reads the contract's events from confirmed blocks with eth_getLogs, decodes them and hands them to
+/// the daemon in block order, then moves its persisted cursor: an event is delivered at least once,
+/// also across restarts. Logs marked `removed` are dropped; a reorganisation that reaches below the
+/// cursor rewinds it, so events of the new chain are delivered.
+public actor EventWatcher {
+    public let rpc: RPCClient
+    public let binding: AgreementBinding
+    public let finality: Finality
+    /// Most blocks one eth_getLogs asks for (providers limit the range).
+    public let maximumRange: UInt64
+    /// When set, events are read only from a node that serves this chain (checked again after a failover).
+    public let chainID: UInt64?
+    private let store: any StateStore<EventCursor>
+    private var verifiedURL: String?
+    public private(set) var cursor: EventCursor
+    /// One `poll` at a time: two interleaved would deliver a range twice.
+    private var busy = false
+    private var queued: [CheckedContinuation<Void, Never>] = []
+
+    public init(rpc: RPCClient, binding: AgreementBinding, finality: Finality, startBlock: UInt64,
+                maximumRange: UInt64 = 2000, chainID: UInt64? = nil, store: any StateStore<EventCursor>) throws {
+        self.rpc = rpc
+        self.chainID = chainID
+        self.binding = binding
+        self.finality = finality
+        self.maximumRange = max(1, maximumRange)
+        self.store = store
+        cursor = try store.load() ?? EventCursor(nextBlock: startBlock)
+    }
+
+    /// The newest block whose events count.
+    public func confirmedHead() async throws -> UInt64 {
+        switch finality {
+        case .depth(let blocks):
+            let latest = try await rpc.blockNumber()
+            return latest >= blocks ? latest - blocks : 0
+        case .safe, .finalized:
+            let tag: BlockTag = finality == .safe ? .safe : .finalized
+            guard let header = try await rpc.block(tag) else {
+                throw RPCError(url: rpc.currentURL, method: "eth_getBlockByNumber",
+                               kind: .malformed("the node has no \(tag) block; set [chain] finality = \"depth\""))
+            }
+            return header.number
+        }
+    }
+
+    /// Delivers every new event of confirmed blocks, at most `maximumRange` blocks per request, moving
+    /// the cursor after each range. Returns how many events were delivered.
+    @discardableResult
+    public func poll(deliver: (ContractEvent) async throws -> Void) async throws -> Int {
+        if busy { await withCheckedContinuation { queued.append($0) } } else { busy = true }
+        defer { if queued.isEmpty { busy = false } else { queued.removeFirst().resume() } }
+        try await verifyChain()
+        try await detectReorganisation()
+        let head = try await confirmedHead()
+        var delivered = 0
+        while cursor.nextBlock <= head {
+            let last = min(head, cursor.nextBlock + maximumRange - 1)
+            let logs = try await rpc.logs(LogFilter(fromBlock: cursor.nextBlock, toBlock: last, address: binding.contract,
+                                                    eventTopics: AgreementABI.events.map(\.topic)))
+            if let removed = logs.filter(\.removed).map(\.blockNumber).min(), removed < cursor.nextBlock {
+                try rewind(to: removed)
+                return delivered
+            }
+            for event in try decode(logs) {
+                try await deliver(event)
+                delivered += 1
+            }
+            let lastHeader = try await rpc.block(.number(last))
+            cursor = EventCursor(nextBlock: last + 1, lastBlock: last, lastBlockHash: lastHeader?.hash)
+            try store.save(cursor)
+        }
+        return delivered
+    }
+
+    /// The decoded events of a block range, without touching the cursor (`meterd chain events`).
+    public func events(from first: UInt64, to last: UInt64) async throws -> [ContractEvent] {
+        var events: [ContractEvent] = []
+        var start = first
+        while start <= last {
+            let end = min(last, start + maximumRange - 1)
+            let logs = try await rpc.logs(LogFilter(fromBlock: start, toBlock: end, address: binding.contract,
+                                                    eventTopics: AgreementABI.events.map(\.topic)))
+            events += try decode(logs)
+            start = end + 1
+        }
+        return events
+    }
+
+    private func decode(_ logs: [Log]) throws -> [ContractEvent] {
+        let current = logs.filter { !$0.removed }.sorted { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
+        return try current.compactMap { try binding.decode($0) }
+    }
+
+    private func verifyChain() async throws {
+        guard let chainID, verifiedURL != rpc.currentURL else { return }
+        let actual = try await rpc.chainID()
+        guard actual == chainID else {
+            throw SenderError.wrongChain(url: rpc.currentURL, expected: chainID, actual: actual)
+        }
+        verifiedURL = rpc.currentURL
+    }
+
+    /// The block the cursor last read must still be the canonical one at that height.
+    private func detectReorganisation() async throws {
+        guard let lastBlock = cursor.lastBlock, let hash = cursor.lastBlockHash else { return }
+        let header = try await rpc.block(.number(lastBlock))
+        if header?.hash != hash {
+            let back: UInt64
+            if case .depth(let blocks) = finality { back = max(blocks, 1) } else { back = 64 }
+            try rewind(to: lastBlock >= back ? lastBlock - back : 0)
+        }
+    }
+
+    private func rewind(to block: UInt64) throws {
+        cursor = EventCursor(nextBlock: min(block, cursor.nextBlock))
+        try store.save(cursor)
+    }
+}

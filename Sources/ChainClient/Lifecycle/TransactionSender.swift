@@ -1,0 +1,352 @@
+/// Owns the device's transactions: nonce, fees, gas, signing, sending, receipts, confirmations,
+/// replacement of stuck transactions and resending after a reorganisation, all persisted in a
+/// `StateStore` before anything goes out, so a restart at any moment loses and duplicates nothing.
+///
+/// In steady state a batch costs one eth_sendRawTransaction and its receipt polls: the nonce is kept
+/// locally, fees are reused for `FeePolicy.feeRefreshSeconds` and gas limits are learnt per call shape.
+public actor TransactionSender {
+    public struct Settings: Sendable {
+        public var chainID: UInt64
+        public var fees: FeePolicy
+        /// Blocks on top of the including block before a transaction counts as final (0: when mined).
+        public var confirmations: UInt64
+        /// Seconds without a receipt before a transaction is replaced with a higher fee.
+        public var replaceAfterSeconds: Double
+
+        public init(chainID: UInt64, fees: FeePolicy, confirmations: UInt64, replaceAfterSeconds: Double = 180) {
+            self.chainID = chainID
+            self.fees = fees
+            self.confirmations = confirmations
+            self.replaceAfterSeconds = replaceAfterSeconds
+        }
+    }
+
+    public enum Submission: Sendable, Equatable {
+        case sent(hash: [UInt8])
+        /// The intent is already pending (the earlier transaction's hash).
+        case alreadyPending(hash: [UInt8])
+        /// The contract already has it; nothing was sent.
+        case alreadyDone
+    }
+
+    public let rpc: RPCClient
+    public let settings: Settings
+    private let key: PrivateKey
+    private let store: any StateStore<SenderState>
+    private let completion: (any CompletionCheck)?
+    private let clock: @Sendable () -> Double
+    private var state: SenderState
+    private var oracle: FeeOracle
+    /// The endpoint whose chain id was checked; a failover to another endpoint checks again.
+    private var verifiedURL: String?
+    private var nonceReconciled = false
+    public private(set) var waiting: WaitReason?
+    /// `submit` and `poll` suspend at every RPC call; the gate lets one of them run at a time, so two
+    /// submits of the same batch cannot both pass the "already pending" check.
+    private var busy = false
+    private var queued: [CheckedContinuation<Void, Never>] = []
+    /// The last refusal of a pending transaction by the node, for the status.
+    public private(set) var lastError: String?
+
+    public init(rpc: RPCClient, key: PrivateKey, settings: Settings, store: any StateStore<SenderState>,
+                completion: (any CompletionCheck)?, clock: @escaping @Sendable () -> Double) throws {
+        self.rpc = rpc
+        self.key = key
+        self.settings = settings
+        self.store = store
+        self.completion = completion
+        self.clock = clock
+        state = try store.load() ?? SenderState()
+        oracle = FeeOracle(policy: settings.fees)
+    }
+
+    public var address: Address { key.address }
+    public var pending: [PendingTransaction] { state.pending }
+    public var nextNonce: UInt64? { state.nextNonce }
+    public var gasUsedToday: UInt64 { state.budget.day == GasBudget.day(of: clock()) ? state.budget.used : 0 }
+
+    // MARK: submitting
+
+    /// Signs and sends a call to `to`, unless the intent is already pending or done. The transaction is
+    /// persisted before it is sent; a send that fails on the way is retried by `poll`.
+    public func submit(_ intent: TransactionIntent, to: Address, data: [UInt8]) async throws -> Submission {
+        await enter()
+        defer { leave() }
+        try await verifyChain()
+        if let existing = state.pending.first(where: { $0.intent == intent }) { return .alreadyPending(hash: existing.signed.hash) }
+        try await reconcileNonce()
+        let now = clock()
+        let shape = Self.shape(data)
+        let gasLimit: UInt64
+        if let known = state.gasLimits[shape] {
+            gasLimit = known
+        } else {
+            do {
+                gasLimit = settings.fees.gasLimit(estimate: try await rpc.estimateGas(from: key.address, to: to, data: data))
+            } catch let error where error.revertReason != nil {
+                if try await isDone(intent) { return .alreadyDone }
+                throw SenderError.wouldRevert(intent, reason: error.revertReason ?? "")
+            } catch { throw SenderError.rpc(error) }
+            state.gasLimits[shape] = gasLimit
+        }
+        guard let fee = try await currentFee(now: now) else { throw SenderError.waiting(waiting!) }
+        if let resume = state.budget.reserve(gasLimit, limit: settings.fees.dailyGasBudget, now: now) {
+            let reason = WaitReason.dailyBudgetSpent(budget: settings.fees.dailyGasBudget, resumesAt: resume)
+            waiting = reason
+            throw SenderError.waiting(reason)
+        }
+        waiting = nil
+        let nonce = state.nextNonce!
+        let transaction = Transaction(chainID: settings.chainID, nonce: nonce, gasLimit: gasLimit, to: to, data: data, fee: fee)
+        let signed = try sign(transaction)
+        var record = PendingTransaction(intent: intent, signed: signed, earlierHashes: [], lastSent: now, accepted: false,
+                                        inclusion: nil, reservedGas: gasLimit, reservedDay: state.budget.day)
+        state.nextNonce = nonce + 1
+        state.pending.append(record)
+        try persist()
+        do {
+            try await broadcast(&record)
+        } catch let error as SenderError {
+            if case .rejected = error {
+                state.pending.removeAll { $0.intent == intent }
+                state.budget.release(gasLimit, reservedOn: record.reservedDay)
+                state.nextNonce = nil
+                nonceReconciled = false
+                try persist()
+            }
+            throw error
+        }
+        replace(record)
+        try persist()
+        return .sent(hash: record.signed.hash)
+    }
+
+    /// Sends `record.signed`, mending what the node objects to: a nonce taken by another transaction gets
+    /// a fresh nonce, a fee below the base fee a fresh fee. Transport failures leave it for `poll`.
+    private func broadcast(_ record: inout PendingTransaction) async throws {
+        for _ in 0..<3 {
+            do {
+                _ = try await rpc.sendRawTransaction(record.signed.raw)
+                record.accepted = true
+                record.lastSent = clock()
+                return
+            } catch let error where error.isTransportFailure {
+                record.accepted = false
+                return
+            } catch {
+                let message = (error.nodeMessage ?? "").lowercased()
+                if message.contains("already known") || message.contains("known transaction") {
+                    record.accepted = true
+                    return
+                }
+                if message.contains("replacement transaction underpriced"), !record.earlierHashes.isEmpty {
+                    // Our own earlier version is pooled and outbids this one: it stays in charge.
+                    record.accepted = true
+                    record.lastSent = clock()
+                    return
+                }
+                if message.contains("nonce too low") || message.contains("replacement transaction underpriced") {
+                    if try await minedVersion(of: record) != nil { record.accepted = true; return }
+                    let fresh = try await chainNonce()
+                    state.nextNonce = max(fresh, (state.nextNonce ?? fresh))
+                    let nonce = state.nextNonce!
+                    state.nextNonce = nonce + 1
+                    try resign(&record, nonce: nonce, fee: record.signed.transaction.fee)
+                    continue
+                }
+                if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low") {
+                    guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return }
+                    try resign(&record, nonce: record.nonce, fee: fee)
+                    continue
+                }
+                throw SenderError.rejected(record.intent, error)
+            }
+        }
+        record.accepted = false
+    }
+
+    private func resign(_ record: inout PendingTransaction, nonce: UInt64, fee: TransactionFee) throws {
+        var transaction = record.signed.transaction
+        transaction.nonce = nonce
+        transaction.fee = fee
+        if nonce == record.nonce { record.earlierHashes.append(record.signed.hash) } else { record.earlierHashes = [] }
+        record.signed = try sign(transaction)
+        replace(record)
+        try persist()
+    }
+
+    // MARK: polling
+
+    /// Advances every pending transaction: receipts, confirmations, reorganisations, replacement and
+    /// resending. Returns the transactions that ended, which are then forgotten.
+    public func poll() async throws -> [TransactionOutcome] {
+        await enter()
+        defer { leave() }
+        guard !state.pending.isEmpty else { return [] }
+        try await verifyChain()
+        try await reconcileNonce()
+        var outcomes: [TransactionOutcome] = []
+        var head: UInt64?
+        for var record in state.pending {
+            if record.inclusion == nil {
+                if let receipt = try await minedVersion(of: record) {
+                    record.inclusion = Inclusion(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash,
+                                                 succeeded: receipt.succeeded, gasUsed: receipt.gasUsed)
+                } else {
+                    try await resend(&record)
+                    replace(record)
+                    try persist()
+                    continue
+                }
+            }
+            guard let inclusion = record.inclusion else { continue }
+            if settings.confirmations > 0 {
+                if head == nil { head = try await rpcCall { try await self.rpc.blockNumber() } }
+                guard head! >= inclusion.blockNumber + settings.confirmations else { replace(record); try persist(); continue }
+                let again = try await rpcCall { try await self.rpc.receipt(of: inclusion.hash) }
+                guard let again, again.blockHash == inclusion.blockHash else {
+                    // A reorganisation took the block away: the transaction goes out again.
+                    record.inclusion = nil
+                    record.accepted = false
+                    replace(record)
+                    try persist()
+                    continue
+                }
+            }
+            outcomes.append(try await finish(record, inclusion))
+        }
+        return outcomes
+    }
+
+    private func finish(_ record: PendingTransaction, _ inclusion: Inclusion) async throws -> TransactionOutcome {
+        let outcome: TransactionOutcome
+        if inclusion.succeeded {
+            outcome = .confirmed(record.intent, hash: inclusion.hash, blockNumber: inclusion.blockNumber, gasUsed: inclusion.gasUsed)
+        } else if try await isDone(record.intent) {
+            outcome = .alreadyDone(record.intent)
+        } else {
+            if inclusion.gasUsed >= record.signed.transaction.gasLimit {
+                state.gasLimits[Self.shape(record.signed.transaction.data)] = nil
+            }
+            outcome = .reverted(record.intent, hash: inclusion.hash, reason: await revertReason(record, inclusion))
+        }
+        state.budget.release(record.reservedGas - min(record.reservedGas, inclusion.gasUsed), reservedOn: record.reservedDay)
+        state.pending.removeAll { $0.intent == record.intent }
+        try persist()
+        return outcome
+    }
+
+    /// Replays a reverted transaction as a call on the state before its block, for the contract's reason.
+    private func revertReason(_ record: PendingTransaction, _ inclusion: Inclusion) async -> String {
+        let transaction = record.signed.transaction
+        let before = BlockTag.number(inclusion.blockNumber > 0 ? inclusion.blockNumber - 1 : 0)
+        do {
+            _ = try await rpc.call(from: key.address, to: transaction.to, data: transaction.data, at: before)
+            return inclusion.gasUsed >= transaction.gasLimit ? "out of gas" : "reverted (no reason given)"
+        } catch {
+            return error.revertReason ?? "reverted (\(error))"
+        }
+    }
+
+    /// A transaction without a receipt: send it again if no node has it, replace it with a higher fee if
+    /// it has waited too long; if its nonce was taken meanwhile, settle it through the contract's state.
+    private func resend(_ record: inout PendingTransaction) async throws {
+        let now = clock()
+        if record.accepted, now - record.lastSent >= settings.replaceAfterSeconds {
+            let market = try? await currentFee(now: now, refresh: true)
+            if let fee = settings.fees.replacement(for: record.signed.transaction.fee, current: market ?? nil) {
+                try resign(&record, nonce: record.nonce, fee: fee)
+            }
+            record.accepted = false
+        }
+        guard !record.accepted else { return }
+        do {
+            try await broadcast(&record)
+            lastError = nil
+        } catch SenderError.rejected(let intent, let error) {
+            // Kept and tried again at the next poll; the status shows why it does not go out.
+            lastError = SenderError.rejected(intent, error).description
+        }
+    }
+
+    // MARK: helpers
+
+    private func enter() async {
+        if busy {
+            await withCheckedContinuation { queued.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    private func leave() {
+        if queued.isEmpty { busy = false } else { queued.removeFirst().resume() }
+    }
+
+    private func minedVersion(of record: PendingTransaction) async throws -> TransactionReceipt? {
+        for hash in record.allHashes {
+            if let receipt = try await rpcCall({ try await self.rpc.receipt(of: hash) }) { return receipt }
+        }
+        return nil
+    }
+
+    private func isDone(_ intent: TransactionIntent) async throws -> Bool {
+        guard let completion else { return false }
+        return try await completion.isDone(intent)
+    }
+
+    private func verifyChain() async throws {
+        guard verifiedURL != rpc.currentURL else { return }
+        let actual = try await rpcCall { try await self.rpc.chainID() }
+        guard actual == settings.chainID else {
+            verifiedURL = nil
+            throw SenderError.wrongChain(url: rpc.currentURL, expected: settings.chainID, actual: actual)
+        }
+        verifiedURL = rpc.currentURL
+    }
+
+    /// Once per process: the local nonce meets the node's pending count. With nothing of ours pending the
+    /// node is right (another wallet may have used the key); with transactions pending the higher of
+    /// the two is kept, and every unmined one is sent again by `poll` (a restarted node or a
+    /// reorganisation may have dropped it; a node that has it answers "already known").
+    private func reconcileNonce() async throws {
+        guard !nonceReconciled else { return }
+        let fresh = try await chainNonce()
+        state.nextNonce = state.pending.isEmpty ? fresh : max(fresh, state.nextNonce ?? fresh)
+        for index in state.pending.indices where state.pending[index].inclusion == nil { state.pending[index].accepted = false }
+        nonceReconciled = true
+        try persist()
+    }
+
+    private func chainNonce() async throws -> UInt64 {
+        try await rpcCall { try await self.rpc.transactionCount(of: self.key.address, at: .pending) }
+    }
+
+    private func currentFee(now: Double, refresh: Bool = false) async throws -> TransactionFee? {
+        let fee = try await rpcCallMutating(now: now, refresh: refresh)
+        if fee == nil { waiting = .feeAboveCeiling(ceiling: settings.fees.ceilingPerGas) }
+        return fee
+    }
+
+    private func rpcCallMutating(now: Double, refresh: Bool) async throws -> TransactionFee? {
+        var oracle = self.oracle
+        defer { self.oracle = oracle }
+        do { return try await oracle.fee(rpc: rpc, now: now, refresh: refresh) } catch { throw SenderError.rpc(error) }
+    }
+
+    private func rpcCall<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as RPCError { throw SenderError.rpc(error) }
+    }
+
+    private func sign(_ transaction: Transaction) throws -> SignedTransaction {
+        do { return try transaction.signed(with: key) } catch { throw SenderError.signing("\(error)") }
+    }
+
+    private func replace(_ record: PendingTransaction) {
+        if let index = state.pending.firstIndex(where: { $0.intent == record.intent }) { state.pending[index] = record }
+    }
+
+    private func persist() throws { try store.save(state) }
+
+    static func shape(_ data: [UInt8]) -> String { Hex.encode(data.prefix(4), prefix: false) + ":\(data.count)" }
+}

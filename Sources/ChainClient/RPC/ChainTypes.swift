@@ -1,0 +1,84 @@
+/// A block tag or number, as eth_getBlockByNumber, eth_call and eth_getLogs take it.
+public enum BlockTag: Sendable, Hashable, CustomStringConvertible {
+    case number(UInt64)
+    case latest
+    case pending
+    case safe
+    case finalized
+
+    var json: JSONValue {
+        switch self {
+        case .number(let number): return .quantity(number)
+        case .latest: return .string("latest")
+        case .pending: return .string("pending")
+        case .safe: return .string("safe")
+        case .finalized: return .string("finalized")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .number(let number): return String(number)
+        case .latest: return "latest"
+        case .pending: return "pending"
+        case .safe: return "safe"
+        case .finalized: return "finalized"
+        }
+    }
+}
+
+/// The parts of a block header meterd uses.
+public struct BlockHeader: Sendable, Equatable {
+    public let number: UInt64
+    public let hash: [UInt8]
+    public let timestamp: UInt64
+    /// nil before London (a legacy-only network).
+    public let baseFeePerGas: UInt128?
+}
+
+/// One contract log, from a receipt or eth_getLogs.
+public struct Log: Sendable, Equatable {
+    public let address: Address
+    public let topics: [[UInt8]]
+    public let data: [UInt8]
+    public let blockNumber: UInt64
+    public let blockHash: [UInt8]
+    public let transactionHash: [UInt8]
+    public let logIndex: UInt64
+    /// True when a reorganisation took the log's block out of the canonical chain.
+    public let removed: Bool
+}
+
+public struct TransactionReceipt: Sendable, Equatable {
+    public let transactionHash: [UInt8]
+    public let blockNumber: UInt64
+    public let blockHash: [UInt8]
+    public let succeeded: Bool
+    public let gasUsed: UInt64
+    public let effectiveGasPrice: UInt128?
+    public let logs: [Log]
+}
+
+/// eth_feeHistory's answer, as far as fee estimation needs it.
+public struct FeeHistory: Sendable, Equatable {
+    /// Base fee of each block in the range, then the next block's.
+    public let baseFeePerGas: [UInt128]
+    /// Per block, the priority fees at the requested percentiles.
+    public let rewards: [[UInt128]]
+}
+
+/// What eth_getLogs is asked for.
+public struct LogFilter: Sendable, Equatable {
+    public var fromBlock: UInt64
+    public var toBlock: UInt64
+    public var address: Address
+    /// topics[0]: any of these event topics.
+    public var eventTopics: [[UInt8]]
+
+    public init(fromBlock: UInt64, toBlock: UInt64, address: Address, eventTopics: [[UInt8]]) {
+        self.fromBlock = fromBlock
+        self.toBlock = toBlock
+        self.address = address
+        self.eventTopics = eventTopics
+    }
+}

@@ -1,0 +1,131 @@
+/// The standard Ethereum JSON-RPC methods meterd uses, with typed arguments and results.
+extension RPCClient {
+    private func typed<T>(_ method: String, _ params: [JSONValue], _ read: (JSONValue) throws(ShapeError) -> T) async throws(RPCError) -> T {
+        let result = try await call(method, params)
+        do { return try read(result) } catch {
+            throw RPCError(url: currentURL, method: method, kind: .malformed(error.reason))
+        }
+    }
+
+    public func chainID() async throws(RPCError) -> UInt64 {
+        try await typed("eth_chainId", []) { (value) throws(ShapeError) in try value.quantity(UInt64.self, "the chain id") }
+    }
+
+    public func blockNumber() async throws(RPCError) -> UInt64 {
+        try await typed("eth_blockNumber", []) { (value) throws(ShapeError) in try value.quantity(UInt64.self, "the block number") }
+    }
+
+    public func balance(of address: Address, at tag: BlockTag = .latest) async throws(RPCError) -> UInt128 {
+        try await typed("eth_getBalance", [.data(address.bytes), tag.json]) { (value) throws(ShapeError) in try value.quantity(UInt128.self, "the balance") }
+    }
+
+    public func transactionCount(of address: Address, at tag: BlockTag = .pending) async throws(RPCError) -> UInt64 {
+        try await typed("eth_getTransactionCount", [.data(address.bytes), tag.json]) { (value) throws(ShapeError) in try value.quantity(UInt64.self, "the nonce") }
+    }
+
+    public func gasPrice() async throws(RPCError) -> UInt128 {
+        try await typed("eth_gasPrice", []) { (value) throws(ShapeError) in try value.quantity(UInt128.self, "the gas price") }
+    }
+
+    public func maxPriorityFeePerGas() async throws(RPCError) -> UInt128 {
+        try await typed("eth_maxPriorityFeePerGas", []) { (value) throws(ShapeError) in try value.quantity(UInt128.self, "the priority fee") }
+    }
+
+    public func feeHistory(blocks: Int, percentiles: [Int]) async throws(RPCError) -> FeeHistory {
+        let params: [JSONValue] = [.quantity(UInt64(blocks)), .string("latest"), .array(percentiles.map { .number(String($0)) })]
+        return try await typed("eth_feeHistory", params) { (value) throws(ShapeError) in
+            let bases = try value.member("baseFeePerGas", of: "the fee history").items("baseFeePerGas")
+            var baseFees: [UInt128] = []
+            for base in bases.prefix(1025) { baseFees.append(try base.quantity(UInt128.self, "a base fee")) }
+            guard !baseFees.isEmpty else { throw ShapeError("the fee history has no base fee") }
+            var rewards: [[UInt128]] = []
+            if let reward = value["reward"], !reward.isNull {
+                for row in try reward.items("reward").prefix(1024) {
+                    var fees: [UInt128] = []
+                    for fee in try row.items("a reward row").prefix(100) { fees.append(try fee.quantity(UInt128.self, "a reward")) }
+                    rewards.append(fees)
+                }
+            }
+            return FeeHistory(baseFeePerGas: baseFees, rewards: rewards)
+        }
+    }
+
+    public func estimateGas(from: Address, to: Address, data: [UInt8]) async throws(RPCError) -> UInt64 {
+        let call: JSONValue = .object(["from": .data(from.bytes), "to": .data(to.bytes), "data": .data(data)])
+        return try await typed("eth_estimateGas", [call]) { (value) throws(ShapeError) in try value.quantity(UInt64.self, "the gas estimate") }
+    }
+
+    public func call(from: Address? = nil, to: Address, data: [UInt8], at tag: BlockTag = .latest) async throws(RPCError) -> [UInt8] {
+        var object: [String: JSONValue] = ["to": .data(to.bytes), "data": .data(data)]
+        if let from { object["from"] = .data(from.bytes) }
+        return try await typed("eth_call", [.object(object), tag.json]) { (value) throws(ShapeError) in try value.data("the call result") }
+    }
+
+    /// Returns the transaction hash the node computed.
+    public func sendRawTransaction(_ raw: [UInt8]) async throws(RPCError) -> [UInt8] {
+        try await typed("eth_sendRawTransaction", [.data(raw)]) { (value) throws(ShapeError) in try value.data("the transaction hash", size: 32) }
+    }
+
+    /// nil while the transaction is not in a block of the canonical chain.
+    public func receipt(of hash: [UInt8]) async throws(RPCError) -> TransactionReceipt? {
+        try await typed("eth_getTransactionReceipt", [.data(hash)]) { (value) throws(ShapeError) in
+            if value.isNull { return nil }
+            let what = "the receipt"
+            let status = try value.member("status", of: what).quantity(UInt8.self, "status")
+            var logs: [Log] = []
+            for log in try value.member("logs", of: what).items("logs") { logs.append(try Self.log(log)) }
+            var price: UInt128?
+            if let effective = value["effectiveGasPrice"], !effective.isNull { price = try effective.quantity(UInt128.self, "effectiveGasPrice") }
+            return TransactionReceipt(
+                transactionHash: try value.member("transactionHash", of: what).data("transactionHash", size: 32),
+                blockNumber: try value.member("blockNumber", of: what).quantity(UInt64.self, "blockNumber"),
+                blockHash: try value.member("blockHash", of: what).data("blockHash", size: 32),
+                succeeded: status == 1, gasUsed: try value.member("gasUsed", of: what).quantity(UInt64.self, "gasUsed"),
+                effectiveGasPrice: price, logs: logs)
+        }
+    }
+
+    /// nil when the node does not know the block (e.g. `safe` on a pre-merge node answers an error instead).
+    public func block(_ tag: BlockTag) async throws(RPCError) -> BlockHeader? {
+        try await typed("eth_getBlockByNumber", [tag.json, .bool(false)]) { (value) throws(ShapeError) in
+            if value.isNull { return nil }
+            var baseFee: UInt128?
+            if let base = value["baseFeePerGas"], !base.isNull { baseFee = try base.quantity(UInt128.self, "baseFeePerGas") }
+            return BlockHeader(
+                number: try value.member("number", of: "the block").quantity(UInt64.self, "number"),
+                hash: try value.member("hash", of: "the block").data("hash", size: 32),
+                timestamp: try value.member("timestamp", of: "the block").quantity(UInt64.self, "timestamp"),
+                baseFeePerGas: baseFee)
+        }
+    }
+
+    public func logs(_ filter: LogFilter) async throws(RPCError) -> [Log] {
+        let object: JSONValue = .object([
+            "fromBlock": .quantity(filter.fromBlock), "toBlock": .quantity(filter.toBlock), "address": .data(filter.address.bytes),
+            "topics": .array([.array(filter.eventTopics.map { .data($0) })]),
+        ])
+        return try await typed("eth_getLogs", [object]) { (value) throws(ShapeError) in
+            var logs: [Log] = []
+            for item in try value.items("the logs") { logs.append(try Self.log(item)) }
+            return logs
+        }
+    }
+
+    static func log(_ value: JSONValue) throws(ShapeError) -> Log {
+        let what = "a log"
+        var topics: [[UInt8]] = []
+        let topicItems = try value.member("topics", of: what).items("topics")
+        guard topicItems.count <= 4 else { throw ShapeError("a log has \(topicItems.count) topics, at most 4 exist") }
+        for topic in topicItems { topics.append(try topic.data("a topic", size: 32)) }
+        var removed = false
+        if case .bool(let flag) = value["removed"] { removed = flag }
+        return Log(
+            address: try value.member("address", of: what).address("the log's address"), topics: topics,
+            data: try value.member("data", of: what).data("the log's data"),
+            blockNumber: try value.member("blockNumber", of: what).quantity(UInt64.self, "blockNumber"),
+            blockHash: try value.member("blockHash", of: what).data("blockHash", size: 32),
+            transactionHash: try value.member("transactionHash", of: what).data("transactionHash", size: 32),
+            logIndex: try value.member("logIndex", of: what).quantity(UInt64.self, "logIndex"),
+            removed: removed)
+    }
+}

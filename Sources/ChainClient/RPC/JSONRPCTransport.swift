@@ -1,0 +1,22 @@
+/// Carries one JSON-RPC request body to one endpoint and returns the response body.
+public protocol JSONRPCTransport: Sendable {
+    /// The endpoint, for messages (any credentials in it are shown as given).
+    var url: String { get }
+
+    /// Posts `body` and returns the complete response body, or the transport's failure.
+    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind>
+}
+
+/// Limits every transport keeps, from [chain] in meterd.toml.
+public struct TransportLimits: Sendable, Equatable {
+    public var connectTimeout: Double
+    public var requestTimeout: Double
+    /// Larger responses are cut off and reported, so a hostile node cannot exhaust memory.
+    public var maximumResponseBytes: Int
+
+    public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20) {
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+}

@@ -1,0 +1,65 @@
+import ChainClient
+
+/// The `[chain]` section: which node, chain, contract and agreement, and the fee and timing rules.
+public struct ChainConfiguration: Sendable, Equatable {
+    public enum FinalityChoice: String, Sendable, CaseIterable {
+        case depth, safe, finalized
+    }
+
+    /// Tried in order; the first that answers is used until it fails.
+    public var rpcURLs: [String]
+    public var chainID: UInt64
+    public var network: NetworkProfile
+    public var contract: Address
+    public var agreementID: UInt64
+    /// Blocks on top of a transaction's block before it counts (and, with `finality = "depth"`, an event's).
+    public var confirmations: UInt64
+    public var finality: FinalityChoice
+    /// The most meterd pays per gas, in wei.
+    public var maxFeePerGas: UInt128
+    /// Besu: a fixed gas price in wei; nil asks the node.
+    public var gasPrice: UInt128?
+    public var dailyGasBudget: UInt64
+    public var gasMarginPercent: UInt64
+    public var replaceAfterSeconds: Double
+    public var feeRefreshSeconds: Double
+    public var receiptPollSeconds: Double
+    public var watchIntervalSeconds: Double
+    /// Where the event watcher starts when it has no cursor yet (the contract's deployment block).
+    public var startBlock: UInt64
+    public var logRangeBlocks: UInt64
+    public var connectTimeoutMs: Int
+    public var requestTimeoutMs: Int
+    public var maxResponseBytes: Int
+    /// Pending transactions, nonce and the event cursor live here.
+    public var stateDirectory: String
+
+    public var transportLimits: TransportLimits {
+        TransportLimits(connectTimeout: Double(connectTimeoutMs) / 1000, requestTimeout: Double(requestTimeoutMs) / 1000,
+                        maximumResponseBytes: maxResponseBytes)
+    }
+
+    public var feePolicy: FeePolicy {
+        FeePolicy(profile: network, ceilingPerGas: maxFeePerGas, fixedGasPrice: gasPrice, dailyGasBudget: dailyGasBudget,
+                  gasMarginPercent: gasMarginPercent, feeRefreshSeconds: feeRefreshSeconds)
+    }
+
+    public var senderSettings: TransactionSender.Settings {
+        TransactionSender.Settings(chainID: chainID, fees: feePolicy, confirmations: confirmations, replaceAfterSeconds: replaceAfterSeconds)
+    }
+
+    public var eventFinality: Finality {
+        switch finality {
+        case .depth: return .depth(confirmations)
+        case .safe: return .safe
+        case .finalized: return .finalized
+        }
+    }
+
+    public var binding: AgreementBinding { AgreementBinding(contract: contract, agreementID: agreementID) }
+
+    public var senderStatePath: String { stateDirectory + "/transactions.json" }
+    public var eventCursorPath: String { stateDirectory + "/events.json" }
+
+    public func makeRPCClient() -> RPCClient { RPCClient(urls: rpcURLs, limits: transportLimits) }
+}

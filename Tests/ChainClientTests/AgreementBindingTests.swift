@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import ChainClient
+
+@Suite struct AgreementBindingTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let contract = try! Address("0x5FbDB2315678afecb367f032d93F642f64180aa3")
+
+    /// contracts/README.md, "Test vector".
+    @Test func submitBatchMatchesTheReadmeVector() throws {
+        let binding = AgreementBinding(contract: Self.contract, agreementID: 7)
+        let data = try binding.submitBatchCall(batchSeq: 2, firstSlot: 96, slots: [1, 2, 0xFFFF_FFFF], journalHead: [UInt8](repeating: 0x11, count: 32))
+        let expected = """
+            32897cec
+            0000000000000000000000000000000000000000000000000000000000000007
+            0000000000000000000000000000000000000000000000000000000000000002
+            0000000000000000000000000000000000000000000000000000000000000060
+            0000000000000000000000000000000000000000000000000000000000000003
+            00000000000000000000000000000000000000000000000000000000000000c0
+            1111111111111111111111111111111111111111111111111111111111111111
+            0000000000000000000000000000000000000000000000000000000000000001
+            0000000100000002ffffffff0000000000000000000000000000000000000000
+            """.replacingOccurrences(of: "\n", with: "")
+        #expect(Hex.encode(data, prefix: false) == expected)
+    }
+
+    @Test func packingPutsEightSlotsInAWordFirstSlotHighest() {
+        let words = AgreementBinding.pack(Array(1...9))
+        #expect(words.count == 2)
+        #expect(Hex.encode(words[0].bytes, prefix: false) == (1...8).map { String(repeating: "0", count: 7) + String($0) }.joined())
+        #expect(Hex.encode(words[1].bytes, prefix: false) == "00000009" + String(repeating: "0", count: 56))
+    }
+
+    @Test func batchesOutsideTheContractsLimitsAreRefused() {
+        let binding = AgreementBinding(contract: Self.contract, agreementID: 1)
+        #expect(throws: AgreementBinding.Failure.batchSize(0)) { try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: [], journalHead: [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: AgreementBinding.Failure.batchSize(289)) {
+            try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: Array(repeating: 1, count: 289), journalHead: [UInt8](repeating: 0, count: 32))
+        }
+        #expect(throws: AgreementBinding.Failure.journalHead(31)) { try binding.acknowledgeCutoffCall(journalHead: [UInt8](repeating: 0, count: 31)) }
+    }
+
+    /// The binding's functions and events, compared with the committed build: a change to the contract
+    /// that the binding does not follow fails here.
+    @Test func bindingMatchesTheCommittedABI() throws {
+        let data = try Data(contentsOf: Self.repository.appendingPathComponent("contracts/build/Agreements.json"))
+        let build = try JSONParser.parse(Array(data))
+        guard case .array(let entries)? = build["abi"] else { Issue.record("no abi in the build"); return }
+        func types(_ list: JSONValue?) -> [String] {
+            guard case .array(let items)? = list else { return [] }
+            return items.map { item in
+                guard case .string(let type)? = item["type"] else { return "?" }
+                if type == "tuple" { return "(" + types(item["components"]).joined(separator: ",") + ")" }
+                return type
+            }
+        }
+        for function in AgreementABI.functions {
+            let entry = entries.first { $0["type"] == .string("function") && $0["name"] == .string(function.name) }
+            #expect(entry != nil, "\(function.name) is not in the ABI")
+            #expect(types(entry?["inputs"]) == function.inputs.map(\.description), "\(function.name) inputs")
+            #expect(types(entry?["outputs"]) == function.outputs.map(\.description), "\(function.name) outputs")
+        }
+        let readmeSelectors = ["submit_batch": "32897cec", "acknowledge_cutoff": "4afd5cd0", "confirm_reconnection": "e875f867",
+                               "report_emergency_shutdown": "9bca4489", "close_period": "25827643", "device_state": "b60b1d93",
+                               "agreement": "d5a7420d", "period_end": "42760593", "paused": "5c975abb"]
+        for function in AgreementABI.functions {
+            #expect(Hex.encode(function.selector, prefix: false) == readmeSelectors[function.name], "\(function.name)")
+        }
+        for event in AgreementABI.events {
+            let entry = entries.first { $0["type"] == .string("event") && $0["name"] == .string(event.name) }
+            #expect(entry != nil, "\(event.name) is not in the ABI")
+            #expect(types(entry?["inputs"]) == event.parameters.map(\.type.description), "\(event.name) types")
+            guard case .array(let inputs)? = entry?["inputs"] else { continue }
+            #expect(inputs.map { $0["indexed"] == .bool(true) } == event.parameters.map(\.indexed), "\(event.name) indexed")
+        }
+        #expect(Hex.encode(AgreementABI.cutoffOrdered.topic, prefix: false).hasPrefix("bf6311ae"))
+        #expect(Hex.encode(AgreementABI.batchSubmitted.topic, prefix: false).hasPrefix("1c817f85"))
+        #expect(Hex.encode(AgreementABI.reconnectionAllowed.topic, prefix: false).hasPrefix("3488f9b8"))
+    }
+
+    @Test func logsDecodeIntoTypedEventsOfThisAgreementOnly() throws {
+        let binding = AgreementBinding(contract: Self.contract, agreementID: 3)
+        func log(_ event: ABIEvent, id: UInt64, data: [UInt8], address: Address = Self.contract) -> Log {
+            Log(address: address, topics: [event.topic, Word256(id).bytes], data: data, blockNumber: 10, blockHash: [UInt8](repeating: 1, count: 32),
+                transactionHash: [UInt8](repeating: 2, count: 32), logIndex: 0, removed: false)
+        }
+        let reason = try ABIEncoder.encode([.string("overload")], as: [.string])
+        #expect(try binding.decode(log(AgreementABI.cutoffOrdered, id: 3, data: reason))?.event == .cutoffOrdered(reason: "overload"))
+        #expect(try binding.decode(log(AgreementABI.cutoffOrdered, id: 4, data: reason)) == nil)
+        #expect(try binding.decode(log(AgreementABI.cutoffOrdered, id: 3, data: reason, address: try Address("0x" + String(repeating: "1", count: 40)))) == nil)
+        let adjusted = try ABIEncoder.encode([.int(Int64(-250)), .uint(UInt64(750)), .string("meter fault")], as: [.int(256), .uint(256), .string])
+        #expect(try binding.decode(log(AgreementABI.bonusAdjusted, id: 3, data: adjusted))?.event == .bonusAdjusted(delta: -250, bonus: 750, reason: "meter fault"))
+        #expect(try binding.decode(log(AgreementABI.reconnectionAllowed, id: 3, data: []))?.event == .reconnectionAllowed)
+        #expect(throws: ABIError.self) { try binding.decode(log(AgreementABI.cutoffOrdered, id: 3, data: [0, 1])) }
+    }
+}

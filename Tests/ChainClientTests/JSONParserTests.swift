@@ -1,0 +1,27 @@
+import Testing
+@testable import ChainClient
+
+@Suite struct JSONParserTests {
+    @Test func parsesWhatNodesSend() throws {
+        let text = #"{"jsonrpc":"2.0","id":7,"result":{"a":[1,-2.5e3,true,false,null],"s":"\u00e9\ud83d\ude00\n\"x\""}}"#
+        let value = try JSONParser.parse(Array(text.utf8))
+        #expect(value["id"] == .number("7"))
+        #expect(value["result"]?["a"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null]))
+        #expect(value["result"]?["s"] == .string("é😀\n\"x\""))
+        #expect(try JSONParser.parse(Array(value.description.utf8)) == value)
+    }
+
+    @Test(arguments: ["", "{", "{\"a\":}", "[1,]", "01", "\"unterminated", "{\"a\" 1}", "tru", "[1] x", "\"\\ud800\"", "\"\u{01}\"",
+                      "{\"a\":1,}", "-", "1.", "1e", "\"\\x\""])
+    func malformedTextIsATypedError(text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test func invalidUTF8AndDeepNestingAreRefused() {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParser.Failure(offset: JSONParser.maximumDepth, reason: "nested deeper than 64")) {
+            try JSONParser.parse(Array(deep.utf8))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ChainClient
+import Foundation
+
+/// A JSON-RPC endpoint in memory whose answers a test writes: `answer(method, params)` returns the
+/// result. Counts the calls per method.
+final class ScriptedNode: JSONRPCTransport, @unchecked Sendable {
+    let url = "scripted://node"
+    private let lock = NSLock()
+    private var answer: (String, [JSONValue]) -> JSONValue
+    private(set) var calls: [String] = []
+
+    init(_ answer: @escaping (String, [JSONValue]) -> JSONValue) { self.answer = answer }
+
+    func replace(_ answer: @escaping (String, [JSONValue]) -> JSONValue) { lock.withLock { self.answer = answer } }
+
+    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind> {
+        guard let request = try? JSONParser.parse(body), case .string(let method)? = request["method"],
+              case .array(let params)? = request["params"], let id = request["id"] else {
+            return .failure(.malformed("bad request"))
+        }
+        let result = lock.withLock { () -> JSONValue in
+            calls.append(method)
+            return answer(method, params)
+        }
+        let response = JSONValue.object(["jsonrpc": .string("2.0"), "id": id, "result": result])
+        return .success(Array(response.description.utf8))
+    }
+
+    static func quantity(_ value: UInt64) -> JSONValue { .string("0x" + String(value, radix: 16)) }
+    static func hash(_ seed: UInt64) -> JSONValue { .string(Hex.encode(Keccak256.hash(Array(String(seed).utf8)))) }
+}
