@@ -33,6 +33,10 @@ public struct ChainConfiguration: Sendable, Equatable {
     public var maxResponseBytes: Int
     /// Pending transactions, nonce and the event cursor live here.
     public var stateDirectory: String
+    /// Slots one batch carries (a day of quarter hours: 96); a batch goes out when this many wait ...
+    public var batchSlots: Int = 96
+    /// ... or when the oldest waiting slot has waited this long.
+    public var batchMaxWaitSeconds: Double = 86_400
 
     public var transportLimits: TransportLimits {
         TransportLimits(connectTimeout: Double(connectTimeoutMs) / 1000, requestTimeout: Double(requestTimeoutMs) / 1000,

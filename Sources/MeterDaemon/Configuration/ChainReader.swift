@@ -2,7 +2,7 @@ import ChainClient
 
 /// The `[chain]` table.
 enum ChainReader {
-    static func read(_ table: TableReader) -> ChainConfiguration? {
+    static func read(_ table: TableReader, defaultStateDirectory: String) -> ChainConfiguration? {
         defer { table.rejectUnknownKeys() }
         let urls = table.strings("rpc_urls", required: true)
         let chainID = table.integer("chain_id", required: true, in: 1...Int.max)
@@ -24,7 +24,9 @@ enum ChainReader {
         let connect = table.integer("connect_timeout_ms", in: 100...120_000) ?? 5000
         let request = table.integer("request_timeout_ms", in: 100...600_000) ?? 20_000
         let maxBytes = table.integer("max_response_bytes", in: 4096...(1 << 30)) ?? 8 << 20
-        let stateDirectory = table.string("state_dir") ?? "/var/lib/meterd/chain"
+        let stateDirectory = table.string("state_dir") ?? defaultStateDirectory
+        let batchSlots = table.integer("batch_slots", in: 1...288) ?? 96
+        let batchMaxWait = table.number("batch_max_wait_seconds", in: 0...604_800) ?? 86_400
 
         var valid = true
         if let urls {
@@ -51,6 +53,7 @@ enum ChainReader {
             gasPrice: gasPrice.map { UInt128($0) }, dailyGasBudget: UInt64(budget), gasMarginPercent: UInt64(margin),
             replaceAfterSeconds: replaceAfter, feeRefreshSeconds: feeRefresh, receiptPollSeconds: receiptPoll,
             watchIntervalSeconds: watchInterval, startBlock: UInt64(startBlock), logRangeBlocks: UInt64(logRange),
-            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, stateDirectory: stateDirectory)
+            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, stateDirectory: stateDirectory,
+            batchSlots: batchSlots, batchMaxWaitSeconds: batchMaxWait)
     }
 }

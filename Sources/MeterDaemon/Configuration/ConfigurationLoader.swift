@@ -44,7 +44,9 @@ public enum ConfigurationLoader {
         let daemon = DaemonSettingsReader.read(general: general, journal: root.table("journal"), metrics: root.table("metrics"),
                                                meters: meterNames)
         general?.rejectUnknownKeys()
-        let chain = root.table("chain").flatMap(ChainReader.read)
+        let chain = root.table("chain").flatMap {
+            ChainReader.read($0, defaultStateDirectory: (daemon.stateDirectory as NSString).appendingPathComponent("chain"))
+        }
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }

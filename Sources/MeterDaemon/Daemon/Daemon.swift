@@ -41,15 +41,34 @@ public enum Daemon {
             throw StartFailure(description: error.description)
         }
         let status = StatusBoard(meterNames: configuration.meters.map(\.name))
-        let clock = SlotClock(origin: Date(timeIntervalSince1970: 0), length: configuration.slotLength)
+        var chain: ChainSetup?
+        if let settings = configuration.chain {
+            do { chain = try await ChainSetup.start(settings, key: key, logger: logger) } catch {
+                try? journal.close()
+                throw error as? StartFailure ?? StartFailure(description: "chain: \(error)")
+            }
+        }
+        let clock = chain?.terms.clock ?? SlotClock(origin: Date(timeIntervalSince1970: 0), length: configuration.slotLength)
+        if let chain, Int(chain.terms.slotSeconds) != configuration.slotLength {
+            logger.notice("the agreement's slots are \(chain.terms.slotSeconds) s (slot_length_seconds says \(configuration.slotLength)): the contract's length is used")
+        }
         let aggregator = try settings.settlementMeter.map { try SlotResumption.aggregator(clock: clock, journal: journal, meter: $0) }
         let cutoff: CutoffService?
-        do { cutoff = try startRelay(configuration, journal: journal, logger: logger) } catch {
+        do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, logger: logger) } catch {
             try? journal.close()
             throw StartFailure(description: "relay: \(error)")
         }
+        let submitter = chain.map { chain in
+            BatchSubmitterService(chain: chain.configuration, rpc: chain.rpc, sender: chain.sender, journal: journal, status: status,
+                                  cutoff: cutoff, batchSlots: chain.configuration.batchSlots,
+                                  maxWait: chain.configuration.batchMaxWaitSeconds, logger: logger)
+        }
+        if let submitter {
+            for slot in try SlotResumption.closedSlots(journal: journal) { await submitter.slotClosed(index: slot.slotIndex, wattHours: slot.consumptionWattHours) }
+        }
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
-                                       clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller, logger: logger)
+                                       clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
+                                       slotSink: submitter, logger: logger)
         let poller = MeterPollerService(meters: meters.meters, interval: configuration.pollInterval, pipeline: pipeline, status: status,
                                         logger: logger, stallFile: environment["METERD_TEST_STALL_FILE"])
         let longestTimeout = configuration.buses.values.map(\.worstCaseReadSeconds).max() ?? 1
@@ -61,6 +80,11 @@ public enum Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: poller), .init(service: watchdog), .init(service: reload)]
         if settings.metrics != .off { services.append(.init(service: metrics)) }
         if let cutoff { services.append(.init(service: cutoff)) }
+        if let submitter, let chain {
+            services.append(.init(service: submitter))
+            services.append(.init(service: EventWatcherService(chain: chain.configuration, rpc: chain.rpc, watcher: chain.watcher,
+                                                               cutoff: cutoff, status: status, logger: logger)))
+        }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -83,9 +107,10 @@ public enum Daemon {
     }
 
     /// Requests the relay line at its reconciled position before meterd reports ready.
-    static func startRelay(_ configuration: MeterdConfiguration, journal: Journal, logger: Logger) throws -> CutoffService? {
+    static func startRelay(_ configuration: MeterdConfiguration, journal: Journal, contract: ContractCutoffState?,
+                           logger: Logger) throws -> CutoffService? {
         guard let relay = configuration.relay else { return nil }
-        let startup = try RelayStartup.start(relay, limiter: configuration.limiter, journal: journal, contract: nil,
+        let startup = try RelayStartup.start(relay, limiter: configuration.limiter, journal: journal, contract: contract,
                                              provider: relay.lineProvider, logger: logger)
         logger.notice("relay ready", metadata: ["line": "\(relay.line)", "state": "\(startup.controller.state.state)"])
         return CutoffService(startup: startup, relay: relay, logger: logger)

@@ -48,6 +48,28 @@ extension StatusBoard {
             family("last_closed_slot", "gauge", "Index of the newest closed slot.")
             sample("last_closed_slot", [], Double(lastClosedSlot))
         }
+        family("batches_confirmed_total", "counter", "Batches confirmed on chain since start.")
+        sample("batches_confirmed_total", [], Double(batchesConfirmed))
+        family("transactions_pending", "gauge", "Transactions sent and not yet confirmed.")
+        sample("transactions_pending", [], Double(transactionsPending))
+        family("gas_used_today", "gauge", "Gas spent today (UTC).")
+        sample("gas_used_today", [], Double(gasToday))
+        if let lastConfirmedSlot {
+            family("last_confirmed_slot", "gauge", "Index of the newest slot confirmed on chain.")
+            sample("last_confirmed_slot", [], Double(lastConfirmedSlot))
+        }
+        if let bonus {
+            family("bonus", "gauge", "The agreement's bonus as last read from the contract.")
+            sample("bonus", [], Double(bonus))
+        }
+        if let credit {
+            family("credit", "gauge", "The consumer's discount credit as last read from the contract.")
+            sample("credit", [], Double(credit))
+        }
+        if let contractControlState {
+            family("contract_control_state", "gauge", "The contract's disconnect control state: 0 disconnected, 1 connected, 2 ready for reconnection.")
+            sample("contract_control_state", [], Double(contractControlState))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

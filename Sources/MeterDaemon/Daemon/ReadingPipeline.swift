@@ -15,10 +15,12 @@ public actor ReadingPipeline {
     private var clockSynchronised: Bool?
     private let logger: Logger
     private let cutoff: CutoffController?
+    private let slotSink: BatchSubmitterService?
 
     init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
-         aggregator: SlotAggregator?, cutoff: CutoffController?, logger: Logger) {
+         aggregator: SlotAggregator?, cutoff: CutoffController?, slotSink: BatchSubmitterService?, logger: Logger) {
         self.cutoff = cutoff
+        self.slotSink = slotSink
         self.journal = journal
         self.status = status
         self.settlementMeter = settlementMeter
@@ -60,6 +62,7 @@ public actor ReadingPipeline {
         await status.recordReading(admitted)
         for slot in closed {
             await status.slotClosed(slot.index)
+            await slotSink?.slotClosed(index: UInt64(slot.index), wattHours: slot.consumptionWattHours)
             logger.info("slot closed", metadata: [
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])

@@ -26,4 +26,15 @@ enum SlotResumption {
         guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours else { return SlotAggregator(clock: clock) }
         return SlotAggregator(clock: clock, resumingAfter: Int64(slot.slotIndex), endEnergy: end, lastReading: lastReading)
     }
+
+    /// Closed slots in the newest segments, for the batch submitter to resend what the contract lacks.
+    static func closedSlots(journal: Journal) throws -> [SlotClosed] {
+        var slots: [SlotClosed] = []
+        let segments = journal.segmentSummaries().filter { !$0.damaged }.suffix(2)
+        guard let first = segments.first?.firstSequence else { return [] }
+        try journal.reader.forEach(RecordFilter(kinds: [.slotClosed], fromSequence: first)) { record in
+            if case .slotClosed(let slot) = record.payload { slots.append(slot) }
+        }
+        return slots
+    }
 }

@@ -23,6 +23,14 @@ public actor StatusBoard {
     public private(set) var journalBytes: Int = 0
     public private(set) var journalProblem: String?
     public private(set) var rejectedEnergy = 0
+    public private(set) var bonus: UInt128?
+    public private(set) var credit: UInt128?
+    public private(set) var contractNextSlot: UInt64?
+    public private(set) var contractControlState: UInt8?
+    public private(set) var lastConfirmedSlot: Int64?
+    public private(set) var batchesConfirmed = 0
+    public private(set) var transactionsPending = 0
+    public private(set) var gasToday: UInt64 = 0
 
     public init(meterNames: [String]) {
         for name in meterNames { meters[name] = MeterStatus() }
@@ -47,6 +55,27 @@ public actor StatusBoard {
     public func slotClosed(_ index: Int64) {
         lastClosedSlot = index
         slotsWaiting += 1
+    }
+
+    public func agreement(bonus: UInt128, credit: UInt128, nextSlot: UInt64, controlState: UInt8) {
+        self.bonus = bonus
+        self.credit = credit
+        contractNextSlot = nextSlot
+        contractControlState = controlState
+    }
+
+    public func bonus(_ value: UInt128) { bonus = value }
+    public func credit(_ value: UInt128) { credit = value }
+
+    public func chain(waitingSlots: Int, pending: Int, gasToday: UInt64) {
+        slotsWaiting = waitingSlots
+        transactionsPending = pending
+        self.gasToday = gasToday
+    }
+
+    public func batchConfirmed(lastSlot: Int64) {
+        lastConfirmedSlot = lastSlot
+        batchesConfirmed += 1
     }
 
     public func journal(records: UInt64, bytes: Int, problem: String?) {
@@ -76,6 +105,8 @@ public actor StatusBoard {
         }
         parts.append(clockSynchronised ? (lastClosedSlot.map { "slot \($0) closed" } ?? "no slot closed yet")
                                        : "clock not synchronised: no slots")
+        if let lastConfirmedSlot { parts.append("slots up to \(lastConfirmedSlot) on chain") }
+        if let bonus { parts.append("bonus \(bonus)") }
         if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
         return parts.joined(separator: "; ")
     }

@@ -1,0 +1,40 @@
+import ChainClient
+import Foundation
+
+/// The agreement's slot clock (its start and slot length), read from the contract and cached in
+/// the chain state directory, so meterd can close slots on the right boundaries after a restart
+/// while no RPC node answers.
+struct AgreementTerms: Codable, Equatable {
+    var periodStart: UInt64
+    var slotSeconds: UInt64
+    var slotsPerPeriod: UInt64
+
+    var clock: SlotClock { SlotClock(origin: Date(timeIntervalSince1970: Double(periodStart)), length: Int(slotSeconds)) }
+
+    static func load(chain: ChainConfiguration, rpc: RPCClient, attempts: Int = 3) async throws -> AgreementTerms {
+        let cache = (chain.stateDirectory as NSString).appendingPathComponent("agreement.json")
+        var lastError: (any Error)?
+        for attempt in 0..<attempts {
+            do {
+                let state = try await chain.binding.agreement(rpc: rpc)
+                guard state.exists else {
+                    throw Daemon.StartFailure(description: "agreement \(chain.agreementID) does not exist in contract \(chain.contract.checksummed): check [chain] agreement_id and contract")
+                }
+                let terms = AgreementTerms(periodStart: state.periodStart, slotSeconds: state.slotSeconds, slotsPerPeriod: state.slotsPerPeriod)
+                try? FileManager.default.createDirectory(atPath: chain.stateDirectory, withIntermediateDirectories: true)
+                try? JSONEncoder().encode(terms).write(to: URL(fileURLWithPath: cache), options: .atomic)
+                return terms
+            } catch let failure as Daemon.StartFailure {
+                throw failure
+            } catch {
+                lastError = error
+                if attempt + 1 < attempts { try? await Task.sleep(nanoseconds: 1_000_000_000) }
+            }
+        }
+        if let data = FileManager.default.contents(atPath: cache), let terms = try? JSONDecoder().decode(AgreementTerms.self, from: data) {
+            return terms
+        }
+        throw Daemon.StartFailure(description: "cannot read the agreement's terms (no RPC node answered: \(lastError.map { "\($0)" } ?? "?")) "
+                                  + "and none are cached in \(chain.stateDirectory); meterd retries when systemd restarts it")
+    }
+}

@@ -1,0 +1,171 @@
+import ChainClient
+import Cutoff
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Sends closed slots to the contract in batches and the relay's acknowledgements with them.
+///
+/// The contract's `next_slot` and `last_batch_seq` are the truth, read at start and after anything
+/// unexpected; a batch is sent once `batch_slots` slots wait (or the oldest has waited
+/// `batch_max_wait_seconds`), one at a time, idempotent by its batch number. Its confirmation is
+/// journaled and anchors the journal up to the head the batch carried.
+actor BatchSubmitterService: Service {
+    private struct InFlight {
+        var batchSeq: UInt64
+        var firstSlot: UInt64
+        var count: Int
+        var headSequence: UInt64
+    }
+
+    private let chain: ChainConfiguration
+    private let rpc: RPCClient
+    private let sender: TransactionSender
+    private let journal: Journal
+    private let status: StatusBoard
+    private let cutoff: CutoffService?
+    private let logger: Logger
+    private let batchSlots: Int
+    private let maxWait: Double
+    private var waiting: [UInt64: (wattHours: Int64?, closedAt: Date)] = [:]
+    private var nextSlot: UInt64?
+    private var lastBatchSeq: UInt64 = 0
+    private var inFlight: InFlight?
+
+    init(chain: ChainConfiguration, rpc: RPCClient, sender: TransactionSender, journal: Journal, status: StatusBoard,
+         cutoff: CutoffService?, batchSlots: Int, maxWait: Double, logger: Logger) {
+        self.chain = chain
+        self.rpc = rpc
+        self.sender = sender
+        self.journal = journal
+        self.status = status
+        self.cutoff = cutoff
+        self.batchSlots = batchSlots
+        self.maxWait = maxWait
+        self.logger = logger
+    }
+
+    /// A slot the pipeline closed (and journaled).
+    func slotClosed(index: UInt64, wattHours: Int64?) {
+        if let nextSlot, index < nextSlot { return }
+        waiting[index] = (wattHours, Date())
+    }
+
+    func run() async throws {
+        while keepRunning {
+            do {
+                if nextSlot == nil { try await refresh() }
+                try await collectOutcomes()
+                try await submitBatchIfDue()
+                try await sendChainActions()
+            } catch let error as SenderError {
+                logger.warning("chain: \(error)")
+            } catch {
+                logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
+                nextSlot = nil
+            }
+            await status.chain(waitingSlots: waiting.count, pending: await sender.pending.count, gasToday: await sender.gasUsedToday)
+            await pause(seconds: chain.receiptPollSeconds)
+        }
+    }
+
+    /// The contract's view: what it has, so nothing is sent twice or skipped.
+    private func refresh() async throws {
+        let state = try await chain.binding.agreement(rpc: rpc)
+        nextSlot = state.nextSlot
+        lastBatchSeq = state.lastBatchSeq
+        waiting = waiting.filter { $0.key >= state.nextSlot }
+        await status.agreement(bonus: state.bonus, credit: state.credit, nextSlot: state.nextSlot, controlState: state.controlState)
+    }
+
+    private func collectOutcomes() async throws {
+        for outcome in try await sender.poll() {
+            switch outcome {
+            case .confirmed(.batch(_, let batchSeq), let hash, let block, let gasUsed):
+                try await confirmed(batchSeq: batchSeq, hash: hash, block: block)
+                logger.notice("batch confirmed", metadata: ["batch": "\(batchSeq)", "block": "\(block)", "gas": "\(gasUsed)", "tx": "\(Hex.encode(hash))"])
+            case .alreadyDone(.batch(_, let batchSeq)):
+                logger.notice("batch already on chain", metadata: ["batch": "\(batchSeq)"])
+                inFlight = nil
+                try await refresh()
+            case .reverted(let intent, let hash, let reason):
+                logger.error("transaction reverted: \(reason)", metadata: ["intent": "\(intent)", "tx": "\(Hex.encode(hash))"])
+                inFlight = nil
+                try await refresh()
+            case .confirmed(.call(let label), let hash, let block, _):
+                logger.notice("\(label) confirmed", metadata: ["block": "\(block)", "tx": "\(Hex.encode(hash))"])
+            case .alreadyDone(.call(let label)):
+                logger.notice("\(label): already on chain")
+            }
+        }
+    }
+
+    private func confirmed(batchSeq: UInt64, hash: [UInt8], block: UInt64) async throws {
+        guard let flight = inFlight, flight.batchSeq == batchSeq else {
+            try await refresh()
+            return
+        }
+        _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(
+            batchSequence: batchSeq, firstSlot: flight.firstSlot, slotCount: UInt32(flight.count), transactionHash: hash, block: block)))])
+        try journal.markAnchored(upTo: flight.headSequence, transactionHash: hash, block: block)
+        for slot in flight.firstSlot..<(flight.firstSlot + UInt64(flight.count)) { waiting[slot] = nil }
+        nextSlot = flight.firstSlot + UInt64(flight.count)
+        lastBatchSeq = batchSeq
+        inFlight = nil
+        await status.batchConfirmed(lastSlot: Int64(flight.firstSlot) + Int64(flight.count) - 1)
+        try await refresh()
+    }
+
+    private func submitBatchIfDue() async throws {
+        guard inFlight == nil, let first = nextSlot else { return }
+        var values: [UInt32] = []
+        var oldest: Date?
+        var slot = first
+        // A slot no record will ever close (meterd was not running, or the clock was not synchronised,
+        // before a later slot closed) goes out as unmeasured, so the batches never stall on it.
+        let newest = waiting.keys.max() ?? 0
+        while slot <= newest, values.count < min(batchSlots, 288) {
+            let entry = waiting[slot]
+            values.append(Self.wire(entry?.wattHours))
+            if let closedAt = entry?.closedAt { oldest = min(oldest ?? closedAt, closedAt) }
+            slot += 1
+        }
+        guard !values.isEmpty, values.count >= batchSlots || Date().timeIntervalSince(oldest ?? .distantPast) >= maxWait else { return }
+        let head = journal.head
+        let batchSeq = lastBatchSeq + 1
+        let data = try chain.binding.submitBatchCall(batchSeq: batchSeq, firstSlot: first, slots: values, journalHead: head.hash)
+        let submission = try await sender.submit(.batch(agreementID: chain.agreementID, batchSeq: batchSeq), to: chain.contract, data: data)
+        switch submission {
+        case .sent(let hash), .alreadyPending(let hash):
+            inFlight = InFlight(batchSeq: batchSeq, firstSlot: first, count: values.count, headSequence: head.sequence)
+            _ = try await journal.append([JournalEntry(time: Date(), payload: .batchSubmitted(Batch(
+                batchSequence: batchSeq, firstSlot: first, slotCount: UInt32(values.count), transactionHash: hash)))])
+            logger.info("batch sent", metadata: ["batch": "\(batchSeq)", "first_slot": "\(first)", "slots": "\(values.count)", "tx": "\(Hex.encode(hash))"])
+        case .alreadyDone:
+            try await refresh()
+        }
+    }
+
+    /// Acknowledgements of a cutoff and confirmations of a reconnection, with the journal head.
+    private func sendChainActions() async throws {
+        guard let cutoff else { return }
+        for action in await cutoff.takeChainActions() {
+            let head = journal.head.hash
+            let (label, data): (String, [UInt8])
+            switch action {
+            case .acknowledgeCutoff(let block):
+                (label, data) = ("acknowledge cutoff at block \(block)", try chain.binding.acknowledgeCutoffCall(journalHead: head))
+            case .confirmReconnection(let block):
+                (label, data) = ("confirm reconnection at block \(block)", try chain.binding.confirmReconnectionCall(journalHead: head))
+            }
+            _ = try await sender.submit(.call(label: label), to: chain.contract, data: data)
+            logger.notice("\(label) sent")
+        }
+    }
+
+    /// A slot's value on the wire: Wh as uint32, 0xFFFFFFFF for a slot the meter could not measure.
+    static func wire(_ wattHours: Int64?) -> UInt32 {
+        guard let wattHours else { return 0xFFFF_FFFF }
+        return UInt32(clamping: max(0, min(wattHours, 0xFFFF_FFFE)))
+    }
+}
