@@ -31,12 +31,14 @@ public struct ChainConfiguration: Sendable, Equatable {
     public var connectTimeoutMs: Int
     public var requestTimeoutMs: Int
     public var maxResponseBytes: Int
+    /// PEM CA certificates to trust instead of the system store (a private network's own CA).
+    public var caFile: String?
     /// Pending transactions, nonce and the event cursor live here.
     public var stateDirectory: String
 
     public var transportLimits: TransportLimits {
         TransportLimits(connectTimeout: Double(connectTimeoutMs) / 1000, requestTimeout: Double(requestTimeoutMs) / 1000,
-                        maximumResponseBytes: maxResponseBytes)
+                        maximumResponseBytes: maxResponseBytes, caFile: caFile)
     }
 
     public var feePolicy: FeePolicy {

@@ -25,6 +25,7 @@ enum ChainReader {
         let request = table.integer("request_timeout_ms", in: 100...600_000) ?? 20_000
         let maxBytes = table.integer("max_response_bytes", in: 4096...(1 << 30)) ?? 8 << 20
         let stateDirectory = table.string("state_dir") ?? "/var/lib/meterd/chain"
+        let caFile = table.string("ca_file")
 
         var valid = true
         if let urls {
@@ -51,6 +52,6 @@ enum ChainReader {
             gasPrice: gasPrice.map { UInt128($0) }, dailyGasBudget: UInt64(budget), gasMarginPercent: UInt64(margin),
             replaceAfterSeconds: replaceAfter, feeRefreshSeconds: feeRefresh, receiptPollSeconds: receiptPoll,
             watchIntervalSeconds: watchInterval, startBlock: UInt64(startBlock), logRangeBlocks: UInt64(logRange),
-            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, stateDirectory: stateDirectory)
+            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, caFile: caFile, stateDirectory: stateDirectory)
     }
 }
