@@ -89,13 +89,12 @@ public actor TransactionSender {
             } catch { throw SenderError.rpc(error) }
             state.gasLimits[shape] = gasLimit
         }
-        guard let fee = try await currentFee(now: now) else { throw SenderError.waiting(waiting!) }
+        guard let fee = try await currentFee(now: now) else { throw try wait(waiting!) }
         if let resume = state.budget.reserve(gasLimit, limit: settings.fees.dailyGasBudget, now: now) {
-            let reason = WaitReason.dailyBudgetSpent(budget: settings.fees.dailyGasBudget, resumesAt: resume)
-            waiting = reason
-            throw SenderError.waiting(reason)
+            throw try wait(.dailyBudgetSpent(budget: settings.fees.dailyGasBudget, resumesAt: resume))
         }
         waiting = nil
+        state.waiting = nil
         let nonce = state.nextNonce!
         let transaction = Transaction(chainID: settings.chainID, nonce: nonce, gasLimit: gasLimit, to: to, data: data, fee: fee)
         let signed = try sign(transaction)
@@ -270,6 +269,14 @@ public actor TransactionSender {
     }
 
     // MARK: helpers
+
+    /// Records why nothing is sent (for the status, also after a restart) and returns the error to throw.
+    private func wait(_ reason: WaitReason) throws -> SenderError {
+        waiting = reason
+        state.waiting = reason.description
+        try persist()
+        return .waiting(reason)
+    }
 
     private func enter() async {
         if busy {
