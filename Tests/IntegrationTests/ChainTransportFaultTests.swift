@@ -5,7 +5,7 @@ import Testing
 /// JSON-RPC over libcurl against endpoints that fail in every way a field network can: each failure
 /// is a typed error naming the URL and the method, never a crash, a hang or unbounded memory.
 @Suite struct ChainTransportFaultTests {
-    static let limits = TransportLimits(connectTimeout: 1, requestTimeout: 2, maximumResponseBytes: 1 << 20)
+    static let limits = TransportLimits(connectTimeout: 1, requestTimeout: 4, maximumResponseBytes: 1 << 20)
 
     func client(_ urls: [String]) -> RPCClient { RPCClient(urls: urls, limits: Self.limits) }
 
@@ -27,7 +27,7 @@ import Testing
             (server.url("500"), { $0 == .httpStatus(500) }),
             (server.url("malformed"), { if case .malformed(let why) = $0 { return why.contains("malformed JSON") }; return false }),
             (server.url("huge"), { $0 == .responseTooLarge(limit: 1 << 20) }),
-            (server.url("slow"), { $0 == .timedOut(seconds: 2) }),
+            (server.url("slow"), { $0 == .timedOut(seconds: 4) }),
             (server.url("wrongtype"), { if case .malformed(let why) = $0 { return why.contains("not a hex quantity") }; return false }),
             (server.url("missing"), { if case .malformed(let why) = $0 { return why.contains("neither result nor error") }; return false }),
             (server.url("wrongid"), { if case .malformed(let why) = $0 { return why.contains("another request id") }; return false }),

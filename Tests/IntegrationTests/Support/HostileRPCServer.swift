@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif path == "/slow":
-            time.sleep(5)
+            time.sleep(10)
             self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "result": "0x1"}).encode())
         elif path == "/wrongtype":
             self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "result": 12345}).encode())
