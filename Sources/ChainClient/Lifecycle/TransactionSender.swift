@@ -153,7 +153,10 @@ public actor TransactionSender {
                     try resign(&record, nonce: nonce, fee: record.signed.transaction.fee)
                     continue
                 }
-                if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low") {
+                // geth: "max fee per gas less than block base fee", "transaction underpriced"; Besu: "gas price below
+                // configured minimum gas price" (a node with --min-gas-price above the network's usual 0).
+                if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low")
+                    || message.contains("gas price below") {
                     guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return }
                     try resign(&record, nonce: record.nonce, fee: fee)
                     continue
