@@ -92,7 +92,7 @@ final class BenchmarkClock: @unchecked Sendable {
     var now = Date().timeIntervalSince1970
 }
 
-func callsPerBatch(besu: Bool, batches: Int, interval: Double, confirmations: UInt64) async throws -> (perBatch: Double, methods: [String: Int]) {
+func callsPerBatch(besu: Bool, batches: Int, interval: Double, confirmations: UInt64, fixedPrice: UInt128?) async throws -> (perBatch: Double, methods: [String: Int]) {
     let chain = try DevChainProcess(besu: besu)
     defer { chain.stop() }
     let device = try PrivateKey(bytes: Hex.decode(chain.keys[1]))
@@ -118,7 +118,7 @@ func callsPerBatch(besu: Bool, batches: Int, interval: Double, confirmations: UI
     let binding = AgreementBinding(contract: contract, agreementID: UInt64(created["agreement_id"] as! Int))
     let rpc = RPCClient(urls: [chain.url])
     let clock = BenchmarkClock()
-    let fees = FeePolicy(profile: besu ? .besu : .ethereum, ceilingPerGas: 100_000_000_000, dailyGasBudget: 1_000_000_000)
+    let fees = FeePolicy(profile: besu ? .besu : .ethereum, ceilingPerGas: 100_000_000_000, fixedGasPrice: fixedPrice, dailyGasBudget: 1_000_000_000)
     let sender = try TransactionSender(
         rpc: rpc, key: device, settings: .init(chainID: 1337, fees: fees, confirmations: confirmations),
         store: FileStateStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("bench-sender-\(getpid()).json").path),
@@ -133,8 +133,11 @@ func callsPerBatch(besu: Bool, batches: Int, interval: Double, confirmations: UI
             for outcome in try await sender.poll() {
                 guard case .confirmed = outcome else { fatalError("batch \(seq): \(outcome)") }
             }
-            // Other traffic makes the blocks that bury the transaction (not counted: another client).
-            if await !sender.pending.isEmpty { _ = try await miner.call("evm_mine") }
+            // Other traffic makes the blocks that bury the transaction (not counted: another client);
+            // the daemon polls once per `confirmations` blocks (receipt_poll_seconds set to match).
+            if await !sender.pending.isEmpty {
+                for _ in 0..<max(1, confirmations) { _ = try await miner.call("evm_mine") }
+            }
         }
     }
     try await submit(1)  // warm-up: chain id, nonce, gas estimate and fees are read once
@@ -155,9 +158,10 @@ for (name, fee) in [("EIP-1559", TransactionFee.eip1559(maxFeePerGas: 30_000_000
     print(String(format: "  signed %@ transactions per second (ABI encoding, RLP, keccak, secp256k1): %.0f", name, rate))
 }
 let batches = 30
-for (besu, interval, confirmations) in [(false, 10.0, UInt64(0)), (false, 900, 0), (false, 900, 2), (true, 900, 0), (true, 900, 2)] {
-    let result = try await callsPerBatch(besu: besu, batches: batches, interval: interval, confirmations: confirmations)
+let cases: [(Bool, Double, UInt64, UInt128?)] = [(false, 10, 0, nil), (false, 900, 0, nil), (false, 900, 2, nil), (true, 900, 0, nil), (true, 900, 0, 0), (true, 900, 2, nil)]
+for (besu, interval, confirmations, fixedPrice) in cases {
+    let result = try await callsPerBatch(besu: besu, batches: batches, interval: interval, confirmations: confirmations, fixedPrice: fixedPrice)
     let breakdown = result.methods.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-    print(String(format: "  RPC calls per batch, %@ profile, batches %.0f s apart, %d confirmations: %.2f (%@)",
-                 besu ? "besu" : "ethereum", interval, Int(confirmations), result.perBatch, breakdown))
+    print(String(format: "  RPC calls per batch, %@ profile, batches %.0f s apart, %d confirmations (one poll per %d blocks): %.2f (%@)",
+                 besu ? (fixedPrice != nil ? "besu (gas_price_wei = 0)" : "besu") : "ethereum", interval, Int(confirmations), max(1, Int(confirmations)), result.perBatch, breakdown))
 }

@@ -17,6 +17,13 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    @Test func aDocumentOfCountlessTinyValuesIsRefused() throws {
+        let many = "[" + String(repeating: "0,", count: JSONParser.maximumValues) + "0]"
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(many.utf8)) }
+        let enough = "[" + String(repeating: "0,", count: 1000) + "0]"
+        #expect(try JSONParser.parse(Array(enough.utf8)) == .array(Array(repeating: .number("0"), count: 1001)))
+    }
+
     @Test func invalidUTF8AndDeepNestingAreRefused() {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)

@@ -171,14 +171,16 @@ import Testing
         let stingy = FeePolicy(profile: .ethereum, ceilingPerGas: 100_000_000_000, dailyGasBudget: 30_000)
         for policy in [cheap, stingy] {
             let clock = setup.clock
+            let store = MemoryStateStore<SenderState>()
             let sender = try TransactionSender(rpc: setup.chain.rpc, key: setup.chain.device,
-                                               settings: .init(chainID: 1337, fees: policy, confirmations: 0), store: MemoryStateStore(),
+                                               settings: .init(chainID: 1337, fees: policy, confirmations: 0), store: store,
                                                completion: nil, clock: { clock.now })
             do {
                 _ = try await sender.submit(intent, to: setup.contract, data: data)
                 Issue.record("sent above the \(policy == cheap ? "ceiling" : "budget")")
             } catch SenderError.waiting(let reason) {
                 #expect(await sender.waiting == reason)
+                #expect(try store.load()?.waiting == reason.description, "kept for meterd chain status")
                 #expect(reason.description.contains(policy == cheap ? "max_fee_per_gas_gwei" : "daily_gas_budget"))
             }
             #expect(await sender.pending.isEmpty)

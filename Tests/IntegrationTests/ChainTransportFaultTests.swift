@@ -5,7 +5,7 @@ import Testing
 /// JSON-RPC over libcurl against endpoints that fail in every way a field network can: each failure
 /// is a typed error naming the URL and the method, never a crash, a hang or unbounded memory.
 @Suite struct ChainTransportFaultTests {
-    static let limits = TransportLimits(connectTimeout: 1, requestTimeout: 2, maximumResponseBytes: 1 << 20)
+    static let limits = TransportLimits(connectTimeout: 1, requestTimeout: 4, maximumResponseBytes: 1 << 20)
 
     func client(_ urls: [String]) -> RPCClient { RPCClient(urls: urls, limits: Self.limits) }
 
@@ -27,7 +27,7 @@ import Testing
             (server.url("500"), { $0 == .httpStatus(500) }),
             (server.url("malformed"), { if case .malformed(let why) = $0 { return why.contains("malformed JSON") }; return false }),
             (server.url("huge"), { $0 == .responseTooLarge(limit: 1 << 20) }),
-            (server.url("slow"), { $0 == .timedOut(seconds: 2) }),
+            (server.url("slow"), { $0 == .timedOut(seconds: 4) }),
             (server.url("wrongtype"), { if case .malformed(let why) = $0 { return why.contains("not a hex quantity") }; return false }),
             (server.url("missing"), { if case .malformed(let why) = $0 { return why.contains("neither result nor error") }; return false }),
             (server.url("wrongid"), { if case .malformed(let why) = $0 { return why.contains("another request id") }; return false }),
@@ -58,6 +58,32 @@ import Testing
         let errors = client([server.url("error"), server.url("ok")])
         await #expect(throws: RPCError.self) { try await errors.chainID() }
         #expect(errors.callCounts["eth_chainId"] == 1)
+    }
+
+    /// HTTPS is verified against the system's CA store: a self-signed certificate is refused unless it is the configured CA.
+    @Test func anUntrustedCertificateIsRefusedUnlessItIsTheConfiguredCA() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                             "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        #expect(openssl.terminationStatus == 0)
+        let server = try HostileRPCServer(certificate: certificate, key: key)
+        defer { server.stop() }
+        let error = await failure(server.url("ok"))
+        guard case .unreachable(let reason)? = error?.kind else { Issue.record("\(String(describing: error))"); return }
+        #expect(reason.contains("certificate"), "\(reason)")
+        // Trusted through [chain] ca_file, the same server answers over HTTPS.
+        var trusting = Self.limits
+        trusting.caFile = certificate
+        #expect(try await RPCClient(urls: [server.url("ok")], limits: trusting).chainID() == 1337)
     }
 
     @Test func everyEndpointDownReportsTheLastOne() async throws {

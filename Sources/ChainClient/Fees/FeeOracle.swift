@@ -1,7 +1,7 @@
 /// Reads the fee a transaction should offer from the node, per the network profile.
 ///
-/// Ethereum: eth_feeHistory for the next block's base fee (and its recent tips), eth_maxPriorityFeePerGas
-/// for the tip (the median recent tip when the node lacks that method). Besu: the fixed price, or
+/// Ethereum: eth_feeHistory for the next block's base fee and the median of the last five blocks' median
+/// tips; eth_maxPriorityFeePerGas when those blocks paid no tips (empty blocks). Besu: the fixed price, or
 /// eth_gasPrice. Answers are reused for `feeRefreshSeconds`, so a steady stream of batches does not
 /// ask for fees each time.
 public struct FeeOracle: Sendable {
@@ -29,12 +29,13 @@ public struct FeeOracle: Sendable {
         case .ethereum:
             let history = try await rpc.feeHistory(blocks: 5, percentiles: [50])
             let nextBase = history.baseFeePerGas.last!
+            let tips = history.rewards.compactMap(\.first).filter { $0 > 0 }.sorted()
             var tip: UInt128
-            do {
-                tip = try await rpc.maxPriorityFeePerGas()
-            } catch where error.nodeMessage != nil {
-                let tips = history.rewards.compactMap(\.first).sorted()
-                tip = tips.isEmpty ? 0 : tips[tips.count / 2]
+            if !tips.isEmpty {
+                tip = tips[tips.count / 2]
+            } else {
+                // Empty recent blocks say nothing about tips: ask the node's own suggestion.
+                do { tip = try await rpc.maxPriorityFeePerGas() } catch where error.nodeMessage != nil { tip = 0 }
             }
             return policy.eip1559Fee(nextBaseFee: nextBase, priorityFee: tip)
         }

@@ -8,9 +8,13 @@ public struct JSONParser {
     }
 
     public static let maximumDepth = 64
+    /// Values in one document: a response of tiny values ("[0,0,0,…") would otherwise grow about
+    /// fifty-fold in memory; half a million is far beyond any answer meterd asks for.
+    public static let maximumValues = 500_000
 
     private let bytes: [UInt8]
     private var position = 0
+    private var values = 0
 
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
@@ -32,6 +36,8 @@ public struct JSONParser {
     private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
         guard depth < Self.maximumDepth else { throw fail("nested deeper than \(Self.maximumDepth)") }
         guard position < bytes.count else { throw fail("unexpected end") }
+        values += 1
+        guard values <= Self.maximumValues else { throw fail("more than \(Self.maximumValues) values") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)

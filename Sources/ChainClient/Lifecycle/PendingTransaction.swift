@@ -57,12 +57,15 @@ public struct SenderState: Sendable, Codable, Equatable {
     public var budget: GasBudget
     /// Gas limits learnt from eth_estimateGas, by selector and calldata length.
     public var gasLimits: [String: UInt64]
+    /// Why the last submit had to wait (fee above the ceiling, budget spent), for `meterd chain status`.
+    public var waiting: String?
 
     public init() {
         nextNonce = nil
         pending = []
         budget = GasBudget()
         gasLimits = [:]
+        waiting = nil
     }
 }
 

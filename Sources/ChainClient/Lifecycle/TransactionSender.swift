@@ -31,11 +31,11 @@ public actor TransactionSender {
 
     public let rpc: RPCClient
     public let settings: Settings
-    private let key: PrivateKey
+    let key: PrivateKey
     private let store: any StateStore<SenderState>
     private let completion: (any CompletionCheck)?
-    private let clock: @Sendable () -> Double
-    private var state: SenderState
+    let clock: @Sendable () -> Double
+    var state: SenderState
     private var oracle: FeeOracle
     /// The endpoint whose chain id was checked; a failover to another endpoint checks again.
     private var verifiedURL: String?
@@ -46,7 +46,7 @@ public actor TransactionSender {
     private var busy = false
     private var queued: [CheckedContinuation<Void, Never>] = []
     /// The last refusal of a pending transaction by the node, for the status.
-    public private(set) var lastError: String?
+    public internal(set) var lastError: String?
 
     public init(rpc: RPCClient, key: PrivateKey, settings: Settings, store: any StateStore<SenderState>,
                 completion: (any CompletionCheck)?, clock: @escaping @Sendable () -> Double) throws {
@@ -89,13 +89,12 @@ public actor TransactionSender {
             } catch { throw SenderError.rpc(error) }
             state.gasLimits[shape] = gasLimit
         }
-        guard let fee = try await currentFee(now: now) else { throw SenderError.waiting(waiting!) }
+        guard let fee = try await currentFee(now: now) else { throw try wait(waiting!) }
         if let resume = state.budget.reserve(gasLimit, limit: settings.fees.dailyGasBudget, now: now) {
-            let reason = WaitReason.dailyBudgetSpent(budget: settings.fees.dailyGasBudget, resumesAt: resume)
-            waiting = reason
-            throw SenderError.waiting(reason)
+            throw try wait(.dailyBudgetSpent(budget: settings.fees.dailyGasBudget, resumesAt: resume))
         }
         waiting = nil
+        state.waiting = nil
         let nonce = state.nextNonce!
         let transaction = Transaction(chainID: settings.chainID, nonce: nonce, gasLimit: gasLimit, to: to, data: data, fee: fee)
         let signed = try sign(transaction)
@@ -123,7 +122,7 @@ public actor TransactionSender {
 
     /// Sends `record.signed`, mending what the node objects to: a nonce taken by another transaction gets
     /// a fresh nonce, a fee below the base fee a fresh fee. Transport failures leave it for `poll`.
-    private func broadcast(_ record: inout PendingTransaction) async throws {
+    func broadcast(_ record: inout PendingTransaction) async throws {
         for _ in 0..<3 {
             do {
                 _ = try await rpc.sendRawTransaction(record.signed.raw)
@@ -154,7 +153,10 @@ public actor TransactionSender {
                     try resign(&record, nonce: nonce, fee: record.signed.transaction.fee)
                     continue
                 }
-                if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low") {
+                // geth: "max fee per gas less than block base fee", "transaction underpriced"; Besu: "gas price below
+                // configured minimum gas price" (a node with --min-gas-price above the network's usual 0).
+                if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low")
+                    || message.contains("gas price below") {
                     guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return }
                     try resign(&record, nonce: record.nonce, fee: fee)
                     continue
@@ -165,7 +167,7 @@ public actor TransactionSender {
         record.accepted = false
     }
 
-    private func resign(_ record: inout PendingTransaction, nonce: UInt64, fee: TransactionFee) throws {
+    func resign(_ record: inout PendingTransaction, nonce: UInt64, fee: TransactionFee) throws {
         var transaction = record.signed.transaction
         transaction.nonce = nonce
         transaction.fee = fee
@@ -175,103 +177,17 @@ public actor TransactionSender {
         try persist()
     }
 
-    // MARK: polling
-
-    /// Advances every pending transaction: receipts, confirmations, reorganisations, replacement and
-    /// resending. Returns the transactions that ended, which are then forgotten.
-    public func poll() async throws -> [TransactionOutcome] {
-        await enter()
-        defer { leave() }
-        guard !state.pending.isEmpty else { return [] }
-        try await verifyChain()
-        try await reconcileNonce()
-        var outcomes: [TransactionOutcome] = []
-        var head: UInt64?
-        for var record in state.pending {
-            if record.inclusion == nil {
-                if let receipt = try await minedVersion(of: record) {
-                    record.inclusion = Inclusion(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash,
-                                                 succeeded: receipt.succeeded, gasUsed: receipt.gasUsed)
-                } else {
-                    try await resend(&record)
-                    replace(record)
-                    try persist()
-                    continue
-                }
-            }
-            guard let inclusion = record.inclusion else { continue }
-            if settings.confirmations > 0 {
-                if head == nil { head = try await rpcCall { try await self.rpc.blockNumber() } }
-                guard head! >= inclusion.blockNumber + settings.confirmations else { replace(record); try persist(); continue }
-                let again = try await rpcCall { try await self.rpc.receipt(of: inclusion.hash) }
-                guard let again, again.blockHash == inclusion.blockHash else {
-                    // A reorganisation took the block away: the transaction goes out again.
-                    record.inclusion = nil
-                    record.accepted = false
-                    replace(record)
-                    try persist()
-                    continue
-                }
-            }
-            outcomes.append(try await finish(record, inclusion))
-        }
-        return outcomes
-    }
-
-    private func finish(_ record: PendingTransaction, _ inclusion: Inclusion) async throws -> TransactionOutcome {
-        let outcome: TransactionOutcome
-        if inclusion.succeeded {
-            outcome = .confirmed(record.intent, hash: inclusion.hash, blockNumber: inclusion.blockNumber, gasUsed: inclusion.gasUsed)
-        } else if try await isDone(record.intent) {
-            outcome = .alreadyDone(record.intent)
-        } else {
-            if inclusion.gasUsed >= record.signed.transaction.gasLimit {
-                state.gasLimits[Self.shape(record.signed.transaction.data)] = nil
-            }
-            outcome = .reverted(record.intent, hash: inclusion.hash, reason: await revertReason(record, inclusion))
-        }
-        state.budget.release(record.reservedGas - min(record.reservedGas, inclusion.gasUsed), reservedOn: record.reservedDay)
-        state.pending.removeAll { $0.intent == record.intent }
-        try persist()
-        return outcome
-    }
-
-    /// Replays a reverted transaction as a call on the state before its block, for the contract's reason.
-    private func revertReason(_ record: PendingTransaction, _ inclusion: Inclusion) async -> String {
-        let transaction = record.signed.transaction
-        let before = BlockTag.number(inclusion.blockNumber > 0 ? inclusion.blockNumber - 1 : 0)
-        do {
-            _ = try await rpc.call(from: key.address, to: transaction.to, data: transaction.data, at: before)
-            return inclusion.gasUsed >= transaction.gasLimit ? "out of gas" : "reverted (no reason given)"
-        } catch {
-            return error.revertReason ?? "reverted (\(error))"
-        }
-    }
-
-    /// A transaction without a receipt: send it again if no node has it, replace it with a higher fee if
-    /// it has waited too long; if its nonce was taken meanwhile, settle it through the contract's state.
-    private func resend(_ record: inout PendingTransaction) async throws {
-        let now = clock()
-        if record.accepted, now - record.lastSent >= settings.replaceAfterSeconds {
-            let market = try? await currentFee(now: now, refresh: true)
-            if let fee = settings.fees.replacement(for: record.signed.transaction.fee, current: market ?? nil) {
-                try resign(&record, nonce: record.nonce, fee: fee)
-            }
-            record.accepted = false
-        }
-        guard !record.accepted else { return }
-        do {
-            try await broadcast(&record)
-            lastError = nil
-        } catch SenderError.rejected(let intent, let error) {
-            // Kept and tried again at the next poll; the status shows why it does not go out.
-            lastError = SenderError.rejected(intent, error).description
-        }
-    }
-
     // MARK: helpers
 
-    private func enter() async {
+    /// Records why nothing is sent (for the status, also after a restart) and returns the error to throw.
+    private func wait(_ reason: WaitReason) throws -> SenderError {
+        waiting = reason
+        state.waiting = reason.description
+        try persist()
+        return .waiting(reason)
+    }
+
+    func enter() async {
         if busy {
             await withCheckedContinuation { queued.append($0) }
         } else {
@@ -279,23 +195,23 @@ public actor TransactionSender {
         }
     }
 
-    private func leave() {
+    func leave() {
         if queued.isEmpty { busy = false } else { queued.removeFirst().resume() }
     }
 
-    private func minedVersion(of record: PendingTransaction) async throws -> TransactionReceipt? {
+    func minedVersion(of record: PendingTransaction) async throws -> TransactionReceipt? {
         for hash in record.allHashes {
             if let receipt = try await rpcCall({ try await self.rpc.receipt(of: hash) }) { return receipt }
         }
         return nil
     }
 
-    private func isDone(_ intent: TransactionIntent) async throws -> Bool {
+    func isDone(_ intent: TransactionIntent) async throws -> Bool {
         guard let completion else { return false }
         return try await completion.isDone(intent)
     }
 
-    private func verifyChain() async throws {
+    func verifyChain() async throws {
         guard verifiedURL != rpc.currentURL else { return }
         let actual = try await rpcCall { try await self.rpc.chainID() }
         guard actual == settings.chainID else {
@@ -309,7 +225,7 @@ public actor TransactionSender {
     /// node is right (another wallet may have used the key); with transactions pending the higher of
     /// the two is kept, and every unmined one is sent again by `poll` (a restarted node or a
     /// reorganisation may have dropped it; a node that has it answers "already known").
-    private func reconcileNonce() async throws {
+    func reconcileNonce() async throws {
         guard !nonceReconciled else { return }
         let fresh = try await chainNonce()
         state.nextNonce = state.pending.isEmpty ? fresh : max(fresh, state.nextNonce ?? fresh)
@@ -322,19 +238,19 @@ public actor TransactionSender {
         try await rpcCall { try await self.rpc.transactionCount(of: self.key.address, at: .pending) }
     }
 
-    private func currentFee(now: Double, refresh: Bool = false) async throws -> TransactionFee? {
-        let fee = try await rpcCallMutating(now: now, refresh: refresh)
+    func currentFee(now: Double, refresh: Bool = false) async throws -> TransactionFee? {
+        let fee = try await readFee(now: now, refresh: refresh)
         if fee == nil { waiting = .feeAboveCeiling(ceiling: settings.fees.ceilingPerGas) }
         return fee
     }
 
-    private func rpcCallMutating(now: Double, refresh: Bool) async throws -> TransactionFee? {
+    private func readFee(now: Double, refresh: Bool) async throws -> TransactionFee? {
         var oracle = self.oracle
         defer { self.oracle = oracle }
         do { return try await oracle.fee(rpc: rpc, now: now, refresh: refresh) } catch { throw SenderError.rpc(error) }
     }
 
-    private func rpcCall<T>(_ body: () async throws -> T) async throws -> T {
+    func rpcCall<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as RPCError { throw SenderError.rpc(error) }
     }
 
@@ -342,11 +258,11 @@ public actor TransactionSender {
         do { return try transaction.signed(with: key) } catch { throw SenderError.signing("\(error)") }
     }
 
-    private func replace(_ record: PendingTransaction) {
+    func replace(_ record: PendingTransaction) {
         if let index = state.pending.firstIndex(where: { $0.intent == record.intent }) { state.pending[index] = record }
     }
 
-    private func persist() throws { try store.save(state) }
+    func persist() throws { try store.save(state) }
 
     static func shape(_ data: [UInt8]) -> String { Hex.encode(data.prefix(4), prefix: false) + ":\(data.count)" }
 }

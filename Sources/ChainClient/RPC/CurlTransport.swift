@@ -2,7 +2,7 @@ import CCurl
 import Dispatch
 
 /// JSON-RPC over HTTP or HTTPS with libcurl: one easy handle per endpoint, so the connection is kept
-/// alive between calls; TLS verified against the system CA store; connect and total timeouts; the
+/// alive between calls; TLS verified against the system CA store (or a configured CA file); connect and total timeouts; the
 /// response body capped while it arrives.
 ///
 /// Calls to one endpoint are serialised on its own queue (libcurl handles are not shared between
@@ -68,6 +68,9 @@ public final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
                 _ = meterd_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
                 _ = meterd_curl_set_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maximumResponseBytes))
                 _ = "http,https".withCString { meterd_curl_set_pointer(handle, CURLOPT_PROTOCOLS_STR, UnsafeMutableRawPointer(mutating: $0)) }
+                if let caFile = limits.caFile {
+                    _ = caFile.withCString { meterd_curl_set_pointer(handle, CURLOPT_CAINFO, UnsafeMutableRawPointer(mutating: $0)) }
+                }
                 _ = meterd_curl_set_write_callback(handle) { data, size, count, context in
                     let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
                     let total = size * count

@@ -13,10 +13,13 @@ public struct TransportLimits: Sendable, Equatable {
     public var requestTimeout: Double
     /// Larger responses are cut off and reported, so a hostile node cannot exhaust memory.
     public var maximumResponseBytes: Int
+    /// A PEM file of CA certificates to trust instead of the system store (a private network's own CA).
+    public var caFile: String?
 
-    public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20) {
+    public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20, caFile: String? = nil) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.maximumResponseBytes = maximumResponseBytes
+        self.caFile = caFile
     }
 }

@@ -78,6 +78,7 @@ public struct ChainStatus: Sendable {
             let today = GasBudget.day(of: now)
             let used = sender.budget.day == today ? sender.budget.used : 0
             out.append("gas today:   \(used) of \(dailyGasBudget)" + (used >= dailyGasBudget ? " (spent: meterd waits for midnight UTC)" : ""))
+            if let waiting = sender.waiting { out.append("sending:     \(waiting)") }
             out.append("next nonce:  " + (sender.nextNonce.map { String($0) } ?? "not yet read"))
             out.append("pending:     \(sender.pending.count) transaction(s)")
             for pending in sender.pending {

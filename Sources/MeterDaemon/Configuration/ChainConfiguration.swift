@@ -31,6 +31,8 @@ public struct ChainConfiguration: Sendable, Equatable {
     public var connectTimeoutMs: Int
     public var requestTimeoutMs: Int
     public var maxResponseBytes: Int
+    /// PEM CA certificates to trust instead of the system store (a private network's own CA).
+    public var caFile: String?
     /// Pending transactions, nonce and the event cursor live here.
     public var stateDirectory: String
     /// Slots one batch carries (a day of quarter hours: 96); a batch goes out when this many wait ...
@@ -40,7 +42,7 @@ public struct ChainConfiguration: Sendable, Equatable {
 
     public var transportLimits: TransportLimits {
         TransportLimits(connectTimeout: Double(connectTimeoutMs) / 1000, requestTimeout: Double(requestTimeoutMs) / 1000,
-                        maximumResponseBytes: maxResponseBytes)
+                        maximumResponseBytes: maxResponseBytes, caFile: caFile)
     }
 
     public var feePolicy: FeePolicy {

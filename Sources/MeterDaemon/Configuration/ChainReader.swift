@@ -27,6 +27,7 @@ enum ChainReader {
         let stateDirectory = table.string("state_dir") ?? defaultStateDirectory
         let batchSlots = table.integer("batch_slots", in: 1...288) ?? 96
         let batchMaxWait = table.number("batch_max_wait_seconds", in: 0...604_800) ?? 86_400
+        let caFile = table.string("ca_file")
 
         var valid = true
         if let urls {
@@ -53,7 +54,7 @@ enum ChainReader {
             gasPrice: gasPrice.map { UInt128($0) }, dailyGasBudget: UInt64(budget), gasMarginPercent: UInt64(margin),
             replaceAfterSeconds: replaceAfter, feeRefreshSeconds: feeRefresh, receiptPollSeconds: receiptPoll,
             watchIntervalSeconds: watchInterval, startBlock: UInt64(startBlock), logRangeBlocks: UInt64(logRange),
-            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, stateDirectory: stateDirectory,
+            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, caFile: caFile, stateDirectory: stateDirectory,
             batchSlots: batchSlots, batchMaxWaitSeconds: batchMaxWait)
     }
 }

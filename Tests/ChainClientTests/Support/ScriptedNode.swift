@@ -22,8 +22,16 @@ final class ScriptedNode: JSONRPCTransport, @unchecked Sendable {
             calls.append(method)
             return answer(method, params)
         }
-        let response = JSONValue.object(["jsonrpc": .string("2.0"), "id": id, "result": result])
+        var response = JSONValue.object(["jsonrpc": .string("2.0"), "id": id, "result": result])
+        if case .object(let members) = result, let error = members["__error"] {
+            response = .object(["jsonrpc": .string("2.0"), "id": id, "error": error])
+        }
         return .success(Array(response.description.utf8))
+    }
+
+    /// An answer that is a JSON-RPC error object instead of a result.
+    static func error(_ code: Int, _ message: String) -> JSONValue {
+        .object(["__error": .object(["code": .number(String(code)), "message": .string(message)])])
     }
 
     static func quantity(_ value: UInt64) -> JSONValue { .string("0x" + String(value, radix: 16)) }

@@ -47,7 +47,7 @@ final class DevChain: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard let line = Self.firstLine(of: output.fileHandleForReading, timeout: 30),
+        guard let line = Self.firstLine(of: output.fileHandleForReading, timeout: 90),
               let start = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let url = start["url"] as? String, let accounts = start["accounts"] as? [[String: Any]] else {
             ChildProcess.stop(process, grace: 0)
@@ -125,7 +125,7 @@ final class DevChain: @unchecked Sendable {
     }
 
     func waitForReceipt(_ hash: [UInt8]) async throws -> TransactionReceipt {
-        for _ in 0..<200 {
+        for _ in 0..<1500 {
             if autoMineWhileWaiting { try await mine() }
             if let receipt = try await rpc.receipt(of: hash) { return receipt }
             try await Task.sleep(nanoseconds: 20_000_000)

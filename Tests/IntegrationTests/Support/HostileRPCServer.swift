@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif path == "/slow":
-            time.sleep(5)
+            time.sleep(10)
             self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "result": "0x1"}).encode())
         elif path == "/wrongtype":
             self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "result": 12345}).encode())
@@ -61,6 +61,11 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+if len(sys.argv) == 3:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[1], sys.argv[2])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()
 """#
@@ -68,9 +73,13 @@ server.serve_forever()
     private let process = Process()
     let port: Int
 
-    init() throws {
+    let scheme: String
+
+    /// With a certificate and key (PEM files) it speaks HTTPS.
+    init(certificate: String? = nil, key: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: DevChain.python)
-        process.arguments = ["-c", Self.script]
+        process.arguments = ["-c", Self.script] + [certificate, key].compactMap { $0 }
+        scheme = certificate == nil ? "http" : "https"
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -89,5 +98,5 @@ server.serve_forever()
 
     func stop() { ChildProcess.stop(process, grace: 1) }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)/\(path)" }
+    func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)/\(path)" }
 }
