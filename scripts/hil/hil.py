@@ -3,7 +3,8 @@
 with the host's root shared read-only (the guest overlays it with a tmpfs) and a writable share
 for the results, runs one scenario there and returns its checks.
 
-    scripts/hil/hil.py SCENARIO...     runs the scenarios given (paths or names under scenarios/)
+    scripts/hil/run-tests [SCENARIO...]   runs the scenarios given (names under scenarios/ or paths),
+                                          every one by default
 
 Every run keeps its console log and results in .hil-cache/runs/NAME/.
 """
@@ -74,7 +75,7 @@ def run(scenario, cache, meterd, timeout=None):
     (out / "meterd-path").write_text(str(meterd))
     console = out / "console.log"
     append = (f"console=ttyS0 panic=-1 loglevel=4 hil.mode={mode} hil.scenario={scenario}"
-              + (" systemd.unit=hil.target systemd.show_status=false" if mode == "systemd" else ""))
+              + (" systemd.unit=hil.target" if mode == "systemd" else ""))
     command = [
         qemu, "-accel", "tcg", "-m", "1024", "-smp", "1", "-no-reboot",
         "-display", "none", "-monitor", "none", "-serial", f"file:{console}",
@@ -139,21 +140,27 @@ def main(argv):
         paths = scenario_paths(argv)
         meterd = meterd_binary()
         cache = prepare()
-        for path in paths:
-            result = run(path, cache, meterd)
-            for check in result.checks:
-                print(f"{result.scenario}::{check.name} {'PASSED' if check.ok else 'FAILED'}"
-                      + ("" if check.ok else f"\n    {check.detail}"))
-                passed += check.ok
-                failed += not check.ok
-            print(f"  ({result.scenario}: {result.seconds:.0f} s in the guest;"
-                  f" console log {result.console.relative_to(ROOT)})")
-            if not result.ok:
-                tail = result.console.read_text(errors="replace").splitlines()[-15:]
-                print("    console tail:\n" + "\n".join("    | " + l for l in tail))
     except GuestError as error:
         print(f"hil: cannot run the guest: {error}")
-        failed += 1
+        print("0 passed, 1 failed")
+        return 1
+    for path in paths:
+        try:
+            result = run(path, cache, meterd)
+        except GuestError as error:
+            print(f"hil: cannot run the guest: {error}")
+            failed += 1
+            continue
+        for check in result.checks:
+            print(f"{result.scenario}::{check.name} {'PASSED' if check.ok else 'FAILED'}"
+                  + ("" if check.ok else f"\n    {check.detail}"))
+            passed += check.ok
+            failed += not check.ok
+        print(f"  ({result.scenario}: {result.seconds:.0f} s in the guest;"
+              f" console log {result.console.relative_to(ROOT)})")
+        if not result.ok:
+            tail = result.console.read_text(errors="replace").splitlines()[-15:]
+            print("    console tail:\n" + "\n".join("    | " + l for l in tail))
     print(f"(hil: {time.monotonic() - started:.0f} s)")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
