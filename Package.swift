@@ -46,11 +46,13 @@ let package = Package(
         // Used only by MeterDaemonTests: appends records and prints each acknowledgement, so a
         // test can SIGKILL it at random moments and check that nothing acknowledged is lost.
         .executableTarget(name: "journal-torture", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Tests/Support/JournalTorture"),
+        .executableTarget(name: "CutoffBenchmark", dependencies: ["Cutoff", "MeterDaemon", "Drivers", "ChainClient"], path: "Benchmarks/CutoffBenchmark"),
         .executableTarget(name: "JournalBenchmark", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Benchmarks/JournalBenchmark"),
 
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
+        .testTarget(name: "CutoffTests", dependencies: ["Cutoff", "Drivers"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "COpenSSL"]),
-        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient"]),
+        .testTarget(name: "MeterDaemonTests", dependencies: ["MeterDaemon", "Drivers", "ChainClient", "Cutoff"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MeterDaemon", "Drivers"]),
     ]
 )

@@ -7,6 +7,6 @@ struct Meterd: AsyncParsableCommand {
         commandName: "meterd",
         abstract: "Reads power meters, journals every reading and settles consumption against the agreement contract.",
         version: MeterdVersion.current,
-        subcommands: [ConfigCommand.self, ReadCommand.self, ProbeCommand.self, KeyCommand.self, JournalCommand.self]
+        subcommands: [ConfigCommand.self, ReadCommand.self, ProbeCommand.self, KeyCommand.self, JournalCommand.self, RelayCommand.self]
     )
 }

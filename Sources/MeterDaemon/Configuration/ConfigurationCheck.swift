@@ -38,6 +38,11 @@ public struct ConfigurationCheck: Sendable {
                              + (currentUserCanOpen ? "it can open it" : "it cannot open it"))
             }
         }
+        if let relay = configuration.relay {
+            let gpio = RelayDeviceCheck.run(relay, user: configuration.serviceUser, source: source)
+            problems += gpio.problems
+            notes += gpio.notes
+        }
         return ConfigurationCheck(configuration: configuration, problems: problems, notes: notes)
     }
 }

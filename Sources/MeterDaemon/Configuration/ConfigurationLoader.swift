@@ -39,11 +39,15 @@ public enum ConfigurationLoader {
         for table in meterTables {
             if let meter = MeterReader.read(table, buses: buses, profiles: library) { meters.append(meter) }
         }
+        // Meters named by [meters.NAME], parsed or not, so one bad meter is reported once.
+        let meterNames = meterTables.map(\.name)
+        let relay = root.table("relay").flatMap { RelayReader.read($0, meters: meterNames) }
+        let limiter = root.table("limiter").flatMap { LimiterReader.read($0, meters: meterNames, hasRelay: root.has("relay")) }
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
         return MeterdConfiguration(
             serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
-            slotLength: slotLength, buses: buses, meters: meters, path: source.path)
+            slotLength: slotLength, buses: buses, meters: meters, path: source.path, relay: relay, limiter: limiter)
     }
 }

@@ -14,6 +14,9 @@ public struct MeterdConfiguration: Sendable {
     public var meters: [MeterConfiguration]
     /// The file this came from.
     public var path: String
+    /// `[relay]` and `[limiter]`; nil when the site has no relay (docs/cutoff.md).
+    public var relay: RelayConfiguration? = nil
+    public var limiter: LimiterConfiguration? = nil
 
     public func meter(named name: String) -> MeterConfiguration? { meters.first { $0.name == name } }
 }

@@ -57,6 +57,12 @@ enum PayloadCodec {
             out.string(transition.from)
             out.string(transition.to)
             out.string(transition.cause)
+            if let snapshot = transition.snapshot {
+                out.u8(1)
+                encodeRelaySnapshot(snapshot, into: &out)
+            } else {
+                out.u8(0)
+            }
         case .configChange(let change):
             out.raw(try fixed32(change.hash, kind))
             out.string(change.summary)
@@ -123,7 +129,9 @@ enum PayloadCodec {
         case .anchored:
             return .anchored(Anchor(sequence: try input.varint(), transactionHash: try input.raw(32), block: try input.varint()))
         case .relayTransition:
-            return .relayTransition(RelayTransition(from: try input.string(), to: try input.string(), cause: try input.string()))
+            let (from, to, cause) = (try input.string(), try input.string(), try input.string())
+            let snapshot = try flag(&input, kind) ? try decodeRelaySnapshot(&input) : nil
+            return .relayTransition(RelayTransition(from: from, to: to, cause: cause, snapshot: snapshot))
         case .configChange:
             return .configChange(ConfigChange(hash: try input.raw(32), summary: try input.string()))
         case .clockSync:

@@ -38,7 +38,16 @@ public enum RecordFields {
         case .anchored(let anchor):
             return [("anchored_up_to", .unsigned(anchor.sequence)), ("tx", .text(Hex.encode(anchor.transactionHash))), ("block", .unsigned(anchor.block))]
         case .relayTransition(let transition):
-            return [("from", .text(transition.from)), ("to", .text(transition.to)), ("cause", .text(transition.cause))]
+            var out: [(String, Value)] = [("from", .text(transition.from)), ("to", .text(transition.to)), ("cause", .text(transition.cause))]
+            if let snapshot = transition.snapshot {
+                out.append(("contract_state", snapshot.contractState.map { .unsigned(UInt64($0)) } ?? .absent))
+                out.append(("contract_block", snapshot.contractBlock.map { .unsigned($0) } ?? .absent))
+                out.append(("manual_cutoff", .flag(snapshot.manualCutoff)))
+                out.append(("limiter_cutoff", .flag(snapshot.limiterCutoff)))
+                out.append(("awaiting_local_reconnection", .flag(snapshot.awaitingLocalReconnection)))
+                out.append(("cutoff_not_effective", .flag(snapshot.cutoffNotEffective)))
+            }
+            return out
         case .configChange(let change):
             return [("config_hash", .text(Hex.encode(change.hash))), ("summary", .text(change.summary))]
         case .clockSync(let clock):

@@ -83,11 +83,36 @@ public struct Anchor: Sendable, Equatable {
     }
 }
 
+/// A change of the relay's disconnect control state, with its cause and (from meterd's cutoff
+/// controller on) the state machine's full snapshot, so the last record restores it at start.
 public struct RelayTransition: Sendable, Equatable {
     public var from: String
     public var to: String
     public var cause: String
-    public init(from: String, to: String, cause: String) { self.from = from; self.to = to; self.cause = cause }
+    public var snapshot: RelaySnapshot?
+    public init(from: String, to: String, cause: String, snapshot: RelaySnapshot? = nil) {
+        self.from = from; self.to = to; self.cause = cause; self.snapshot = snapshot
+    }
+}
+
+/// The cutoff state machine after a transition, in DLMS codes (0 disconnected, 1 connected,
+/// 2 ready for reconnection).
+public struct RelaySnapshot: Sendable, Equatable {
+    public var controlState: UInt8
+    /// The contract's state and the confirmed block it was read at, once one was read.
+    public var contractState: UInt8?
+    public var contractBlock: UInt64?
+    public var manualCutoff: Bool
+    public var limiterCutoff: Bool
+    public var awaitingLocalReconnection: Bool
+    public var cutoffNotEffective: Bool
+
+    public init(controlState: UInt8, contractState: UInt8? = nil, contractBlock: UInt64? = nil, manualCutoff: Bool = false,
+                limiterCutoff: Bool = false, awaitingLocalReconnection: Bool = false, cutoffNotEffective: Bool = false) {
+        self.controlState = controlState; self.contractState = contractState; self.contractBlock = contractBlock
+        self.manualCutoff = manualCutoff; self.limiterCutoff = limiterCutoff
+        self.awaitingLocalReconnection = awaitingLocalReconnection; self.cutoffNotEffective = cutoffNotEffective
+    }
 }
 
 public struct ConfigChange: Sendable, Equatable {

@@ -1,0 +1,138 @@
+import Drivers
+import Foundation
+
+/// Executes the state machine: feeds it inputs, readings and feedback, moves the relay and
+/// journals every change. Thread-safe; one per relay.
+///
+/// Order: a disconnect sets the line first and journals after (the cut is not delayed by a disk
+/// sync; the record follows before `handle` returns); a reconnect journals first and sets the line
+/// only once the record is durable, so the supply never comes back without a record.
+public final class CutoffController: @unchecked Sendable {
+    public let reconnection: RemoteReconnection
+    private let actuator: RelayActuator
+    private let journal: any CutoffJournal
+    private let lock = NSLock()
+    private var control: DisconnectControl
+    private var limiter: Limiter?
+    private var effectiveness: CutoffEffectiveness?
+    private var pendingChain: [ChainAction] = []
+    private var heldAcknowledgement: ChainAction?
+    private let limiterMeter: String?
+    private let effectivenessMeter: String?
+
+    /// `control` is what the line was requested with (the reconciled state).
+    public init(control: DisconnectControl, actuator: RelayActuator, journal: any CutoffJournal, reconnection: RemoteReconnection,
+                limiter: LimiterSettings? = nil, limiterMeter: String? = nil, effectiveness: CutoffEffectiveness.Settings? = nil,
+                effectivenessMeter: String? = nil, startedAt: Date = Date()) {
+        self.limiterMeter = limiterMeter
+        self.effectivenessMeter = effectivenessMeter
+        self.control = control
+        self.actuator = actuator
+        self.journal = journal
+        self.reconnection = reconnection
+        self.limiter = limiter.map(Limiter.init)
+        self.effectiveness = effectiveness.map(CutoffEffectiveness.init)
+        if !control.supplyConnected { self.effectiveness?.disconnectOrdered(at: startedAt) }
+    }
+
+    public var state: DisconnectControl { lock.withLock { control } }
+
+    /// Transactions for the contract since the last call (the daemon sends them).
+    public func takeChainActions() -> [ChainAction] {
+        lock.withLock {
+            defer { pendingChain = [] }
+            return pendingChain
+        }
+    }
+
+    @discardableResult
+    public func handle(_ input: CutoffInput, at time: Date = Date()) throws -> CutoffStep {
+        try lock.withLock {
+            if case .localReconnect = input, control.cutoffInForce, !control.remoteCutoffInForce { limiter?.reset() }
+            return try apply(control.applying(input, reconnection: reconnection), at: time)
+        }
+    }
+
+    /// A reading of any meter: the limiter judges its meter's, the effectiveness check its meter's
+    /// (nil meter names: every reading).
+    @discardableResult
+    public func handle(reading: Reading) throws -> [CutoffStep] {
+        try lock.withLock {
+            var steps: [CutoffStep] = []
+            if limiterMeter == nil || limiterMeter == reading.meter, let event = limiter?.evaluate(reading) {
+                let input: CutoffInput
+                switch event {
+                case .trip(let trip): input = .limiterTrip(trip)
+                case .cleared(let clear): input = .limiterCleared(clear)
+                }
+                steps.append(try apply(control.applying(input, reconnection: reconnection), at: reading.time))
+            }
+            if effectivenessMeter == nil || effectivenessMeter == reading.meter,
+               let step = try observe(.reading(reading), at: reading.time) { steps.append(step) }
+            return steps
+        }
+    }
+
+    /// The contactor's auxiliary contact changed or was sampled.
+    @discardableResult
+    public func handle(feedbackSupplyConnected connected: Bool, at time: Date = Date()) throws -> CutoffStep? {
+        try lock.withLock { try observe(.feedback(supplyConnected: connected, at: time), at: time) }
+    }
+
+    private func apply(_ step: CutoffStep, at time: Date) throws -> CutoffStep {
+        guard step.outcome == .applied else { return step }
+        guard let record = step.record else {
+            control = step.after
+            pendingChain += step.chainActions
+            return step
+        }
+        var lineError: GPIOError?
+        switch step.supplyChange {
+        case true?:
+            try journal.record(record, at: time)
+            commit(step)
+            effectiveness?.reconnectOrdered()
+            do throws(GPIOError) { try actuator.setSupply(connected: true) } catch { lineError = error }
+        case false?:
+            do throws(GPIOError) { try actuator.setSupply(connected: false) } catch { lineError = error }
+            effectiveness?.disconnectOrdered(at: time)
+            commit(step)
+            try journal.record(record, at: time)
+        case nil:
+            try journal.record(record, at: time)
+            commit(step)
+        }
+        if let lineError { throw lineError }
+        return step
+    }
+
+    /// The commanded state follows the step; the chain hears of a cutoff once it is seen effective
+    /// (at once when nothing observes the supply).
+    private func commit(_ step: CutoffStep) {
+        control = step.after
+        for action in step.chainActions {
+            if case .acknowledgeCutoff = action, effectiveness?.orderedAt != nil {
+                heldAcknowledgement = action
+            } else {
+                pendingChain.append(action)
+            }
+        }
+    }
+
+    private func observe(_ observation: CutoffEffectiveness.Observation, at time: Date) throws -> CutoffStep? {
+        guard let verdict = effectiveness?.observe(observation) else { return nil }
+        let step: CutoffStep
+        switch verdict {
+        case .effective(let detail):
+            if let held = heldAcknowledgement {
+                pendingChain.append(held)
+                heldAcknowledgement = nil
+            }
+            guard control.cutoffNotEffective else { return nil }
+            step = CutoffStep(before: control, after: control.withCutoffNotEffective(false), cause: .cutoffEffective(detail), outcome: .applied)
+        case .notEffective(let detail):
+            step = CutoffStep(before: control, after: control.withCutoffNotEffective(true), cause: .cutoffNotEffective(detail), outcome: .applied)
+        }
+        return try apply(step, at: time)
+    }
+}

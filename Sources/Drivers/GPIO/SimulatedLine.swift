@@ -1,0 +1,73 @@
+import Foundation
+
+/// A line in memory that records every value it was set to, with the instant it was set: what
+/// tests and benchmarks check the relay against. The first record is the value it was requested with.
+public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
+    public struct Change: Sendable, Equatable {
+        public var active: Bool
+        public var at: ContinuousClock.Instant
+    }
+
+    public let address: GPIOLineAddress
+    private let state: Locked<(changes: [Change], failure: GPIOError?)>
+
+    public init(address: GPIOLineAddress = GPIOLineAddress(chip: "simulated", line: .offset(0)), initiallyActive: Bool) {
+        self.address = address
+        state = Locked(([Change(active: initiallyActive, at: .now)], nil))
+    }
+
+    /// Every value in order, the requested one first.
+    public var changes: [Change] { state.withLock { $0.changes } }
+    public var values: [Bool] { changes.map(\.active) }
+    public var current: Bool { state.withLock { $0.changes[$0.changes.count - 1].active } }
+
+    /// Makes every following set or read fail, as a line whose chip went away.
+    public func fail(with error: GPIOError?) { state.withLock { $0.failure = error } }
+
+    /// Drives an input line from outside (a button press, an auxiliary contact).
+    public func drive(_ active: Bool) { state.withLock { $0.changes.append(Change(active: active, at: .now)) } }
+
+    public func setActive(_ active: Bool) throws(GPIOError) {
+        try state.withLock { (state) throws(GPIOError) in
+            if let failure = state.failure { throw failure }
+            state.changes.append(Change(active: active, at: .now))
+        }
+    }
+
+    public func isActive() throws(GPIOError) -> Bool {
+        try state.withLock { (state) throws(GPIOError) -> Bool in
+            if let failure = state.failure { throw failure }
+            return state.changes[state.changes.count - 1].active
+        }
+    }
+}
+
+/// Hands out simulated lines, or refuses as the kernel would when another process holds one.
+public final class SimulatedLineProvider: GPIOLineProvider, @unchecked Sendable {
+    private let state = Locked<(lines: [SimulatedLine], busy: Bool)>(([], false))
+
+    public init() {}
+
+    /// Makes every request fail with EBUSY, as when `meterd run` or `gpioset` holds the line.
+    public func holdElsewhere(_ busy: Bool) { state.withLock { $0.busy = busy } }
+
+    /// Every line requested so far, in order.
+    public var lines: [SimulatedLine] { state.withLock { $0.lines } }
+
+    public func requestOutput(_ address: GPIOLineAddress, initiallyActive: Bool) throws(GPIOError) -> any OutputLine {
+        try request(address, initiallyActive: initiallyActive)
+    }
+
+    public func requestInput(_ address: GPIOLineAddress) throws(GPIOError) -> any InputLine {
+        try request(address, initiallyActive: false)
+    }
+
+    private func request(_ address: GPIOLineAddress, initiallyActive: Bool) throws(GPIOError) -> SimulatedLine {
+        try state.withLock { (state) throws(GPIOError) -> SimulatedLine in
+            if state.busy { throw GPIOError.request(address, errno: EBUSY, consumer: "meterd") }
+            let line = SimulatedLine(address: address, initiallyActive: initiallyActive)
+            state.lines.append(line)
+            return line
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import Cutoff
+import Foundation
+
+/// Writes the cutoff controller's records to the signed journal; `record` returns once they are durable.
+public struct JournalCutoffRecorder: CutoffJournal {
+    public let journal: Journal
+
+    public init(journal: Journal) { self.journal = journal }
+
+    public func record(_ record: CutoffRecord, at time: Date) throws {
+        try journal.append([JournalEntry(time: time, payload: .relayTransition(RelayTransition(record)))])
+    }
+}

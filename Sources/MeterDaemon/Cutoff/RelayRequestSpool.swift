@@ -1,0 +1,60 @@
+import Foundation
+
+/// The hand-off from the CLI to a running daemon: one JSON file per request in a directory
+/// (`[relay] request_dir`), written under a temporary name and renamed, so the daemon never reads
+/// half a request. The daemon takes them in order, feeds them to its controller (which journals the
+/// outcome) and deletes them. Files that do not parse are moved aside as `*.rejected`, never retried.
+public struct RelayRequestSpool: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// Writes a request; returns its file.
+    @discardableResult
+    public func submit(_ request: RelayRequest) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let stamp = Int64((request.requestedAt.timeIntervalSince1970 * 1_000_000).rounded())
+            let name = String(format: "%016llx-%d.json", stamp, getpid())
+            let final = (directory as NSString).appendingPathComponent(name)
+            let temporary = final + ".tmp"
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = .sortedKeys
+            try encoder.encode(request).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, final) == 0 else { throw Failure(description: "renaming \(temporary): \(String(cString: strerror(errno)))") }
+            return final
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(description: "cannot leave the request in \(directory) (\(error.localizedDescription)); "
+                          + "run the command as the service user or root (sudo -u meterd meterd relay …)")
+        }
+    }
+
+    /// The waiting requests in the order they were made, removed from the directory.
+    public func take() throws -> [RelayRequest] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            if !FileManager.default.fileExists(atPath: directory) { return [] }
+            throw Failure(description: "cannot list \(directory): \(error.localizedDescription)")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        var requests: [RelayRequest] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            if let data = FileManager.default.contents(atPath: path), let request = try? decoder.decode(RelayRequest.self, from: data) {
+                requests.append(request)
+                unlink(path)
+            } else {
+                rename(path, path + ".rejected")
+            }
+        }
+        return requests
+    }
+}

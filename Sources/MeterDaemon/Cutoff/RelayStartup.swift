@@ -1,0 +1,33 @@
+import Cutoff
+import Drivers
+import Foundation
+
+/// Brings the relay up at start, before meterd reports ready: reconciles the journal's last relay
+/// record, the contract's state (when reachable) and the auxiliary contact, journals the outcome,
+/// then requests the line already set to the reconciled value, so a restart never makes it chatter.
+public struct RelayStartup: Sendable {
+    public var controller: CutoffController
+    public var reconciliation: Reconciliation.Result
+    /// The auxiliary contact and the button, requested as inputs, for the daemon to sample.
+    public var feedback: (any InputLine)?
+    public var button: (any InputLine)?
+
+    public static func start(_ relay: RelayConfiguration, limiter: LimiterConfiguration?, journal: Journal,
+                             contract: ContractCutoffState?, provider: any GPIOLineProvider, now: Date = Date()) throws -> RelayStartup {
+        let last = try RelayJournalState.last(in: journal.reader)
+        let feedback = try relay.feedback.map { try provider.requestInput($0.line) }
+        let observed = try feedback.map { line in
+            try line.isActive() == (relay.feedback?.activeWhenClosed ?? true)
+        }
+        let result = Reconciliation.reconcile(journaled: last?.control, contract: contract, observedSupplyConnected: observed,
+                                              wiring: relay.wiring, reconnection: relay.remoteReconnection)
+        let recorder = JournalCutoffRecorder(journal: journal)
+        if let record = result.record { try recorder.record(record, at: now) }
+        let actuator = try RelayActuator.request(relay.line, wiring: relay.wiring, supplyConnected: result.control.supplyConnected, from: provider)
+        let controller = CutoffController(control: result.control, actuator: actuator, journal: recorder, reconnection: relay.remoteReconnection,
+                                          limiter: limiter?.settings, limiterMeter: limiter?.meter, effectiveness: relay.effectiveness,
+                                          effectivenessMeter: relay.effectivenessMeter, startedAt: now)
+        let button = try relay.button.map { try provider.requestInput($0) }
+        return RelayStartup(controller: controller, reconciliation: result, feedback: feedback, button: button)
+    }
+}

@@ -1,0 +1,46 @@
+import Cutoff
+import Foundation
+
+/// What `meterd relay status` shows: the journal's last relay record, whether a daemon holds the
+/// journal (and so the line), and the requests still waiting for it. Touches no GPIO line.
+public struct RelayStatus: Sendable {
+    public var last: RelayJournalState?
+    /// The state in force: the last record's, or the wiring's fail state on a new site.
+    public var control: DisconnectControl
+    public var daemonRunning: Bool
+    public var pendingRequests: Int
+
+    public static func collect(relay: RelayConfiguration, journalDirectory: String) throws -> RelayStatus {
+        let last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory))
+        let control = last?.control ?? Reconciliation.reconcile(journaled: nil, contract: nil, observedSupplyConnected: nil,
+                                                                wiring: relay.wiring, reconnection: relay.remoteReconnection).control
+        // Only an existing LOCK is tried, so status never leaves a LOCK file of its own user behind.
+        var running = false
+        if FileManager.default.fileExists(atPath: (journalDirectory as NSString).appendingPathComponent("LOCK")) {
+            do { _ = try DirectoryLock(directory: journalDirectory) } catch JournalError.locked { running = true } catch {}
+        }
+        let pending = (try? FileManager.default.contentsOfDirectory(atPath: relay.requestDirectory))?.filter { $0.hasSuffix(".json") }.count ?? 0
+        return RelayStatus(last: last, control: control, daemonRunning: running, pendingRequests: pending)
+    }
+
+    /// `name: value` lines, stable for scripts (docs/cutoff.md).
+    public func lines(relay: RelayConfiguration) -> [(String, String)] {
+        var cutoffs: [String] = []
+        if control.remoteCutoffInForce { cutoffs.append("remote") }
+        if control.manualCutoff { cutoffs.append("manual") }
+        if control.limiterCutoff { cutoffs.append("limiter") }
+        return [
+            ("line", relay.line.description),
+            ("wiring", "energising \(relay.wiring.energised.rawValue) the supply; fail state \(relay.wiring.failStateConnected ? "connected" : "disconnected")"),
+            ("state", control.state.description),
+            ("supply", control.supplyConnected ? "commanded connected" : "commanded disconnected"),
+            ("contract", control.contract.map { "\($0.state) at block \($0.block)" } ?? "unknown"),
+            ("cutoffs", cutoffs.isEmpty ? "none" : cutoffs.joined(separator: ", ")),
+            ("awaiting", control.awaitingLocalReconnection ? "local reconnection (button or meterd relay close)" : "nothing"),
+            ("alarm", control.cutoffNotEffective ? "cutoff not effective" : "none"),
+            ("last_change", last.map { "#\($0.sequence) \(RecordFields.iso($0.time)) \($0.cause)" } ?? "none journaled"),
+            ("daemon", daemonRunning ? "running (holds the journal and the line)" : "not running (the line is at its fail state)"),
+            ("pending_requests", String(pendingRequests)),
+        ]
+    }
+}
