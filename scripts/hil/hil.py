@@ -77,7 +77,7 @@ def run(scenario, cache, meterd, timeout=None):
     append = (f"console=ttyS0 panic=-1 loglevel=4 hil.mode={mode} hil.scenario={scenario}"
               + (" systemd.unit=hil.target" if mode == "systemd" else ""))
     command = [
-        qemu, "-accel", "tcg", "-m", "1024", "-smp", "1", "-no-reboot",
+        qemu, "-accel", "tcg", "-m", "1024", "-smp", "2", "-no-reboot",
         "-display", "none", "-monitor", "none", "-serial", f"file:{console}",
         "-kernel", str(cache / "vmlinuz"), "-initrd", str(cache / "initrd.gz"), "-append", append,
         "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",

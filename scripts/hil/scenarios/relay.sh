@@ -1,0 +1,112 @@
+# The relay through libgpiod on gpio-sim, driven by `meterd relay` without a daemon: each command
+# requests the line with the journaled state, applies its order, journals it and releases the line
+# on exit (docs/cutoff.md). The simulator is sampled while the command runs; its pull stands for
+# the board's resistor, which holds the released line at the de-energised level (the fail state).
+# Lines (scripts/hil/init): 0 "relay", 1 "feedback", 2 "button".
+WORK=/tmp/relay
+
+# relay_config ACTIVE_LOW ENERGISED: a fresh journal and a config for that wiring.
+relay_config() {
+    local fail_state=connected
+    [ "$2" = connects ] && fail_state=disconnected
+    rm -rf "$WORK/journal" "$WORK/requests" && mkdir -p "$WORK/requests"
+    [ -f "$WORK/device.key" ] || "$METERD" key generate --out "$WORK/device.key" > /dev/null 2>&1
+    cat > "$WORK/meterd.toml" <<TOML
+[meterd]
+user = "root"
+poll_interval_seconds = 1.0
+slot_length_seconds = 900
+
+[buses.hat]
+kind = "i2c"
+bus = 0
+
+[meters.dc]
+bus = "hat"
+address = 0x40
+chip = "ina228"
+shunt_ohms = 0.0015
+max_current_a = 80
+
+[relay]
+chip = "$(sim_chip)"
+line = "relay"
+active_low = $1
+energised = "$2"
+fail_state = "$fail_state"
+remote_reconnection = "local"
+request_dir = "$WORK/requests"
+
+[relay.feedback]
+line = "feedback"
+active_when_closed = true
+TOML
+    # The board's resistor: pulled to the de-energised level (low for an active-high input).
+    if [ "$1" = true ]; then sim_pull 0 up; else sim_pull 0 down; fi
+    sim_pull 1 up    # auxiliary contact closed: the supply is live, as commanded at start
+}
+relay() { run_cmd "$METERD" relay "$@" --config "$WORK/meterd.toml" --journal "$WORK/journal" --key "$WORK/device.key"; }
+# traced CMD...: runs `meterd relay CMD...` while sampling line 0; the trace is left in $TRACE.
+traced() { sim_trace_start 0; relay "$@"; TRACE=$(sim_trace_stop); }
+
+scenario() {
+    mkdir -p "$WORK"
+    # "energise to cut", active-high: the supply is cut while the line is high, and a released
+    # line (pulled low) leaves it connected.
+    relay_config false cuts
+    traced open --reason "hil open"
+    expect open-exits-0 0 "$RC"
+    expect_match open-reports-disconnected '^state: +disconnected' "$OUT"
+    expect open-drives-the-line-high-then-releases-it-low 010 "$TRACE"
+    traced close --reason "hil close"
+    expect close-exits-0 0 "$RC"
+    expect_match close-reports-connected '^state: +connected' "$OUT"
+    expect close-requests-the-cut-level-then-drops-it 010 "$TRACE"
+    traced test --pulse 500ms
+    expect test-exits-0 0 "$RC"
+    expect test-pulses-the-line-high 010 "$TRACE"
+
+    # SIGKILL while the line is held energised (a long test pulse): the kernel releases it and the
+    # simulator sees the de-energised level, the supply connected: the documented fail state.
+    "$METERD" relay test --pulse 10s --config "$WORK/meterd.toml" --journal "$WORK/journal" --key "$WORK/device.key" > /dev/null 2>&1 &
+    local holder=$!
+    held() { [ "$(sim_value 0)" = 1 ]; }
+    wait_for 20 held
+    expect line-held-energised-during-a-long-pulse 1 "$(sim_value 0)"
+    kill -KILL "$holder"; wait "$holder" 2>/dev/null
+    sleep 0.2
+    expect sigkill-releases-the-line-to-the-fail-state 0 "$(sim_value 0)"
+
+    # Active-low, "energise to cut": the coil is energised by pulling the input low; the board pulls
+    # it up, so at rest and after release the line is high.
+    relay_config true cuts
+    traced open --reason "hil open active-low"
+    expect active-low-open-drives-the-line-low 101 "$TRACE"
+    relay close --reason "hil close active-low"
+    traced test --pulse 300ms
+    expect active-low-test-pulses-the-line-low 101 "$TRACE"
+
+    # The auxiliary contact, read through a real input line when a command reconciles at start:
+    # closed (pulled up) agrees with "connected", so a close changes nothing; open (pulled down)
+    # while commanded connected is doubt, so meterd goes to "ready for reconnection" and the close
+    # becomes a journaled reconnection.
+    relay_config false cuts
+    relay close --reason "feedback agrees"
+    expect_match feedback-closed-agrees-with-connected '^journaled: +nothing changed' "$OUT"
+    sim_pull 1 down
+    relay close --reason "feedback disagrees"
+    expect_match feedback-open-makes-the-close-a-reconnection '^journaled: +local reconnect: meterd relay close: feedback disagrees' "$OUT"
+    run_cmd "$METERD" journal show --journal "$WORK/journal" --key "$WORK/device.key"
+    expect_match feedback-open-journals-the-doubt 'reconciliation at start' "$OUT"
+
+    # "Energise to connect" (fail state disconnected), active-high: connected is the high level.
+    # A reconnection moves the line only after its record is durable and the command then releases
+    # it at once, so the level is checked where it is held: a test pulse requests the line at the
+    # connected level, journals, drops it for the pulse (the tail after the pulse is too short to
+    # sample reliably).
+    relay_config false connects
+    relay close --reason "hil commission"
+    expect_match energise-to-connect-close-reports-connected '^state: +connected' "$OUT"
+    traced test --pulse 500ms
+    expect_match energise-to-connect-connected-is-high-and-the-pulse-low '^010(10)?$' "$TRACE"
+}
