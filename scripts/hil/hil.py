@@ -84,17 +84,21 @@ def run(scenario, cache, meterd, timeout=None):
         "-virtfs", f"local,path={out},mount_tag=out,security_model=none",
     ]
     start = time.monotonic()
-    try:
-        subprocess.run(command, stdin=subprocess.DEVNULL, timeout=timeout, check=False)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    with open(out / "qemu.log", "w") as qemu_log:
+        try:
+            subprocess.run(command, stdin=subprocess.DEVNULL, stdout=qemu_log, stderr=qemu_log,
+                           timeout=timeout, check=False)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            timed_out = True
     seconds = time.monotonic() - start
 
     results = out / "results.jsonl"
     log = console.read_text(errors="replace") if console.exists() else ""
     if not results.exists():
-        why = next((l for l in log.splitlines() if "HIL-INIT-FAILED" in l or "Kernel panic" in l), None)
+        qemu_said = (out / "qemu.log").read_text(errors="replace").strip().splitlines()
+        why = next((l for l in log.splitlines() if "HIL-INIT-FAILED" in l or "Kernel panic" in l),
+                   qemu_said[-1] if qemu_said else None)
         raise GuestError(f"the guest never reached scenario {name}"
                          f" ({why or ('timed out after %ds' % timeout if timed_out else 'qemu exited')});"
                          f" console: {console}")
