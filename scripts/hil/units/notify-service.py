@@ -1,7 +1,11 @@
 """The main process of hil-notify.service: says READY=1 after a start-up pause, pings the
 watchdog every 0.5 s, and stops pinging for good when /run/hil-notify/stall appears (the test hook
 that blocks its poll loop; consumed, so the restarted instance runs normally). SIGTERM ends it with
-STOPPING=1 and exit status 0."""
+STOPPING=1 and exit status 0.
+
+The main process sends its own notifications, as meterd will: a shell script calling systemd-notify
+would send them from a child that exits at once, and systemd may then fail to attribute the message
+to the unit (a race the systemd-notify manual describes)."""
 import os, signal, socket, sys, time
 
 def notify(message):
