@@ -3,7 +3,9 @@
 # on exit (docs/cutoff.md). The simulator is sampled while the command runs; its pull stands for
 # the board's resistor, which holds the released line at the de-energised level (the fail state).
 # Lines (scripts/hil/init): 0 "relay", 1 "feedback", 2 "button".
-WORK=/tmp/relay
+# The journal and key live on the run folder (9p to the host disk): kept for diagnosis, and each
+# journal fsync is a real one, as on a Pi, which also keeps the levels sampled below held for a while.
+WORK=/hil/relay
 
 # relay_config ACTIVE_LOW ENERGISED: a fresh journal and a config for that wiring.
 relay_config() {
