@@ -6,8 +6,10 @@ import Testing
 /// (no /dev/gpiochip*, no module loading), so only the failure paths run here. Requesting, setting
 /// and releasing real lines is tested by the hardware-in-the-loop harness (issue 8: gpio-sim in a
 /// qemu guest, driving `meterd relay`).
-@Suite struct GPIOLineTests {
-    @Test func aChipThatDoesNotExistIsNamedWithTheFix() {
+@Suite("GPIO lines: no GPIO chip exists on this machine, so only libgpiod's failure paths run here; real lines run in the HIL harness (issue 8)")
+struct GPIOLineTests {
+    @Test("No chip here: opening a missing chip (by path and by label) gives the clear error")
+    func aChipThatDoesNotExistIsNamedWithTheFix() {
         for chip in ["/dev/gpiochip-meterd-missing", "meterd-no-such-label"] {
             let address = GPIOLineAddress(chip: chip, line: .offset(17))
             #expect {

@@ -37,9 +37,14 @@ import Testing
     @Test func openWithoutADaemonDrivesTheLineAndJournalsTheTransition() throws {
         let site = Site()
         defer { site.directory.remove() }
-        guard case .executed(let step) = try site.field.order(.open, reason: "fuse change", key: JournalFixtures.key) else {
+        var heldWith: [[Bool]] = []
+        guard case .executed(let step) = try site.field.order(.open, reason: "fuse change", key: JournalFixtures.key, whileHeld: {
+            heldWith = site.provider.lines.map(\.values)
+        }) else {
             Issue.record("expected execution"); return
         }
+        // `--hold` runs while the line is still requested, after it moved.
+        #expect(heldWith == [[false, true]])
         #expect(step.after.state == .disconnected && step.after.manualCutoff)
         // Requested at the fail state (connected: line inactive), then energised to cut: one movement.
         #expect(site.provider.lines.map(\.values) == [[false, true]])

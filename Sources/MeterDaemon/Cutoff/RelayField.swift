@@ -31,7 +31,9 @@ public struct RelayField: Sendable {
         self.user = user
     }
 
-    public func order(_ action: RelayRequest.Action, reason: String, key: PrivateKey, now: Date = Date()) throws(RelayFieldError) -> Outcome {
+    /// `whileHeld` runs after the order is executed here, before the line is released (`--hold`).
+    public func order(_ action: RelayRequest.Action, reason: String, key: PrivateKey, now: Date = Date(),
+                      whileHeld: () -> Void = {}) throws(RelayFieldError) -> Outcome {
         let journal: Journal
         do {
             (journal, _) = try Journal.open(directory: journalDirectory, key: key)
@@ -46,6 +48,7 @@ public struct RelayField: Sendable {
         let step: CutoffStep
         do { step = try startup.controller.handle(input, at: now) } catch { throw RelayFieldError(.failed, "\(error)") }
         if case .refused(let why) = step.outcome { throw RelayFieldError(.refused, "relay close refused: \(why)") }
+        whileHeld()
         return .executed(step)
     }
 

@@ -1,6 +1,7 @@
 import Cutoff
 import Drivers
 import Foundation
+import Logging
 
 /// Brings the relay up at start, before meterd reports ready: reconciles the journal's last relay
 /// record, the contract's state (when reachable) and the auxiliary contact, journals the outcome,
@@ -13,7 +14,8 @@ public struct RelayStartup: Sendable {
     public var button: (any InputLine)?
 
     public static func start(_ relay: RelayConfiguration, limiter: LimiterConfiguration?, journal: Journal,
-                             contract: ContractCutoffState?, provider: any GPIOLineProvider, now: Date = Date()) throws -> RelayStartup {
+                             contract: ContractCutoffState?, provider: any GPIOLineProvider, now: Date = Date(),
+                             logger: Logger = Logger(label: "meterd.cutoff")) throws -> RelayStartup {
         let last = try RelayJournalState.last(in: journal.reader)
         let feedback = try relay.feedback.map { try provider.requestInput($0.line) }
         let observed = try feedback.map { line in
@@ -21,6 +23,11 @@ public struct RelayStartup: Sendable {
         }
         let result = Reconciliation.reconcile(journaled: last?.control, contract: contract, observedSupplyConnected: observed,
                                               wiring: relay.wiring, reconnection: relay.remoteReconnection)
+        let metadata: Logger.Metadata = ["relay": "\(relay.line)", "state": "\(result.control.state)"]
+        for finding in result.findings {
+            let note = result.record == nil || finding.hasPrefix("contract not reachable")
+            logger.log(level: note ? .info : .warning, "reconciliation: \(finding)", metadata: metadata)
+        }
         let recorder = JournalCutoffRecorder(journal: journal)
         if let record = result.record { try recorder.record(record, at: now) }
         let actuator = try RelayActuator.request(relay.line, wiring: relay.wiring, supplyConnected: result.control.supplyConnected, from: provider)

@@ -9,7 +9,9 @@ struct RelayOptions: ParsableArguments {
     @OptionGroup var configuration: ConfigurationOption
     @OptionGroup var storage: StorageOptions
 
+    /// Also sets up logging (warnings such as reconciliation conflicts go to standard error); call once.
     func relay() throws -> RelayConfiguration {
+        Terminal.bootstrapLogging(verbose: false)
         let loaded = try configuration.load()
         guard let relay = loaded.relay else {
             Terminal.error("\(configuration.config) has no [relay] table; etc/meterd.toml documents its keys and hardware/relay-wiring.md the wiring")

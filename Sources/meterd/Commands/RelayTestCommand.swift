@@ -17,11 +17,8 @@ struct RelayTestCommand: ParsableCommand {
     func validate() throws { _ = try milliseconds() }
 
     func milliseconds() throws -> Int {
-        let text = pulse.lowercased()
-        let value: Double?
-        if text.hasSuffix("ms") { value = Double(text.dropLast(2)) } else if text.hasSuffix("s") { value = Double(text.dropLast()).map { $0 * 1000 } } else { value = nil }
-        guard let value, (50...10_000).contains(value) else { throw ValidationError("--pulse takes 50ms to 10s, e.g. 500ms or 2s") }
-        return Int(value)
+        guard let value = RelayDuration.milliseconds(pulse, in: 50...10_000) else { throw ValidationError("--pulse takes 50ms to 10s, e.g. 500ms or 2s") }
+        return value
     }
 
     func run() throws {
