@@ -74,7 +74,7 @@ def run(scenario, cache, meterd, timeout=None):
     out.mkdir(parents=True)
     (out / "meterd-path").write_text(str(meterd))
     console = out / "console.log"
-    append = (f"console=ttyS0 panic=-1 loglevel=4 hil.mode={mode} hil.scenario={scenario}"
+    append = (f"console=ttyS0 panic=-1 loglevel=4 hil.mode={mode} hil.guest={HIL / 'guest'} hil.scenario={scenario}"
               + (" systemd.unit=hil.target" if mode == "systemd" else ""))
     command = [
         qemu, "-accel", "tcg", "-m", "1024", "-smp", "2", "-no-reboot",

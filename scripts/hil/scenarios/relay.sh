@@ -1,10 +1,11 @@
 # The relay through libgpiod on gpio-sim, driven by `meterd relay` without a daemon: each command
 # requests the line with the journaled state, applies its order, journals it and releases the line
-# on exit (docs/cutoff.md). The simulator is sampled while the command runs; its pull stands for
-# the board's resistor, which holds the released line at the de-energised level (the fail state).
+# on exit (docs/cutoff.md); --hold keeps it requested for a while after the order, so the level the
+# order set can be read at the simulator. The simulator's pull stands for the board's resistor,
+# which holds the released line at the de-energised level (the fail state).
 # Lines (scripts/hil/init): 0 "relay", 1 "feedback", 2 "button".
 # The journal and key live on the run folder (9p to the host disk): kept for diagnosis, and each
-# journal fsync is a real one, as on a Pi, which also keeps the levels sampled below held for a while.
+# journal fsync is a real one, as on a Pi.
 WORK=/hil/relay
 
 # relay_config ACTIVE_LOW ENERGISED: a fresh journal and a config for that wiring.
@@ -50,30 +51,43 @@ TOML
 relay() { run_cmd "$METERD" relay "$@" --config "$WORK/meterd.toml" --journal "$WORK/journal" --key "$WORK/device.key"; }
 # traced CMD...: runs `meterd relay CMD...` while sampling line 0; the trace is left in $TRACE.
 traced() { sim_trace_start 0; relay "$@"; TRACE=$(sim_trace_stop); }
+# held_at LEVEL: meterd holds line 0 as an output and the simulator sees LEVEL. Read in this order,
+# a level seen after the release cannot pass: the line is no longer meterd's by then.
+held_at() {
+    [ "$(sim_value 0)" = "$1" ] && gpioinfo "$(sim_chip)" | grep -Eq 'line +0: +"relay" +"meterd" +output'
+}
+# ordered NAME LEVEL open|close --reason R: runs the order with --hold 2s in the background and
+# checks that the line, while meterd holds it after the order, is at LEVEL; then that the command
+# succeeds and the released line returns to the fail state's level FAIL_LEVEL.
+ordered() {
+    local name=$1 level=$2 pid; shift 2
+    "$METERD" relay "$@" --hold 2s --config "$WORK/meterd.toml" --journal "$WORK/journal" \
+        --key "$WORK/device.key" > "$WORK/out" 2>&1 & pid=$!
+    if wait_for 20 held_at "$level"; then record "$name" true "held at $level"
+    else record "$name" false "never held at $level; now $(sim_value 0), $(gpioinfo "$(sim_chip)" | grep 'line *0:')"; fi
+    wait "$pid"; RC=$?; OUT=$(cat "$WORK/out")
+    expect "$name-exits-0" 0 "$RC"
+    expect "$name-then-releases-to-the-fail-state" "$FAIL_LEVEL" "$(sim_value 0)"
+}
 
 scenario() {
     mkdir -p "$WORK"
-    # "energise to cut", active-high: the supply is cut while the line is high, and a released
-    # line (pulled low) leaves it connected.
-    relay_config false cuts
-    traced open --reason "hil open"
-    expect open-exits-0 0 "$RC"
+    # "Energise to cut", active-high: the supply is cut while the line is high; the released line,
+    # pulled low, leaves it connected (the fail state).
+    relay_config false cuts; FAIL_LEVEL=0
+    ordered open-drives-the-line-high 1 open --reason "hil open"
     expect_match open-reports-disconnected '^state: +disconnected' "$OUT"
-    expect open-drives-the-line-high-then-releases-it-low 010 "$TRACE"
-    traced close --reason "hil close"
-    expect close-exits-0 0 "$RC"
+    ordered close-drives-the-line-low 0 close --reason "hil close"
     expect_match close-reports-connected '^state: +connected' "$OUT"
-    expect close-requests-the-cut-level-then-drops-it 010 "$TRACE"
     traced test --pulse 500ms
     expect test-exits-0 0 "$RC"
-    expect test-pulses-the-line-high 010 "$TRACE"
+    expect test-pulses-the-line-high-and-back 010 "$TRACE"
 
     # SIGKILL while the line is held energised (a long test pulse): the kernel releases it and the
     # simulator sees the de-energised level, the supply connected: the documented fail state.
     "$METERD" relay test --pulse 10s --config "$WORK/meterd.toml" --journal "$WORK/journal" --key "$WORK/device.key" > /dev/null 2>&1 &
     local holder=$!
-    held() { [ "$(sim_value 0)" = 1 ]; }
-    wait_for 20 held
+    wait_for 30 held_at 1
     expect line-held-energised-during-a-long-pulse 1 "$(sim_value 0)"
     kill -KILL "$holder"; wait "$holder" 2>/dev/null
     sleep 0.2
@@ -81,12 +95,20 @@ scenario() {
 
     # Active-low, "energise to cut": the coil is energised by pulling the input low; the board pulls
     # it up, so at rest and after release the line is high.
-    relay_config true cuts
-    traced open --reason "hil open active-low"
-    expect active-low-open-drives-the-line-low 101 "$TRACE"
-    relay close --reason "hil close active-low"
-    traced test --pulse 300ms
-    expect active-low-test-pulses-the-line-low 101 "$TRACE"
+    relay_config true cuts; FAIL_LEVEL=1
+    ordered active-low-open-drives-the-line-low 0 open --reason "hil open active-low"
+    ordered active-low-close-drives-the-line-high 1 close --reason "hil close active-low"
+    traced test --pulse 500ms
+    expect active-low-test-pulses-the-line-low-and-back 101 "$TRACE"
+
+    # "Energise to connect" (fail state disconnected): the supply is live only while the coil is
+    # energised; without a journal meterd starts from the fail state, ready for reconnection.
+    relay_config false connects; FAIL_LEVEL=0
+    ordered energise-to-connect-close-drives-the-line-high 1 close --reason "hil commission"
+    expect_match energise-to-connect-close-reports-connected '^state: +connected' "$OUT"
+    ordered energise-to-connect-open-drives-the-line-low 0 open --reason "hil open energise-to-connect"
+    relay_config true connects; FAIL_LEVEL=1
+    ordered active-low-energise-to-connect-close-drives-the-line-low 0 close --reason "hil commission active-low"
 
     # The auxiliary contact, read through a real input line when a command reconciles at start:
     # closed (pulled up) agrees with "connected", so a close changes nothing; open (pulled down)
@@ -100,15 +122,4 @@ scenario() {
     expect_match feedback-open-makes-the-close-a-reconnection '^journaled: +local reconnect: meterd relay close: feedback disagrees' "$OUT"
     run_cmd "$METERD" journal show --journal "$WORK/journal" --key "$WORK/device.key"
     expect_match feedback-open-journals-the-doubt 'reconciliation at start' "$OUT"
-
-    # "Energise to connect" (fail state disconnected), active-high: connected is the high level.
-    # A reconnection moves the line only after its record is durable and the command then releases
-    # it at once, so the level is checked where it is held: a test pulse requests the line at the
-    # connected level, journals, drops it for the pulse (the tail after the pulse is too short to
-    # sample reliably).
-    relay_config false connects
-    relay close --reason "hil commission"
-    expect_match energise-to-connect-close-reports-connected '^state: +connected' "$OUT"
-    traced test --pulse 500ms
-    expect_match energise-to-connect-connected-is-high-and-the-pulse-low '^010(10)?$' "$TRACE"
 }
