@@ -65,7 +65,7 @@ def run(scenario, cache, meterd, timeout=None):
     scenario = Path(scenario).resolve()
     name = scenario.stem
     mode = scenario_mode(scenario)
-    timeout = timeout or (150 if mode == "systemd" else 90)
+    timeout = timeout or 180
     qemu = shutil.which("qemu-system-x86_64")
     if qemu is None:
         raise GuestError("qemu-system-x86_64 is not installed (scripts/hil/prepare installs it)")
@@ -109,6 +109,8 @@ def run(scenario, cache, meterd, timeout=None):
             done = True
         else:
             checks.append(Check(record["check"], record["ok"], record["detail"]))
+    if not checks:
+        checks.append(Check("checks", False, "the scenario recorded no check"))
     if not done:
         checks.append(Check("finished", False, f"timed out after {timeout}s" if timed_out
                             else "the scenario stopped before its end"))
