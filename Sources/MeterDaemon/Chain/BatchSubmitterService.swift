@@ -59,7 +59,12 @@ actor BatchSubmitterService: Service {
                 try await submitBatchIfDue()
                 try await sendChainActions()
             } catch let error as SenderError {
-                logger.warning("chain: \(error)")
+                if case .rpc = error {
+                    logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
+                    nextSlot = nil
+                } else {
+                    logger.warning("chain: \(error)")
+                }
             } catch {
                 logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
                 nextSlot = nil

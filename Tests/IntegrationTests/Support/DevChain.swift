@@ -99,10 +99,11 @@ final class DevChain: @unchecked Sendable {
 
     /// An agreement for the device: quarter-hour slots from `periodStart`, 96 to a period, every slot
     /// expected between 500 and 4000 Wh, a bonus of 50000 and 200 per slot outside.
-    func createAgreement(contract: Address, periodStart: UInt64) async throws -> UInt64 {
-        let profile: [UInt8] = [0, 0, 0x01, 0xF4, 0, 0, 0x0F, 0xA0]
+    func createAgreement(contract: Address, periodStart: UInt64, slotSeconds: UInt64 = 900, slotsPerPeriod: UInt64 = 96,
+                         interval: (min: UInt32, max: UInt32) = (500, 4000)) async throws -> UInt64 {
+        let profile = [interval.min, interval.max].flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
         let data = try Self.createAgreement.encodeCall([
-            .address(keys[2].address), .address(device.address), .uint(periodStart), .uint(UInt64(900)), .uint(UInt64(96)), .bytes(profile),
+            .address(keys[2].address), .address(device.address), .uint(periodStart), .uint(slotSeconds), .uint(slotsPerPeriod), .bytes(profile),
             .uint(UInt64(50_000)), .uint(UInt64(200)), .uint(UInt64(10_000)), .uint(UInt64(172_800)), .uint(UInt8(0)),
         ])
         let receipt = try await utilityCall(contract: contract, data: data)

@@ -1,0 +1,105 @@
+import ChainClient
+import Foundation
+import MeterDaemon
+import Testing
+
+/// meterd run end to end on the development chain: what the contract holds slot by slot is what
+/// the journal closed, through restarts, SIGKILLs and an RPC node that goes away.
+@Suite(.serialized) struct DaemonSettlementTests {
+    /// The contract's rule, computed here from the values on chain (contracts/README.md): each batch
+    /// charges its out-of-interval and (penalised) unmeasured slots, never below zero.
+    static func expectedBonus(_ batches: [(batch: UInt64, firstSlot: UInt64, values: [UInt32])]) -> UInt64 {
+        var bonus = SettlementSite.bonus
+        for batch in batches.sorted(by: { $0.batch < $1.batch }) {
+            let charged = batch.values.filter { value in
+                value == 0xFFFF_FFFF || value < SettlementSite.interval.min || value > SettlementSite.interval.max
+            }.count
+            bonus -= min(UInt64(charged) * SettlementSite.penaltyPerSlot, bonus)
+        }
+        return bonus
+    }
+
+    /// Batches numbered 1... once each, slots from 0 with no gap and no overlap, every value on
+    /// chain the journal's, and the bonus the contract's own rule gives.
+    func expectSettledExactly(_ site: SettlementSite, journal daemon: DaemonProcess, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let batches = try await site.batchesOnChain()
+        #expect(!batches.isEmpty, "no batch reached the chain; log:\n\(daemon.log)", sourceLocation: sourceLocation)
+        #expect(batches.map(\.batch) == Array(1...UInt64(max(1, batches.count))), "batch numbers \(batches.map(\.batch))", sourceLocation: sourceLocation)
+        var next: UInt64 = 0
+        for batch in batches {
+            #expect(batch.firstSlot == next, "batch \(batch.batch) starts at \(batch.firstSlot), not \(next)", sourceLocation: sourceLocation)
+            next = batch.firstSlot + UInt64(batch.values.count)
+        }
+        let journaled = try SettlementSite.journaledSlots(daemon)
+        for batch in batches {
+            for (offset, value) in batch.values.enumerated() {
+                let slot = batch.firstSlot + UInt64(offset)
+                // A slot closed before meterd's first reading is journaled nowhere and sent as unmeasured.
+                #expect(value == (journaled[slot] ?? 0xFFFF_FFFF), "slot \(slot): \(value) on chain, \(String(describing: journaled[slot])) journaled",
+                        sourceLocation: sourceLocation)
+            }
+        }
+        let state = try await site.chain.rpc.agreementState(site)
+        #expect(state.bonus == UInt128(Self.expectedBonus(batches)), sourceLocation: sourceLocation)
+        #expect(state.nextSlot == next && state.lastBatchSeq == UInt64(batches.count), sourceLocation: sourceLocation)
+        let device = try DeviceKeyFile.load(path: daemon.key).address
+        #expect(try JournalVerifier.verify(directory: daemon.journal, signer: device).isValid, sourceLocation: sourceLocation)
+    }
+
+    @Test func whatTheContractHoldsIsWhatTheJournalClosed() async throws {
+        let site = try await SettlementSite()
+        defer { site.stop() }
+        let daemon = try site.daemon()
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 16_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(daemon.log.contains("batch confirmed"))
+        try await expectSettledExactly(site, journal: daemon)
+        let anchored = try JournalReader(directory: daemon.journal).records().contains { if case .anchored = $0.payload { true } else { false } }
+        #expect(anchored, "confirmed batches anchor the journal")
+    }
+
+    @Test func twentyKillsNeitherLoseNorRepeatABatch() async throws {
+        let site = try await SettlementSite()
+        defer { site.stop() }
+        let daemon = try site.daemon()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            try daemon.start()
+            try await Task.sleep(nanoseconds: UInt64.random(in: 300_000_000...2_500_000_000, using: &generator))
+            #expect(daemon.stop(signal: SIGKILL) != nil)
+        }
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 12_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log.suffix(3000))")
+        try await expectSettledExactly(site, journal: daemon)
+    }
+
+    @Test func slotsWaitForAnRPCNodeThatIsAwayAndThenArriveInOrder() async throws {
+        let site = try await SettlementSite()
+        defer { site.stop() }
+        let port = try TCPProxy.freePort()
+        let upstream = URL(string: site.chain.url)!
+        var proxy = try TCPProxy(listen: port, to: upstream.port!)
+        let daemon = try site.daemon(rpcURL: "http://127.0.0.1:\(port)")
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 6_000_000_000)
+        proxy.stop()
+        try await Task.sleep(nanoseconds: 14_000_000_000)  // seven slots with no node
+        let beforeReturn = try await site.batchesOnChain().count
+        proxy = try TCPProxy(listen: port, to: upstream.port!)
+        defer { proxy.stop() }
+        try await Task.sleep(nanoseconds: 10_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log.suffix(3000))")
+        #expect(daemon.log.contains("batches wait in the journal"))
+        let batches = try await site.batchesOnChain()
+        #expect(batches.count > beforeReturn, "batches went out once the node was back")
+        try await expectSettledExactly(site, journal: daemon)
+    }
+}
+
+extension RPCClient {
+    func agreementState(_ site: SettlementSite) async throws -> AgreementState {
+        try await AgreementBinding(contract: site.contract, agreementID: site.agreement).agreement(rpc: self)
+    }
+}
