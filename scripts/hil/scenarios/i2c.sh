@@ -12,18 +12,8 @@
 #   ENERGY  270544960 × 51.2 × LSB / 3.6 = 587120 mWh (whole mWh, rounded down)
 CONFIGS=$HIL_DIR/configs
 
-preload_ina228() {
-    stub_set 0x3E 0x4954 w     # MANUFACTURER_ID 0x5449 ("TI")
-    stub_set 0x3F 0x8122 w     # DEVICE_ID 0x2281 (die 0x228, revision 1)
-    stub_set 0x05 0x001E w
-    stub_set 0x06 0x800C w     # low byte 0x0C is also VBUS's second byte
-    stub_set 0x07 0x000F w
-    stub_set 0x08 0x0040 w
-    stub_set 0x09 0x00 0x10 0x20 0x30 0x40 i    # ENERGY, the low bytes of words 0x09..0x0D
-}
-
 scenario() {
-    preload_ina228
+    stub_ina228
 
     run_cmd "$METERD" probe i2c --bus 0
     expect probe-exits-0 0 "$RC"
