@@ -6,16 +6,7 @@ import Testing
     static let unit = ModbusSimulator.repository.appendingPathComponent("systemd/meterd.service").path
 
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ChildProcess.run("/usr/bin/systemd-analyze", arguments)
     }
 
     @Test func theExposureScoreIsAtMostTwoAndAHalf() throws {

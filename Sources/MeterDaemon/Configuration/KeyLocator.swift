@@ -81,18 +81,7 @@ public struct KeyLocator: Sendable {
     }
 
     private static func assignment(in line: String) -> String.Index? {
-        var inString: Character?
-        for index in line.indices {
-            let character = line[index]
-            if let quote = inString {
-                if character == quote { inString = nil }
-            } else if character == "\"" || character == "'" {
-                inString = character
-            } else if character == "=" {
-                return index
-            }
-        }
-        return nil
+        firstUnquoted("=", in: line)
     }
 
     private static func keyPath(_ text: String) -> [String] {
@@ -102,6 +91,11 @@ public struct KeyLocator: Sendable {
     }
 
     private static func stripComment(_ line: String) -> String {
+        firstUnquoted("#", in: line).map { String(line[..<$0]) } ?? line
+    }
+
+    /// Where `target` first stands outside a quoted string.
+    private static func firstUnquoted(_ target: Character, in line: String) -> String.Index? {
         var inString: Character?
         for index in line.indices {
             let character = line[index]
@@ -109,10 +103,10 @@ public struct KeyLocator: Sendable {
                 if character == quote { inString = nil }
             } else if character == "\"" || character == "'" {
                 inString = character
-            } else if character == "#" {
-                return String(line[..<index])
+            } else if character == target {
+                return index
             }
         }
-        return line
+        return nil
     }
 }

@@ -63,15 +63,6 @@ final class DaemonProcess: @unchecked Sendable {
     var log: String { (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "" }
 
     static func meterd(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ChildProcess.run(binary, arguments)
     }
 }

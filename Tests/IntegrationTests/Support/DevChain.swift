@@ -47,7 +47,7 @@ final class DevChain: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard let line = Self.firstLine(of: output.fileHandleForReading, timeout: 90),
+        guard let line = ChildProcess.firstLine(of: output.fileHandleForReading, timeout: 90),
               let start = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let url = start["url"] as? String, let accounts = start["accounts"] as? [[String: Any]] else {
             ChildProcess.stop(process, grace: 0)
@@ -132,21 +132,5 @@ final class DevChain: @unchecked Sendable {
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         throw Failure(description: "no receipt for \(Hex.encode(hash))")
-    }
-
-    private static func firstLine(of handle: FileHandle, timeout: Double) -> String? {
-        let descriptor = handle.fileDescriptor
-        var collected: [UInt8] = []
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) >= 0 else { return nil }
-            guard poller.revents != 0 else { continue }
-            var byte: UInt8 = 0
-            guard read(descriptor, &byte, 1) == 1 else { return nil }
-            if byte == UInt8(ascii: "\n") { return String(decoding: collected, as: UTF8.self) }
-            collected.append(byte)
-        }
-        return nil
     }
 }

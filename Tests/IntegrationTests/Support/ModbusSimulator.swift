@@ -33,7 +33,7 @@ final class ModbusSimulator: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard let line = Self.firstLine(of: output.fileHandleForReading, timeout: 10),
+        guard let line = ChildProcess.firstLine(of: output.fileHandleForReading, timeout: 10),
               let start = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let control = (start["control"] as? String)?.split(separator: ":").last.flatMap({ Int($0) })
         else {
@@ -66,22 +66,6 @@ final class ModbusSimulator: @unchecked Sendable {
         let units = counts["units"] as? [String: Any]
         let requests = (units?[String(unit)] as? [String: Any])?["requests"] as? [String: Int]
         return requests?.values.reduce(0, +) ?? 0
-    }
-
-    private static func firstLine(of handle: FileHandle, timeout: Double) -> String? {
-        let descriptor = handle.fileDescriptor
-        var collected: [UInt8] = []
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) >= 0 else { return nil }
-            guard poller.revents != 0 else { continue }
-            var byte: UInt8 = 0
-            guard read(descriptor, &byte, 1) == 1 else { return nil }
-            if byte == UInt8(ascii: "\n") { return String(decoding: collected, as: UTF8.self) }
-            collected.append(byte)
-        }
-        return nil
     }
 }
 
