@@ -84,10 +84,7 @@ server.serve_forever()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(output.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+        guard let line = ChildProcess.firstLine(of: output.fileHandleForReading, timeout: 30), let port = Int(line) else {
             ChildProcess.stop(process, grace: 0)
             throw DevChain.Failure(description: "the hostile RPC server did not start")
         }
