@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 
+from benchmarks_md import write_section
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 METERD = sys.argv[1]
 SECONDS = int(os.environ.get("SECONDS_TO_RUN", "600"))
@@ -91,13 +93,4 @@ def main():
 
 
 if __name__ == "__main__":
-    section = main()
-    target = os.path.join(ROOT, "BENCHMARKS.md")
-    begin, end = "<!-- bench:daemon-run -->", "<!-- /bench:daemon-run -->"
-    text = open(target).read()
-    block = begin + "\n" + "\n".join(section) + "\n" + end
-    if begin in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n## meterd run: memory and CPU\n\nTarget (issue 7): under 20 MB resident and under 1 % of one core.\n\n" + block + "\n"
-    open(target, "w").write(text)
+    write_section("daemon-run", "## meterd run: memory and CPU\n\nTarget (issue 7): under 20 MB resident and under 1 % of one core.", main())

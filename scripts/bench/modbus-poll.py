@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 
+from benchmarks_md import write_section
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 METERD = sys.argv[1]
 ROUNDS = int(os.environ.get("ROUNDS", "40"))
@@ -138,13 +140,4 @@ def main():
 
 
 if __name__ == "__main__":
-    section = main()
-    target = os.path.join(ROOT, "BENCHMARKS.md")
-    begin, end = "<!-- bench:modbus-poll -->", "<!-- /bench:modbus-poll -->"
-    text = open(target).read() if os.path.exists(target) else "# Benchmarks\n"
-    block = begin + "\n" + "\n".join(section) + "\n" + end
-    if begin in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n## Modbus poll (meterd read against mbpoll)\n\n" + block + "\n"
-    open(target, "w").write(text)
+    write_section("modbus-poll", "## Modbus poll (meterd read against mbpoll)", main())
