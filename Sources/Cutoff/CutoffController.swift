@@ -1,5 +1,6 @@
 import Drivers
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 /// Executes the state machine: feeds it inputs, readings and feedback, moves the relay and
 /// journals every change. Thread-safe; one per relay.
@@ -11,7 +12,7 @@ public final class CutoffController: @unchecked Sendable {
     public let reconnection: RemoteReconnection
     private let actuator: RelayActuator
     private let journal: any CutoffJournal
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var control: DisconnectControl
     private var limiter: Limiter?
     private var effectiveness: CutoffEffectiveness?
@@ -35,11 +36,11 @@ public final class CutoffController: @unchecked Sendable {
         if !control.supplyConnected { self.effectiveness?.disconnectOrdered(at: startedAt) }
     }
 
-    public var state: DisconnectControl { lock.withLock { control } }
+    public var state: DisconnectControl { lock.withLock { _ in control } }
 
     /// Transactions for the contract since the last call (the daemon sends them).
     public func takeChainActions() -> [ChainAction] {
-        lock.withLock {
+        lock.withLock { _ in
             defer { pendingChain = [] }
             return pendingChain
         }
@@ -47,7 +48,7 @@ public final class CutoffController: @unchecked Sendable {
 
     @discardableResult
     public func handle(_ input: CutoffInput, at time: Date = Date()) throws -> CutoffStep {
-        try lock.withLock {
+        try lock.withLock { _ in
             if case .localReconnect = input, control.cutoffInForce, !control.remoteCutoffInForce { limiter?.reset() }
             return try apply(control.applying(input, reconnection: reconnection), at: time)
         }
@@ -57,7 +58,7 @@ public final class CutoffController: @unchecked Sendable {
     /// (nil meter names: every reading).
     @discardableResult
     public func handle(reading: Reading) throws -> [CutoffStep] {
-        try lock.withLock {
+        try lock.withLock { _ in
             var steps: [CutoffStep] = []
             if limiterMeter == nil || limiterMeter == reading.meter, let event = limiter?.evaluate(reading) {
                 let input: CutoffInput
@@ -76,7 +77,7 @@ public final class CutoffController: @unchecked Sendable {
     /// The contactor's auxiliary contact changed or was sampled.
     @discardableResult
     public func handle(feedbackSupplyConnected connected: Bool, at time: Date = Date()) throws -> CutoffStep? {
-        try lock.withLock { try observe(.feedback(supplyConnected: connected, at: time), at: time) }
+        try lock.withLock { _ in try observe(.feedback(supplyConnected: connected, at: time), at: time) }
     }
 
     private func apply(_ step: CutoffStep, at time: Date) throws -> CutoffStep {

@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// Observed state apart from commanded state: after an ordered disconnect the current must fall below
 /// a level within a time, or the contactor's auxiliary contact must report open; otherwise the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where the controller writes its records: MeterDaemon's signed journal (tests use a list).
 /// `record` returns once the record is durable.

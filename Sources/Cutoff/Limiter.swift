@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// The local limiter as a pure value: fed every reading of the monitored meter, it says when to
 /// trip and, with automatic reconnection, when the trip clears. Time comes from the readings.

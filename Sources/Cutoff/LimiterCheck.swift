@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// One monitored value of a reading against its thresholds.
 struct LimiterCheck {
@@ -37,6 +37,6 @@ struct LimiterCheck {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : value.decimalText(fractionDigits: 1)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The local reconnection button, sampled by the daemon: a press counts once it has been held for
 /// `holdSeconds` (so a knock or contact bounce does not reconnect a site), and once per press.

@@ -33,8 +33,8 @@ import Testing
         let reading = Reading(meter: "m", time: time, values: [.frequency: 50],
                               energy: [.exportActiveEnergy: EnergyValue(milliwattHours: 12_345, resolutionMilliwattHours: 1)])
         let object = ReadingReport.json(reading)
-        let energy = try #require((object["energy"] as? [String: [String: Any]])?["export_active_energy"])
-        #expect(energy["milliwatt_hours"] as? Int64 == 12_345)
-        #expect(object["time"] as? String == "2025-11-24T16:00:00.000Z")
+        let energy = try #require(object["energy"]?["export_active_energy"])
+        #expect(energy["milliwatt_hours"] == .number("12345"))
+        #expect(object["time"] == .string("2025-11-24T16:00:00.000Z"))
     }
 }

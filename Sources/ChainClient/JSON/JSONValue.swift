@@ -16,6 +16,18 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
 
     public var isNull: Bool { self == .null }
 
+    /// The value of a JSON string.
+    public var text: String? {
+        guard case .string(let text) = self else { return nil }
+        return text
+    }
+
+    /// The value of a JSON number written as a whole number that fits an Int.
+    public var integer: Int? {
+        guard case .number(let text) = self else { return nil }
+        return Int(text)
+    }
+
     /// Compact JSON text.
     public var description: String {
         var out = ""

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An Ethereum V3 keystore (Web3 Secret Storage): scrypt or PBKDF2-HMAC-SHA256, AES-128-CTR, keccak MAC.
 ///
@@ -50,22 +50,22 @@ public struct KeystoreV3: Sendable {
     public let address: String?
 
     public init(json: Data) throws {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: json) } catch { throw Failure.notJSON("\(error.localizedDescription)") }
-        guard let root = object as? [String: Any] else { throw Failure.notJSON("the top level is not an object") }
-        guard let version = root["version"] as? Int else { throw Failure.badField("no version") }
+        let root: JSONValue
+        do { root = try JSONParser.parse(Array(json)) } catch { throw Failure.notJSON(error.description) }
+        guard case .object = root else { throw Failure.notJSON("the top level is not an object") }
+        guard let version = root["version"]?.integer else { throw Failure.badField("no version") }
         guard version == 3 else { throw Failure.unsupportedVersion(version) }
-        guard let crypto = (root["crypto"] ?? root["Crypto"]) as? [String: Any] else { throw Failure.badField("no crypto object") }
-        guard (crypto["cipher"] as? String)?.lowercased() == "aes-128-ctr" else {
-            throw Failure.unsupported("cipher \(crypto["cipher"] ?? "missing") (only aes-128-ctr)")
+        guard let crypto = root["crypto"] ?? root["Crypto"], case .object = crypto else { throw Failure.badField("no crypto object") }
+        guard crypto["cipher"]?.text?.lowercased() == "aes-128-ctr" else {
+            throw Failure.unsupported("cipher \(crypto["cipher"].map { $0.text ?? "\($0)" } ?? "missing") (only aes-128-ctr)")
         }
-        iv = try Self.hex(crypto["cipherparams"].flatMap { ($0 as? [String: Any])?["iv"] }, "cipherparams.iv", count: 16)
+        iv = try Self.hex(crypto["cipherparams"]?["iv"], "cipherparams.iv", count: 16)
         ciphertext = try Self.hex(crypto["ciphertext"], "ciphertext", count: 32)
         mac = try Self.hex(crypto["mac"], "mac", count: 32)
-        guard let params = crypto["kdfparams"] as? [String: Any] else { throw Failure.badField("no kdfparams") }
+        guard let params = crypto["kdfparams"], case .object = params else { throw Failure.badField("no kdfparams") }
         let salt = try Self.hex(params["salt"], "kdfparams.salt", count: nil)
-        guard let length = params["dklen"] as? Int, length >= 32, length <= 64 else { throw Failure.badField("kdfparams.dklen must be 32..64") }
-        switch crypto["kdf"] as? String {
+        guard let length = params["dklen"]?.integer, length >= 32, length <= 64 else { throw Failure.badField("kdfparams.dklen must be 32..64") }
+        switch crypto["kdf"]?.text {
         case "scrypt":
             let n = try Self.positive(params["n"], "n"), r = try Self.positive(params["r"], "r"), p = try Self.positive(params["p"], "p")
             guard n > 1, n & (n - 1) == 0 else { throw Failure.badField("scrypt n must be a power of two above 1") }
@@ -77,14 +77,14 @@ public struct KeystoreV3: Sendable {
             }
             kdf = .scrypt(n: n, r: r, p: p, salt: salt, length: length)
         case "pbkdf2":
-            guard (params["prf"] as? String) == "hmac-sha256" else { throw Failure.unsupported("PBKDF2 PRF \(params["prf"] ?? "missing") (only hmac-sha256)") }
+            guard params["prf"]?.text == "hmac-sha256" else { throw Failure.unsupported("PBKDF2 PRF \(params["prf"].map { $0.text ?? "\($0)" } ?? "missing") (only hmac-sha256)") }
             let rounds = try Self.positive(params["c"], "c")
             guard rounds <= Self.maxPBKDF2Iterations else { throw Failure.pbkdf2TooExpensive(rounds) }
             kdf = .pbkdf2(iterations: rounds, salt: salt, length: length)
         case let other:
             throw Failure.unsupported("kdf \(other ?? "missing") (only scrypt and pbkdf2)")
         }
-        address = root["address"] as? String
+        address = root["address"]?.text
     }
 
     /// Derives the key, checks the MAC (wrong password otherwise) and decrypts the private key.
@@ -114,14 +114,14 @@ public struct KeystoreV3: Sendable {
         return key
     }
 
-    private static func hex(_ value: Any?, _ name: String, count: Int?) throws -> [UInt8] {
-        guard let text = value as? String, let bytes = try? Hex.decode(text), !bytes.isEmpty else { throw Failure.badField("\(name) is not hex") }
+    private static func hex(_ value: JSONValue?, _ name: String, count: Int?) throws -> [UInt8] {
+        guard let text = value?.text, let bytes = try? Hex.decode(text), !bytes.isEmpty else { throw Failure.badField("\(name) is not hex") }
         if let count, bytes.count != count { throw Failure.badField("\(name) must be \(count) bytes, not \(bytes.count)") }
         return bytes
     }
 
-    private static func positive(_ value: Any?, _ name: String) throws -> UInt64 {
-        guard let number = value as? Int, number > 0 else { throw Failure.badField("kdfparams.\(name) must be a positive integer") }
+    private static func positive(_ value: JSONValue?, _ name: String) throws -> UInt64 {
+        guard let number = value?.integer, number > 0 else { throw Failure.badField("kdfparams.\(name) must be a positive integer") }
         return UInt64(number)
     }
 

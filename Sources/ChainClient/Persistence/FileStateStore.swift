@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A JSON file replaced atomically: write a temporary file, fsync it, rename it over the old one, fsync
 /// the directory. A crash at any moment leaves either the old or the new value, never a mix.
@@ -51,7 +52,7 @@ public struct FileStateStore<Value: Codable & Sendable>: StateStore {
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else { throw failure("renaming onto", path) }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = path.deletingLastPathComponent
         let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryDescriptor >= 0 else { throw failure("opening the directory of", path) }
         defer { close(directoryDescriptor) }

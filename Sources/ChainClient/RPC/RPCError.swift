@@ -1,7 +1,7 @@
 /// A JSON-RPC call that failed: which endpoint, which method, what happened, and what to do about it.
 public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Error, Sendable, Equatable {
-        /// No connection (refused, DNS, TLS): libcurl's message.
+        /// No connection (refused, DNS, TLS) or a broken HTTP exchange, in words.
         case unreachable(String)
         case timedOut(seconds: Double)
         case httpStatus(Int)
@@ -38,7 +38,7 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
         guard case .node(let code, let message, let data) = kind else { return nil }
         guard code == 3 || message.hasPrefix("execution reverted") else { return nil }
         if let data, let reason = RevertReason.decode(data) { return reason }
-        if let colon = message.range(of: "execution reverted: ") { return String(message[colon.upperBound...]) }
+        if let colon = message.firstRange(of: "execution reverted: ") { return String(message[colon.upperBound...]) }
         return ""
     }
 

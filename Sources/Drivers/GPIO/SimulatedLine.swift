@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A line in memory that records every value it was set to, with the instant it was set: what
 /// tests and benchmarks check the relay against. The first record is the value it was requested with.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An Analog Devices ADE7953 (single-phase AC metering chip) read as a meter: voltage, current and
 /// active power of channel A (and of channel B as L2, when calibrated), frequency, and cumulative

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A TI INA228 (DC shunt monitor) read as a meter: bus voltage, current, power, die temperature and
 /// cumulative energy.

@@ -1,5 +1,6 @@
 import CI2C
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An I2C bus of the Linux kernel, through its i2c-dev node (/dev/i2c-N).
 ///

@@ -1,8 +1,8 @@
-import Foundation
+import Synchronization
 
-/// Mutable state shared between threads behind a lock (Synchronization.Mutex needs macOS 15).
+/// Mutable state shared between threads behind a lock, for state that is not Sendable itself.
 final class Locked<State>: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var state: State
 
     init(_ state: State) {
@@ -12,8 +12,6 @@ final class Locked<State>: @unchecked Sendable {
     func withLock<Result, Failure: Error>(
         _ body: (inout State) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&state)
+        try lock.withLock { _ throws(Failure) in try body(&state) }
     }
 }

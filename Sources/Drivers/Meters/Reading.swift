@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A cumulative energy register's value, in integer milliwatt-hours.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// One meter on a Modbus bus: a unit id and the profile that describes its registers.

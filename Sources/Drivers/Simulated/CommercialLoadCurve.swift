@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A commercial site's active power over the day, deterministic from a seed: a night base load,
 /// a morning ramp to the working-hours plateau, a lunch dip, an evening fall, lower weekends, and

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A three-phase meter that needs no hardware: power follows `CommercialLoadCurve`, and the
 /// cumulative import register integrates that power between reads (trapezoids), so energy and

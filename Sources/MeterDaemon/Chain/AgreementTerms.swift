@@ -1,5 +1,5 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
 
 /// The agreement's slot clock (its start and slot length), read from the contract and cached in
 /// the chain state directory, so meterd can close slots on the right boundaries after a restart
@@ -12,7 +12,7 @@ struct AgreementTerms: Codable, Equatable {
     var clock: SlotClock { SlotClock(origin: Date(timeIntervalSince1970: Double(periodStart)), length: Int(slotSeconds)) }
 
     static func load(chain: ChainConfiguration, rpc: RPCClient, attempts: Int = 3) async throws -> AgreementTerms {
-        let cache = (chain.stateDirectory as NSString).appendingPathComponent("agreement.json")
+        let cache = chain.stateDirectory.appendingPathComponent("agreement.json")
         var lastError: (any Error)?
         for attempt in 0..<attempts {
             do {

@@ -1,6 +1,6 @@
 import ChainClient
 import Cutoff
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 

@@ -1,6 +1,6 @@
 import ChainClient
 import Cutoff
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// What `[chain]` gives the daemon at start: the RPC client, the agreement's terms, the contract's

@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// Turns meterd.toml into a `MeterdConfiguration`, or into every problem it has, each naming its line.
 public enum ConfigurationLoader {
@@ -45,7 +45,7 @@ public enum ConfigurationLoader {
                                                meters: meterNames)
         general?.rejectUnknownKeys()
         let chain = root.table("chain").flatMap {
-            ChainReader.read($0, defaultStateDirectory: (daemon.stateDirectory as NSString).appendingPathComponent("chain"))
+            ChainReader.read($0, defaultStateDirectory: daemon.stateDirectory.appendingPathComponent("chain"))
         }
         root.rejectUnknownKeys()
 

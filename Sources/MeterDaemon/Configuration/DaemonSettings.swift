@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `meterd run` needs beyond buses and meters: where its state lives, how it journals, which
 /// meter settles the agreement, how it trusts the clock and where it publishes metrics.
@@ -11,7 +11,7 @@ public struct DaemonSettings: Sendable {
     public var clock: ClockSource
     public var metrics: MetricsSettings
 
-    public var journalDirectory: String { (stateDirectory as NSString).appendingPathComponent("journal") }
+    public var journalDirectory: String { stateDirectory.appendingPathComponent("journal") }
 }
 
 public enum MetricsSettings: Sendable, Equatable {
@@ -33,7 +33,7 @@ enum DaemonSettingsReader {
     static func read(general: TableReader?, journal: TableReader?, metrics: TableReader?, meters: [String]) -> DaemonSettings {
         let state = general?.string("state_directory") ?? "/var/lib/meterd"
         if !state.hasPrefix("/") { general?.report("state_directory", "must be an absolute path") }
-        let keyFile = general?.string("key_file") ?? (state as NSString).appendingPathComponent("device.key")
+        let keyFile = general?.string("key_file") ?? state.appendingPathComponent("device.key")
         let clock = general?.choice("clock", as: ClockSource.self) ?? .kernel
         var settlement = general?.string("settlement_meter")
         if let name = settlement, !meters.contains(name) {

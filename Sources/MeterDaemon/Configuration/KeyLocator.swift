@@ -1,4 +1,5 @@
-import Foundation
+import ChainClient
+import FoundationEssentials
 /// Finds the line on which a key of a TOML document is written.
 ///
 /// It follows table headers (`[a.b]`, `[[a]]`) and `key = value` lines, including dotted keys and
@@ -12,7 +13,7 @@ public struct KeyLocator: Sendable {
         var arrayCounts: [String: Int] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
-            let line = Self.stripComment(String(rawLine)).trimmingCharacters(in: .whitespaces)
+            let line = Self.stripComment(String(rawLine)).trimmed()
             if line.hasPrefix("[[") {
                 let path = Self.keyPath(String(line.dropFirst(2).prefix { $0 != "]" }))
                 let joined = path.joined(separator: ".")
@@ -86,7 +87,7 @@ public struct KeyLocator: Sendable {
 
     private static func keyPath(_ text: String) -> [String] {
         text.split(separator: ".").map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            $0.trimmed().trimming(charactersIn: "\"'")
         }
     }
 

@@ -1,5 +1,6 @@
+import ChainClient
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// Reads meter profiles (register maps as TOML data files, see hardware/meters/) into `MeterProfile`s.
 public enum MeterProfileLoader {
@@ -19,7 +20,7 @@ public enum MeterProfileLoader {
         let phases = meter?.integer("phases", required: true, in: 0...3)
         if let phases, phases == 2 { meter?.report("phases", "is 2, must be 3, 1, or 0 for a DC meter") }
         let citation = meter?.string("source", required: true)
-        if let citation, citation.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let citation, citation.trimmed().isEmpty {
             meter?.report("source", "is empty", fix: "say where the register map comes from (manual, revision, table)")
         }
         meter?.rejectUnknownKeys()

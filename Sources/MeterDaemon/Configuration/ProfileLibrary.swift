@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// The meter profiles meterd can use: every `*.toml` in the profile directories, by file name.
 /// A profile in an earlier directory wins over one of the same name in a later one, so a site can
@@ -34,7 +34,7 @@ public struct ProfileLibrary: Sendable {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for file in files.sorted() where file.hasSuffix(".toml") {
                 let name = String(file.dropLast(5))
-                if paths[name] == nil { paths[name] = (directory as NSString).appendingPathComponent(file) }
+                if paths[name] == nil { paths[name] = directory.appendingPathComponent(file) }
             }
         }
         self.paths = paths

@@ -1,5 +1,5 @@
 import Cutoff
-import Foundation
+import FoundationEssentials
 
 /// Writes the cutoff controller's records to the signed journal; `record` returns once they are durable.
 public struct JournalCutoffRecorder: CutoffJournal {

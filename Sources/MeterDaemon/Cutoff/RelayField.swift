@@ -1,7 +1,7 @@
 import ChainClient
 import Cutoff
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// What `meterd relay open|close|test` do, apart from the command line (tested without it).
 ///

@@ -1,5 +1,5 @@
 import Cutoff
-import Foundation
+import FoundationEssentials
 
 /// The relay's state as the journal last recorded it: what reconciliation starts from and what
 /// `meterd relay status` and `meterd relay close` judge by. Readable while the daemon appends.

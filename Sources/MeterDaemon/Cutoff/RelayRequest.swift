@@ -1,5 +1,5 @@
 import Cutoff
-import Foundation
+import FoundationEssentials
 
 /// A field engineer's `meterd relay open|close` left for the running daemon, which holds the line.
 public struct RelayRequest: Sendable, Equatable, Codable {

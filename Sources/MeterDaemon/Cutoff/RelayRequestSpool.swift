@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The hand-off from the CLI to a running daemon: one JSON file per request in a directory
 /// (`[relay] request_dir`), written under a temporary name and renamed, so the daemon never reads
@@ -19,8 +20,8 @@ public struct RelayRequestSpool: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let stamp = Int64((request.requestedAt.timeIntervalSince1970 * 1_000_000).rounded())
-            let name = String(format: "%016llx-%d.json", stamp, getpid())
-            let final = (directory as NSString).appendingPathComponent(name)
+            let name = "\(stamp.paddedHex(width: 16))-\(getpid()).json"
+            let final = directory.appendingPathComponent(name)
             let temporary = final + ".tmp"
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
@@ -31,7 +32,7 @@ public struct RelayRequestSpool: Sendable {
         } catch let failure as Failure {
             throw failure
         } catch {
-            throw Failure(description: "cannot leave the request in \(directory) (\(error.localizedDescription)); "
+            throw Failure(description: "cannot leave the request in \(directory) (\(error.systemMessage)); "
                           + "run the command as the service user or root (sudo -u meterd meterd relay …)")
         }
     }
@@ -41,13 +42,13 @@ public struct RelayRequestSpool: Sendable {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
             if !FileManager.default.fileExists(atPath: directory) { return [] }
-            throw Failure(description: "cannot list \(directory): \(error.localizedDescription)")
+            throw Failure(description: "cannot list \(directory): \(error.systemMessage)")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var requests: [RelayRequest] = []
         for name in names.sorted() where name.hasSuffix(".json") {
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = directory.appendingPathComponent(name)
             if let data = FileManager.default.contents(atPath: path), let request = try? decoder.decode(RelayRequest.self, from: data) {
                 requests.append(request)
                 unlink(path)

@@ -1,6 +1,6 @@
 import Cutoff
 import Drivers
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Brings the relay up at start, before meterd reports ready: reconciles the journal's last relay

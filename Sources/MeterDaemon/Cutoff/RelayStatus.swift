@@ -1,5 +1,5 @@
 import Cutoff
-import Foundation
+import FoundationEssentials
 
 /// What `meterd relay status` shows: the journal's last relay record, whether a daemon holds the
 /// journal (and so the line), and the requests still waiting for it. Touches no GPIO line.
@@ -16,7 +16,7 @@ public struct RelayStatus: Sendable {
                                                                 wiring: relay.wiring, reconnection: relay.remoteReconnection).control
         // Only an existing LOCK is tried, so status never leaves a LOCK file of its own user behind.
         var running = false
-        if FileManager.default.fileExists(atPath: (journalDirectory as NSString).appendingPathComponent("LOCK")) {
+        if FileManager.default.fileExists(atPath: journalDirectory.appendingPathComponent("LOCK")) {
             do { _ = try DirectoryLock(directory: journalDirectory) } catch JournalError.locked { running = true } catch {}
         }
         let pending = (try? FileManager.default.contentsOfDirectory(atPath: relay.requestDirectory))?.filter { $0.hasSuffix(".json") }.count ?? 0

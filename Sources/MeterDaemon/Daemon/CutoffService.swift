@@ -1,6 +1,6 @@
 import Cutoff
 import Drivers
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 

@@ -1,7 +1,7 @@
 import ChainClient
 import Cutoff
 import Drivers
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 
@@ -120,7 +120,7 @@ public enum Daemon {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
-            throw StartFailure(description: "cannot create the state directory \(path): \(error.localizedDescription); "
+            throw StartFailure(description: "cannot create the state directory \(path): \(error.systemMessage); "
                                + "systemd's StateDirectory=meterd creates it for the service user")
         }
     }

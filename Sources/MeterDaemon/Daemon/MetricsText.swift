@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// The Prometheus text exposition of the daemon's status (format 0.0.4).
 extension StatusBoard {
@@ -74,7 +74,7 @@ extension StatusBoard {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
     }
 
     static func number(_ value: Double) -> String {

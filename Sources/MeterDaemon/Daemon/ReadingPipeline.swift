@@ -1,6 +1,6 @@
 import Cutoff
 import Drivers
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// The data path of one reading (DESIGN): energy guard, journal (the reading is acknowledged once it

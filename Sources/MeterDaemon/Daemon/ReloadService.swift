@@ -1,5 +1,5 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -23,7 +23,7 @@ struct ReloadService: Service {
                 defer { notifier.send("READY=1") }
                 let text: String
                 do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                    logger.error("reload: cannot read \(path): \(error.localizedDescription); keeping the running configuration")
+                    logger.error("reload: cannot read \(path): \(error.systemMessage); keeping the running configuration")
                     continue
                 }
                 do {

@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// Where slot aggregation stands according to the journal: the last closed slot with its boundary
 /// value, and the settlement meter's last reading after it. Only the newest segments are read.

@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// What the daemon knows about itself right now: the source of `systemctl status` (STATUS=), of the
 /// Prometheus metrics and of the watchdog's health check.

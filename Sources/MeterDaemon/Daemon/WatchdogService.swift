@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ServiceLifecycle
 
 /// Pings systemd's watchdog, but only while the poll loop is healthy; also refreshes STATUS=.

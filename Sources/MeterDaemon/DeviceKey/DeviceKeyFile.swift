@@ -1,5 +1,6 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The device key on disk: 64 hex digits and a newline, mode 0600, owned by the service user.
 public enum DeviceKeyFile {
@@ -33,7 +34,7 @@ public enum DeviceKeyFile {
         var bytes = [UInt8](repeating: 0, count: 256)
         let count = read(descriptor, &bytes, bytes.count)
         guard count >= 0 else { throw DeviceKeyError.io(operation: "reading", path: path, reason: String(cString: strerror(errno))) }
-        let text = String(decoding: bytes.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: bytes.prefix(count), as: UTF8.self).trimmed()
         guard let raw = try? Hex.decode(text), raw.count == 32 else {
             throw DeviceKeyError.malformed(path: path, reason: "expected 64 hex digits, found \(text.count) characters")
         }
@@ -46,13 +47,13 @@ public enum DeviceKeyFile {
 
     /// Writes `key` to a new file with mode 0600; refuses if the path exists (never overwrites).
     public static func create(path: String, key: PrivateKey) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = path.deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
             } catch {
-                throw DeviceKeyError.io(operation: "creating directory", path: directory, reason: error.localizedDescription)
+                throw DeviceKeyError.io(operation: "creating directory", path: directory, reason: error.systemMessage)
             }
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)

@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `meterd probe modbus`: which unit ids answer on a bus, and which shipped profile fits each.

@@ -1,5 +1,6 @@
+import ChainClient
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// How `meterd read` shows a reading: a table by phase for people, JSON for programs.
 public enum ReadingReport {
@@ -58,16 +59,17 @@ public enum ReadingReport {
         }
     }
 
-    public static func json(_ reading: Reading) -> [String: Any] {
-        var values: [String: Double] = [:]
-        for (quantity, value) in reading.values { values[quantity.rawValue] = value }
-        var energy: [String: [String: Any]] = [:]
+    public static func json(_ reading: Reading) -> JSONValue {
+        var values: [String: JSONValue] = [:]
+        for (quantity, value) in reading.values { values[quantity.rawValue] = .number("\(value)") }
+        var energy: [String: JSONValue] = [:]
         for (quantity, value) in reading.energy {
-            energy[quantity.rawValue] = [
-                "kwh": value.kilowattHours, "milliwatt_hours": value.milliwattHours, "resolution_milliwatt_hours": value.resolutionMilliwattHours,
-            ]
+            energy[quantity.rawValue] = .object([
+                "kwh": .number("\(value.kilowattHours)"), "milliwatt_hours": .number("\(value.milliwattHours)"),
+                "resolution_milliwatt_hours": .number("\(value.resolutionMilliwattHours)"),
+            ])
         }
-        return ["meter": reading.meter, "time": timestamp(reading.time), "values": values, "energy": energy]
+        return .object(["meter": .string(reading.meter), "time": .string(timestamp(reading.time)), "values": .object(values), "energy": .object(energy)])
     }
 
     static func resolutionText(_ milliwattHours: Int64) -> String {
@@ -86,7 +88,7 @@ public enum ReadingReport {
     }
 
     static func formatNumber(_ value: Double, decimals: Int) -> String {
-        String(format: "%.\(decimals)f", value)
+        value.decimalText(fractionDigits: decimals)
     }
 
     static func timestamp(_ date: Date) -> String {

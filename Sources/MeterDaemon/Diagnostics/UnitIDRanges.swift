@@ -1,3 +1,5 @@
+import ChainClient
+
 /// Parses lists of Modbus unit ids such as `1-247` or `1,2,10-20`.
 public enum UnitIDRanges {
     public struct ParseError: Error, CustomStringConvertible {
@@ -7,7 +9,7 @@ public enum UnitIDRanges {
     public static func parse(_ text: String) throws(ParseError) -> [UInt8] {
         var ids: [UInt8] = []
         for part in text.split(separator: ",") {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmed()) }
             guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0 != nil }) else {
                 throw ParseError(description: "'\(part)' is not a unit id or a range like 1-247")
             }

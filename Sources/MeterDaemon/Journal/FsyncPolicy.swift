@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// When appended records are made durable. An append returns only once its records are synced.
 public enum FsyncPolicy: Sendable, Equatable {

@@ -1,5 +1,7 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
+import Dispatch
+import Glibc
 
 /// meterd's signed, hash-chained, append-only journal (see docs/journal-format.md).
 ///
@@ -13,7 +15,7 @@ public final class Journal: @unchecked Sendable {
     private let key: PrivateKey
     private var lock: DirectoryLock?
     // Everything below is guarded by `condition`.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var writer: SegmentWriter
     private var chainHead: JournalHead
     private var segments: [SegmentSummary]
@@ -284,7 +286,7 @@ public final class Journal: @unchecked Sendable {
             if let deadline = syncDeadline, deadline > .now {
                 let remaining = deadline - .now
                 let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
-                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+                condition.wait(seconds: seconds)
                 continue
             }
             try commitLocked()
@@ -361,7 +363,7 @@ public final class Journal: @unchecked Sendable {
             } else {
                 guard let time = candidate.lastTime, now.timeIntervalSince(time) > retention else { break }
             }
-            let path = (directory as NSString).appendingPathComponent(candidate.name)
+            let path = directory.appendingPathComponent(candidate.name)
             guard unlink(path) == 0 else { throw JournalError.io(operation: "removing", path: path, errno: errno) }
             segments.remove(at: index)
             removed.append(candidate.name)

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Every way the journal can fail, each naming the file and what to do about it.
 public enum JournalError: Error, Equatable, CustomStringConvertible {
@@ -19,7 +20,7 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
             case ENOSPC, EDQUOT:
                 text += " The filesystem is full: free space there or lower the journal's retention; records not acknowledged were not written, those acknowledged are intact."
             case EACCES, EPERM:
-                text += " Give the user running meterd write access to it (e.g. chown -R meterd: \((path as NSString).deletingLastPathComponent))."
+                text += " Give the user running meterd write access to it (e.g. chown -R meterd: \(path.deletingLastPathComponent))."
             case EROFS:
                 text += " The filesystem is read-only: remount it read-write or point --journal elsewhere."
             default:

@@ -19,7 +19,7 @@ public struct SegmentSummary: Sendable, Equatable {
     public var damaged: Bool
 }
 
-import Foundation
+import FoundationEssentials
 
 /// What opening the journal found and repaired.
 public struct RecoveryReport: Sendable, Equatable {

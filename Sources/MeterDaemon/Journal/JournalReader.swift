@@ -1,5 +1,6 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Which records to read.
 public struct RecordFilter: Sendable {
@@ -50,7 +51,7 @@ public struct JournalReader: Sendable {
         var problems: [ScanProblem] = []
         let names = try segmentNames()
         for name in names {
-            let bytes = try FileIO.readAll((directory as NSString).appendingPathComponent(name))
+            let bytes = try FileIO.readAll(directory.appendingPathComponent(name))
             let scan = try withoutActuallyEscaping(body) { body in
                 var options = SegmentScan.Options()
                 options.signer = signer

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads every segment at open and decides, per the journal's rules, what to repair:
 /// a torn tail of the last segment is saved aside and cut; any other damage is kept untouched and a
@@ -20,7 +21,7 @@ struct JournalRecovery {
         var scans: [(name: String, scan: SegmentScan, size: Int)] = []
         let names = try FileIO.segmentNames(in: directory)
         for (index, name) in names.enumerated() {
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = directory.appendingPathComponent(name)
             let bytes = try FileIO.readAll(path)
             // The chain continues from the last segment, so only it is hashed; closed segments are
             // checked for framing, checksums and sequence (`journal verify` checks them in full).
@@ -130,6 +131,6 @@ struct JournalRecovery {
     }
 
     private static func path(_ directory: String, _ name: String) -> String {
-        (directory as NSString).appendingPathComponent(name)
+        directory.appendingPathComponent(name)
     }
 }

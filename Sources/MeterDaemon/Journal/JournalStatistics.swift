@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `meterd journal stats` shows, gathered by reading the journal once.
 public struct JournalStatistics: Sendable, Equatable {

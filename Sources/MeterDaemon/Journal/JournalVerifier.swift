@@ -1,5 +1,5 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
 
 /// The result of checking a whole journal offline.
 public struct VerificationReport: Sendable, Equatable {
@@ -35,11 +35,11 @@ public enum JournalVerifier {
                               record: (JournalRecord) -> Void = { _ in }) throws -> VerificationReport {
         let reader = JournalReader(directory: directory)
         let names = try reader.segmentNames()
-        let total = names.reduce(0) { $0 + FileIO.fileSize((directory as NSString).appendingPathComponent($1)) }
+        let total = names.reduce(0) { $0 + FileIO.fileSize(directory.appendingPathComponent($1)) }
         var report = VerificationReport()
         var previous: (scan: SegmentScan, name: String)?
         for (index, name) in names.enumerated() {
-            let bytes = try FileIO.readAll((directory as NSString).appendingPathComponent(name))
+            let bytes = try FileIO.readAll(directory.appendingPathComponent(name))
             var checkpoints = 0
             let scan = try withoutActuallyEscaping(record) { record in
                 var options = SegmentScan.Options()

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns readings of a cumulative import-energy register into per-slot consumption.
 ///

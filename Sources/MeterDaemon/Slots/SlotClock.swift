@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Slot boundaries: slot `n` covers `[origin + n·length, origin + (n+1)·length)` on the system clock.
 /// The origin and length are the agreement's (its period start and slot length).

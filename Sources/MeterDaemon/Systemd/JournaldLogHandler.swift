@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Log lines on standard error with the `<N>` priority prefixes journald reads (sd-daemon(3)),
@@ -19,14 +19,14 @@ public struct JournaldLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        FileHandle.standardError.write(Data((Self.line(event: event, metadata: metadata) + "\n").utf8))
+        StandardStream.error.write(Self.line(event: event, metadata: metadata) + "\n")
     }
 
     static func line(event: LogEvent, metadata: Logger.Metadata) -> String {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(quoted("\($0.value)"))" }
-        let text = "\(event.message)".replacingOccurrences(of: "\n", with: " ")
+        let text = "\(event.message)".replacing("\n", with: " ")
         return "<\(priority(event.level))>" + ([text] + fields).joined(separator: " ")
     }
 
@@ -42,6 +42,6 @@ public struct JournaldLogHandler: LogHandler {
     }
 
     private static func quoted(_ value: String) -> String {
-        value.contains(" ") || value.isEmpty ? "\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\"" : value
+        value.contains(Character(" ")) || value.isEmpty ? "\"\(value.replacing("\"", with: "\\\""))\"" : value
     }
 }

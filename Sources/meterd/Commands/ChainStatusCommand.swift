@@ -1,6 +1,6 @@
 import ArgumentParser
 import ChainClient
-import Foundation
+import FoundationEssentials
 import MeterDaemon
 
 struct ChainStatusCommand: AsyncParsableCommand {

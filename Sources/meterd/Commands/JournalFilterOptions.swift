@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MeterDaemon
 
 /// --since, --until and --type, shared by show and export.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChainClient
-import Foundation
+import FoundationEssentials
+import Glibc
 import MeterDaemon
 
 struct JournalVerifyCommand: ParsableCommand {
@@ -25,7 +26,7 @@ struct JournalVerifyCommand: ParsableCommand {
         let report = try JournalVerifier.verify(directory: storage.journalDirectory, signer: signer, progress: { progress in
             guard showProgress else { return }
             let percent = progress.bytesTotal == 0 ? 100 : progress.bytesDone * 100 / progress.bytesTotal
-            FileHandle.standardError.write(Data("\rverifying \(progress.segment) (\(progress.segmentIndex)/\(progress.segmentCount), \(percent)%)".utf8))
+            StandardStream.error.write("\rverifying \(progress.segment) (\(progress.segmentIndex)/\(progress.segmentCount), \(percent)%)")
         })
         if showProgress { printError("") }
         print("\(report.records) records in \(report.segments) segments, \(report.checkpoints) checkpoints signed by \(signer.checksummed)")

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
+import MeterDaemon
 
 /// Reads a password from a file or from the terminal with echo off.
 enum PasswordInput {
@@ -15,7 +17,7 @@ enum PasswordInput {
         guard isatty(STDIN_FILENO) == 1 else {
             throw CommandFailure("no terminal to ask for the password on; pass --password-file FILE")
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        StandardStream.error.write(prompt)
         var original = termios()
         tcgetattr(STDIN_FILENO, &original)
         var silent = original
@@ -23,7 +25,7 @@ enum PasswordInput {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardStream.error.write("\n")
         }
         guard let line = readLine(strippingNewline: true) else { throw CommandFailure("no password entered") }
         return Array(line.utf8)
@@ -31,5 +33,5 @@ enum PasswordInput {
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStream.error.write(text + "\n")
 }

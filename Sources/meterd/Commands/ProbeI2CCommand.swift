@@ -1,6 +1,6 @@
 import ArgumentParser
 import Drivers
-import Foundation
+import FoundationEssentials
 
 struct ProbeI2CCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

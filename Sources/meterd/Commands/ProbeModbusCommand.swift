@@ -1,6 +1,7 @@
 import ArgumentParser
+import ChainClient
 import Drivers
-import Foundation
+import FoundationEssentials
 import MeterDaemon
 
 struct ProbeModbusCommand: AsyncParsableCommand {
@@ -88,13 +89,13 @@ struct ProbeModbusCommand: AsyncParsableCommand {
             return [.tcp(host: String(parts[0]), port: port)]
         }
         let bauds = try baud.split(separator: ",").map { text -> Int in
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), (300...921_600).contains(value) else {
+            guard let value = Int(text.trimmed()), (300...921_600).contains(value) else {
                 throw ValidationError("--baud: '\(text)' is not a baud rate")
             }
             return value
         }
         let parities = try parity.split(separator: ",").map { text -> SerialSettings.Parity in
-            guard let value = SerialSettings.Parity(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased()) else {
+            guard let value = SerialSettings.Parity(rawValue: text.trimmed().uppercased()) else {
                 throw ValidationError("--parity: '\(text)' is not N, E or O")
             }
             return value
@@ -117,7 +118,7 @@ struct ProbeModbusCommand: AsyncParsableCommand {
             Terminal.progress("scanning unit \(unit) (\(index + 1)/\(count))")
         case .found(let unit):
             Terminal.endProgress()
-            FileHandle.standardError.write(Data("unit \(unit) answers; identifying…\n".utf8))
+            StandardStream.error.write("unit \(unit) answers; identifying…\n")
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Drivers
-import Foundation
+import FoundationEssentials
 import MeterDaemon
 
 struct ReadCommand: AsyncParsableCommand {
@@ -69,7 +69,7 @@ struct ReadCommand: AsyncParsableCommand {
                 }
             case .failed(let message):
                 if json {
-                    Terminal.json(["meter": outcome.meter, "error": message])
+                    Terminal.json(.object(["meter": .string(outcome.meter), "error": .string(message)]))
                 } else {
                     Terminal.error("\(outcome.heading): \(message)")
                 }

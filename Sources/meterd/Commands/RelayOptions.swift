@@ -1,7 +1,8 @@
 import ArgumentParser
 import ChainClient
 import Drivers
-import Foundation
+import FoundationEssentials
+import Glibc
 import MeterDaemon
 
 /// What every `meterd relay` subcommand needs: the configuration's [relay] table, the journal and the key.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import ChainClient
+import FoundationEssentials
 import MeterDaemon
 
 /// What `meterd relay open` and `close` share: the reason, the optional hold, and carrying out the order.
@@ -13,7 +14,7 @@ struct RelayOrderArguments: ParsableArguments {
     var hold: String?
 
     func validate() throws {
-        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why") }
+        if reason.trimmed().isEmpty { throw ValidationError("--reason must say why") }
         if let hold, RelayDuration.milliseconds(hold, in: 1...86_400_000) == nil { throw ValidationError("--hold takes a duration such as 500ms, 30s") }
     }
 
@@ -22,7 +23,7 @@ struct RelayOrderArguments: ParsableArguments {
         do {
             let held = hold.flatMap { RelayDuration.milliseconds($0, in: 1...86_400_000) }
             let outcome = try options.field(relay).order(action, reason: reason, key: try options.key(relay)) {
-                if let held { Thread.sleep(forTimeInterval: Double(held) / 1000) }
+                if let held { pause(milliseconds: held) }
             }
             RelayOrderReport.print(outcome, relay: relay.relay)
         } catch let error as RelayFieldError {

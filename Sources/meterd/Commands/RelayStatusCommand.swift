@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainClient
 import MeterDaemon
 
 struct RelayStatusCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct RelayStatusCommand: ParsableCommand {
         }
         let lines = status.lines(relay: relay.relay)
         if json {
-            Terminal.json(Dictionary(uniqueKeysWithValues: lines))
+            Terminal.json(.object(Dictionary(uniqueKeysWithValues: lines.map { ($0.0, JSONValue.string($0.1)) })))
         } else {
             for (name, value) in lines { Terminal.output("\(name + ":")\(String(repeating: " ", count: max(1, 18 - name.count)))\(value)") }
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MeterDaemon
 
 struct RelayTestCommand: ParsableCommand {
@@ -25,7 +25,7 @@ struct RelayTestCommand: ParsableCommand {
         let relay = try options.relay()
         let milliseconds = try milliseconds()
         do {
-            _ = try options.field(relay).test(milliseconds: milliseconds, key: try options.key(relay)) { Thread.sleep(forTimeInterval: Double($0) / 1000) }
+            _ = try options.field(relay).test(milliseconds: milliseconds, key: try options.key(relay)) { pause(milliseconds: $0) }
             Terminal.output("pulsed:    \(milliseconds) ms disconnected, then connected again (journaled)")
         } catch let error as RelayFieldError {
             throw RelayOptions.fail(error)

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MeterDaemon
 
 /// `--config PATH`, shared by every command that reads meterd.toml.

@@ -1,17 +1,19 @@
-import Foundation
+import ChainClient
+import Glibc
 import Logging
+import MeterDaemon
 
 /// What the command-line tool writes where: results to standard output, problems and progress to
 /// standard error (so `meterd read --json | jq` stays clean).
 enum Terminal {
     static func error(_ message: String) {
         for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            FileHandle.standardError.write(Data("meterd: \(line)\n".utf8))
+            StandardStream.error.write("meterd: \(line)\n")
         }
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        StandardStream.error.write("warning: \(message)\n")
     }
 
     static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -19,21 +21,20 @@ enum Terminal {
     /// A progress line that overwrites itself on a terminal and is left out elsewhere.
     static func progress(_ message: String) {
         guard standardErrorIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
+        StandardStream.error.write("\r\u{1B}[K\(message)")
     }
 
     static func endProgress() {
         guard standardErrorIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StandardStream.error.write("\r\u{1B}[K")
     }
 
     static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardStream.output.write(text + "\n")
     }
 
-    static func json(_ object: Any) {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    static func json(_ value: JSONValue) {
+        StandardStream.output.write("\(value)\n")
     }
 
     /// Log lines of the libraries go to standard error, quiet unless asked for.

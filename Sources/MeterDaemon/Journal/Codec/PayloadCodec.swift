@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// Encodes and decodes record payloads: pure functions, no I/O. Layouts are in docs/journal-format.md.
 enum PayloadCodec {

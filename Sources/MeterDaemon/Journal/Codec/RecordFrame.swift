@@ -1,5 +1,5 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
 
 /// One framed record as stored: length (u32, of the body), CRC-32C (u32, of the body), then the body:
 /// type (u8), flags (u8), sequence (u64), timestamp (i64 µs), payload. All little-endian.

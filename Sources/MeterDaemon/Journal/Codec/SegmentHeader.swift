@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The fixed 68-byte header at the start of every segment file.
 ///
@@ -70,7 +70,6 @@ public struct SegmentHeader: Sendable, Equatable {
 
     /// Segment files are named after their first sequence number, so names sort in chain order.
     public static func fileName(firstSequence: UInt64) -> String {
-        let digits = String(firstSequence, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits + ".seg"
+        firstSequence.paddedHex(width: 16) + ".seg"
     }
 }

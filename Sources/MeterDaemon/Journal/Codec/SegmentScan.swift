@@ -1,5 +1,5 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
 
 /// A problem found in one segment: where it is and which sequence number was expected there.
 public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {

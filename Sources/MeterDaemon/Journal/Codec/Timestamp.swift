@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Journal timestamps: signed microseconds since the Unix epoch.
 enum Timestamp {

@@ -1,6 +1,6 @@
 import ChainClient
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// A record as named fields, in a fixed order: the one place that knows how each payload is shown.
 /// `journal show`, `--json`, and `export --format csv|jsonl` are all built from this.

@@ -1,5 +1,5 @@
 import ChainClient
-import Foundation
+import FoundationEssentials
 
 /// Renders records for people (one line each), as JSON objects (one per line) and as CSV rows.
 public enum RecordRendering {
@@ -8,7 +8,7 @@ public enum RecordRendering {
         var parts = ["#\(record.sequence)", RecordFields.iso(record.time), record.kind.name]
         for (name, value) in RecordFields.fields(record) where value != .absent {
             let text = RecordFields.text(value)
-            parts.append("\(name)=" + (text.contains(" ") ? "\"\(text)\"" : text))
+            parts.append("\(name)=" + (text.contains(Character(" ")) ? "\"\(text)\"" : text))
         }
         if !record.clockSynchronised { parts.append("(clock not synchronised)") }
         return parts.joined(separator: " ")
@@ -50,7 +50,7 @@ public enum RecordRendering {
 
     static func csvCell(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
     static func quoted(_ text: String) -> String {

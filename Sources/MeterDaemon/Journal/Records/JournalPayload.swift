@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// What one journal record says. Every case has a fixed type byte (`RecordKind`) and a compact
 /// binary encoding (`PayloadCodec`); both are part of the versioned format in docs/journal-format.md.

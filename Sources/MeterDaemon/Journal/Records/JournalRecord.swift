@@ -1,5 +1,5 @@
 import Drivers
-import Foundation
+import FoundationEssentials
 
 /// A record as read back: its place in the chain and what it says.
 public struct JournalRecord: Sendable, Equatable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// An exclusive lock on `<journal>/LOCK`, held while a Journal is open, so two daemons never append

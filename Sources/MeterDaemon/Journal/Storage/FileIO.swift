@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Small POSIX helpers for the journal directory.
 enum FileIO {
@@ -33,7 +34,7 @@ enum FileIO {
     static func createDirectory(_ directory: String) throws {
         var info = stat()
         if stat(directory, &info) == 0 { return }
-        let parent = (directory as NSString).deletingLastPathComponent
+        let parent = directory.deletingLastPathComponent
         if !parent.isEmpty && parent != directory { try createDirectory(parent) }
         guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
             throw JournalError.io(operation: "creating directory", path: directory, errno: errno)

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The one open, appendable segment file. Writes go to the end; a failed write is rolled back with
 /// ftruncate so a partial frame never stays behind a record that will be acknowledged later.
@@ -10,7 +11,7 @@ final class SegmentWriter {
 
     private init(path: String, descriptor: Int32, size: Int) {
         self.path = path
-        self.name = (path as NSString).lastPathComponent
+        self.name = path.lastPathComponent
         self.descriptor = descriptor
         self.size = size
     }
@@ -19,7 +20,7 @@ final class SegmentWriter {
 
     /// Creates a new segment (never replaces one), writes and syncs its header and the directory entry.
     static func create(directory: String, header: SegmentHeader) throws -> SegmentWriter {
-        let path = (directory as NSString).appendingPathComponent(SegmentHeader.fileName(firstSequence: header.firstSequence))
+        let path = directory.appendingPathComponent(SegmentHeader.fileName(firstSequence: header.firstSequence))
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw JournalError.io(operation: "creating", path: path, errno: errno) }
         let writer = SegmentWriter(path: path, descriptor: descriptor, size: 0)
