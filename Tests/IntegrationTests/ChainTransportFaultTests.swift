@@ -2,7 +2,7 @@ import ChainClient
 import Foundation
 import Testing
 
-/// JSON-RPC over libcurl against endpoints that fail in every way a field network can: each failure
+/// JSON-RPC over HTTP against endpoints that fail in every way a field network can: each failure
 /// is a typed error naming the URL and the method, never a crash, a hang or unbounded memory.
 @Suite struct ChainTransportFaultTests {
     static let limits = TransportLimits(connectTimeout: 1, requestTimeout: 4, maximumResponseBytes: 1 << 20)
@@ -43,6 +43,27 @@ import Testing
         }
         // A healthy answer from the same server still works afterwards.
         #expect(try await client([server.url("ok")]).chainID() == 1337)
+    }
+
+    /// The HTTP framing itself: chunked and close-delimited bodies are read whole; a broken frame, an
+    /// oversized head or a hang-up is a typed error; a kept-alive connection the node dropped is replaced.
+    @Test func httpFramingIsReadOrRefusedPlainly() async throws {
+        let server = try HostileRPCServer()
+        defer { server.stop() }
+        #expect(try await client([server.url("chunked")]).chainID() == 1337)
+        #expect(try await client([server.url("closedelimited")]).chainID() == 1337)
+        let refusals: [(String, String)] = [
+            ("badchunk", "malformed HTTP response: chunk size \"zz\""),
+            ("bighead", "malformed HTTP response: response head larger than 64 KiB"),
+            ("hangup", "the node closed the connection without answering"),
+        ]
+        for (path, reason) in refusals {
+            let error = await failure(server.url(path))
+            #expect(error?.kind == .unreachable(reason), "\(path): \(String(describing: error))")
+        }
+        let rpc = client([server.url("oncethenclose")])
+        for _ in 0..<3 { #expect(try await rpc.chainID() == 1337) }
+        #expect(rpc.callCounts["eth_chainId"] == 3, "a dropped idle connection is replaced without an error")
     }
 
     @Test func failoverSkipsBrokenEndpointsAndStaysOnTheOneThatAnswers() async throws {

@@ -13,7 +13,7 @@ public final class RPCClient: Sendable {
     }
 
     public convenience init(urls: [String], limits: TransportLimits = TransportLimits()) {
-        self.init(endpoints: urls.map { CurlTransport(url: $0, limits: limits) })
+        self.init(endpoints: urls.map { HTTPTransport(url: $0, limits: limits) })
     }
 
     /// The endpoint the last successful call went to.

@@ -4,12 +4,12 @@ import Foundation
 /// Forwards to a real endpoint, except that the methods in `failing` fail as if the network dropped:
 /// how a test makes a crash land between "persisted" and "sent".
 final class FlakyTransport: JSONRPCTransport, @unchecked Sendable {
-    private let inner: CurlTransport
+    private let inner: HTTPTransport
     private let lock = NSLock()
     private var failingMethods: Set<String>
 
     init(url: String, failing: Set<String>) {
-        inner = CurlTransport(url: url)
+        inner = HTTPTransport(url: url)
         failingMethods = failing
     }
 

@@ -54,6 +54,31 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "result": "0x" + "f" * 40}).encode())
         elif path == "/nested":
             self.send(200, b'{"jsonrpc":"2.0","id":' + json.dumps(ident).encode() + b',"result":' + b"[" * 100000 + b"]" * 100000 + b"}")
+        elif path == "/chunked":
+            answer = json.dumps({"jsonrpc": "2.0", "id": ident, "result": "0x539"}).encode()
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for piece in (answer[:5], answer[5:17], answer[17:]):
+                self.wfile.write(b"%x;ext=1\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\nX-Trailer: 1\r\n\r\n")
+        elif path == "/closedelimited":
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n")
+            self.wfile.write(json.dumps({"jsonrpc": "2.0", "id": ident, "result": "0x539"}).encode())
+            self.close_connection = True
+        elif path == "/badchunk":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+            self.close_connection = True
+        elif path == "/bighead":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Filler: " + b"a" * 70000 + b"\r\nContent-Length: 2\r\n\r\n{}")
+            self.close_connection = True
+        elif path == "/hangup":
+            self.close_connection = True
+        elif path == "/oncethenclose":
+            # Answers with keep-alive, then drops the idle connection, as nodes behind proxies do.
+            self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "result": "0x539"}).encode())
+            self.close_connection = True
         elif path == "/error":
             self.send(200, json.dumps({"jsonrpc": "2.0", "id": ident, "error": {"code": -32601, "message": "the method is not available"}}).encode())
         else:
