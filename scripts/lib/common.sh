@@ -10,8 +10,15 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian packages meterd builds against and its tests talk to.
 DEBIAN_PACKAGES=(
     pkg-config libmodbus-dev libgpiod-dev gpiod libi2c-dev i2c-tools libsecp256k1-dev
-    libcurl4-openssl-dev libssl-dev libsodium-dev socat mbpoll python3-venv systemd
+    libssl-dev libsodium-dev socat mbpoll python3-venv systemd
 )
+
+# The release binary as installed on a device, built to stay small in memory (BENCHMARKS.md, meterd run):
+# the Swift runtime linked in (the device needs no toolchain; only the code meterd uses is loaded),
+# relative relocations packed (DT_RELR, glibc 2.36+: a megabyte of them was read at every start;
+# ld.bfd writes them, gold cannot) and no exported symbols (scripts/lib/meterd.exports).
+RELEASE_BUILD=(swift build -c release --static-swift-stdlib -Xswiftc -use-ld=bfd
+               -Xlinker -z -Xlinker pack-relative-relocs -Xlinker "--version-script=$ROOT/scripts/lib/meterd.exports")
 
 ensure_debian_packages() {
     local missing=()
