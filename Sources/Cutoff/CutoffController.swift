@@ -54,6 +54,11 @@ public final class CutoffController: @unchecked Sendable {
         }
     }
 
+    /// New limiter thresholds from a configuration reload (see Limiter.update(settings:)).
+    public func updateLimiter(_ settings: LimiterSettings) {
+        lock.withLock { _ in limiter?.update(settings: settings) }
+    }
+
     /// A reading of any meter: the limiter judges its meter's, the effectiveness check its meter's
     /// (nil meter names: every reading).
     @discardableResult

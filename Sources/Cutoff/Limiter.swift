@@ -8,7 +8,7 @@ import FoundationEssentials
 /// neither starts nor ends an over-threshold run, so a load hovering at the threshold does not reset
 /// the timer or chatter the relay.
 public struct Limiter: Sendable, Equatable {
-    public let settings: LimiterSettings
+    public private(set) var settings: LimiterSettings
     /// Since when a value has been over its threshold, in the current run.
     public private(set) var overSince: Date?
     /// Since when every value has been under, after a trip.
@@ -52,6 +52,14 @@ public struct Limiter: Sendable, Equatable {
     }
 
     /// A local reconnection lifts the trip; the limiter watches afresh.
+    /// New thresholds (a configuration reload): a trip in force stays in force; the over and
+    /// under timers start again, since they counted against the old thresholds.
+    public mutating func update(settings: LimiterSettings) {
+        self.settings = settings
+        overSince = nil
+        underSince = nil
+    }
+
     public mutating func reset() {
         tripped = false
         overSince = nil

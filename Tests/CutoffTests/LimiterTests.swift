@@ -88,6 +88,29 @@ import Testing
         #expect(journal.records.first?.cause.hasPrefix("local disconnect: limiter emergency trip") == true)
     }
 
+    /// A reload's new thresholds: the timers start again against them; a trip in force stays.
+    @Test func newThresholdsRestartTheTimersAndKeepATrip() throws {
+        var limiter = Limiter(settings: LimiterTests.settings)
+        #expect(limiter.evaluate(Fixtures.reading(at: 0, power: 60_000)) == nil)
+        var raised = LimiterTests.settings
+        raised.powerThreshold = 70_000
+        limiter.update(settings: raised)
+        #expect(limiter.overSince == nil)
+        for second in stride(from: 5.0, through: 60, by: 5) { #expect(limiter.evaluate(Fixtures.reading(at: second, power: 60_000)) == nil) }
+
+        let (controller, line, _) = try Fixtures.controller(limiter: LimiterTests.settings)
+        try controller.handle(reading: Fixtures.reading(at: 0, power: 95_000))
+        #expect(line.values == [false, true])
+        controller.updateLimiter(raised)
+        try controller.handle(reading: Fixtures.reading(at: 1, power: 60_000))
+        #expect(line.values == [false, true], "the trip stays in force under the new thresholds")
+        var lowered = LimiterTests.settings
+        lowered.powerThreshold = 40_000
+        controller.updateLimiter(lowered)
+        for second in stride(from: 2.0, through: 80, by: 2) { try controller.handle(reading: Fixtures.reading(at: second, power: 44_000)) }
+        #expect(!controller.state.supplyConnected, "44 kW is over the lowered threshold: no reconnection")
+    }
+
     @Test func theControllerJudgesOnlyTheLimitersMeter() throws {
         let provider = SimulatedLineProvider()
         let actuator = try RelayActuator.request(GPIOLineAddress(chip: "sim", line: .offset(1)), wiring: RelayWiring(energised: .cuts),

@@ -115,6 +115,49 @@ import Testing
         #expect(notify.receive(until: "WATCHDOG=1", timeout: 5) != nil, "pings did not resume")
     }
 
+    /// SIGHUP: a file with problems changes nothing; the poll interval is applied at once; a bus
+    /// setting is named as waiting for a restart; an unchanged file says so. Each reload is
+    /// RELOADING=1 … READY=1 for systemd.
+    @Test func aReloadAppliesWhatItSafelyCanAndNamesTheRest() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let notify = try NotifySocket()
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path])
+        defer { daemon.stop() }
+        #expect(notify.receive(until: "READY=1", timeout: 15) != nil, "log:\n\(daemon.log)")
+        let original = try String(contentsOfFile: daemon.configuration, encoding: .utf8)
+        func reload(_ text: String, until line: String) async throws -> Bool {
+            try text.write(toFile: daemon.configuration, atomically: true, encoding: .utf8)
+            kill(daemon.process!.processIdentifier, SIGHUP)
+            let notifications = notify.receive(until: "READY=1", timeout: 10) ?? []
+            #expect(notifications.contains { $0.contains("RELOADING=1") }, "\(notifications)")
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline, !daemon.log.contains(line) { try await Task.sleep(nanoseconds: 50_000_000) }
+            return daemon.log.contains(line)
+        }
+
+        #expect(try await reload(original + "\npoll_intervall = 3\n", until: "reload: the configuration has problems, keeping the running one"))
+        #expect(try await reload(original + "\n# a comment only\n", until: "<5>reload: no setting changed"))
+        let slower = original.replacingOccurrences(of: "poll_interval_seconds = 0.2", with: "poll_interval_seconds = 1.5")
+            .replacingOccurrences(of: "response_timeout_ms = 200", with: "response_timeout_ms = 300")
+        #expect(try await reload(slower, until: "<5>reload: applied: poll interval 1.5 s; at the next restart: [buses] (systemctl restart meterd)"),
+                "log:\n\(daemon.log)")
+        try await Task.sleep(nanoseconds: 4_000_000_000)
+        #expect(daemon.stop() == 0)
+
+        let journal = try records(daemon)
+        let reloadedAt = try #require(journal.last { if case .configChange = $0.payload { true } else { false } })
+        if case .configChange(let change) = reloadedAt.payload {
+            #expect(change.summary == "applied: poll interval 1.5 s; at the next restart: [buses]")
+        }
+        let times = journal.compactMap { record -> Date? in
+            if case .reading(let reading) = record.payload, record.time > reloadedAt.time.addingTimeInterval(1.6) { reading.time } else { nil }
+        }
+        #expect(times.count >= 2, "readings after the reload: \(times.count)")
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1.timeIntervalSince($0) > 1.3 }, "\(times)")
+    }
+
     @Test func aKeyFileOthersCanReadIsRefusedWithTheFix() throws {
         let daemon = try DaemonProcess(configuration: configuration(port: 9))
         chmod(daemon.key, 0o644)

@@ -90,8 +90,3 @@ final class TCPConnection: ByteStream {
         }
     }
 }
-
-extension Double {
-    /// "1" for 1.0, "0.5" for 0.5: seconds as a person writes them.
-    var secondsText: String { self == rounded() ? String(Int(self)) : String(self) }
-}

@@ -4,6 +4,7 @@ import Drivers
 import FoundationEssentials
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `meterd run`: opens the key, the journal and the meters, then runs the services until SIGTERM.
 public enum Daemon {
@@ -29,6 +30,7 @@ public enum Daemon {
         for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside", metadata: ["segment": "\(damage.segment)"]) }
 
         let configurationHash = Keccak256.hash(Array(configurationText.utf8))
+        let runningTree = (try? TOMLSource(path: configuration.path, text: configurationText))?.root ?? [:]
         _ = try await journal.append([
             JournalEntry(time: Date(), clockSynchronised: ClockSynchronisation.isSynchronised(settings.clock), payload: .daemonStart(version: MeterdVersion.current)),
             JournalEntry(time: Date(), clockSynchronised: ClockSynchronisation.isSynchronised(settings.clock), payload: .configChange(ConfigChange(
@@ -69,13 +71,14 @@ public enum Daemon {
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
                                        clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
                                        slotSink: submitter, logger: logger)
-        let poller = MeterPollerService(meters: meters.meters, interval: configuration.pollInterval, pipeline: pipeline, status: status,
+        let live = LiveSettings(pollInterval: configuration.pollInterval)
+        let poller = MeterPollerService(meters: meters.meters, live: live, pipeline: pipeline, status: status,
                                         logger: logger, stallFile: environment["METERD_TEST_STALL_FILE"])
         let longestTimeout = configuration.buses.values.map(\.worstCaseReadSeconds).max() ?? 1
-        let watchdog = WatchdogService(notifier: notifier, status: status,
-                                       healthWindow: 3 * configuration.pollInterval + longestTimeout)
+        let watchdog = WatchdogService(notifier: notifier, status: status, live: live, longestReadSeconds: longestTimeout)
         let metrics = MetricsService(settings: settings.metrics, status: status, logger: logger)
-        let reload = ReloadService(path: configuration.path, loaded: configurationHash, journal: journal, logger: logger, notifier: notifier)
+        let reload = ReloadService(hangups: await UnixSignalsSequence(trapping: .sighup), running: runningTree, configuration: configuration, live: live, cutoff: cutoff?.controller,
+                                   journal: journal, logger: logger, notifier: notifier)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: poller), .init(service: watchdog), .init(service: reload)]
         if settings.metrics != .off { services.append(.init(service: metrics)) }

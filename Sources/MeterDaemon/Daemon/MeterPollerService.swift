@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// energy of the whole outage, so none is lost.
 public struct MeterPollerService: Service {
     let meters: [any Meter]
-    let interval: Double
+    let live: LiveSettings
     let pipeline: ReadingPipeline
     let status: StatusBoard
     let logger: Logger
@@ -50,7 +50,7 @@ public struct MeterPollerService: Service {
                 await status.recordFailure(meter: meter.name, kind: Self.kind(of: error), message: "\(error)", at: started)
             }
             let elapsed = Date().timeIntervalSince(started)
-            await pause(seconds: interval - elapsed)
+            await pause(seconds: live.pollInterval - elapsed)
         }
     }
 
@@ -61,7 +61,7 @@ public struct MeterPollerService: Service {
                 while keepRunning, FileManager.default.fileExists(atPath: stallFile) { await pause(seconds: 0.1) }
             }
             await status.pollCycleCompleted(at: Date())
-            await pause(seconds: interval)
+            await pause(seconds: live.pollInterval)
         }
     }
 

@@ -1,50 +1,83 @@
 import ChainClient
+import Cutoff
 import FoundationEssentials
 import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// SIGHUP: reads the configuration again, journals the change, and says plainly that buses,
-/// meters, journal and metrics settings take effect at the next restart (meterd reopens no device
-/// under a running poll loop).
+/// SIGHUP: reads the configuration again and applies what can change under a running poll loop,
+/// the poll interval and the limiter's thresholds; everything else (buses, meters, relay, chain,
+/// journal, metrics, …) is named as taking effect at the next restart, since meterd reopens no
+/// device and no journal while it runs. A file with problems changes nothing. Each change is journaled.
 struct ReloadService: Service {
-    let path: String
-    let loaded: [UInt8]
+    /// Made before READY=1, so that a reload systemd sends at once is not the default action of SIGHUP (exit).
+    let hangups: UnixSignalsSequence
+    /// The settings in effect: those of the start, with what reloads applied since.
+    let running: [String: TOMLNode]
+    let configuration: MeterdConfiguration
+    let live: LiveSettings
+    let cutoff: CutoffController?
     let journal: Journal
     let logger: Logger
     let notifier: SystemdNotifier
 
     func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
-            var current = loaded
+            var inEffect = running
+            var limiter = configuration.limiter
             for await _ in hangups {
                 notifier.reloading()
                 defer { notifier.send("READY=1") }
-                let text: String
-                do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                    logger.error("reload: cannot read \(path): \(error.systemMessage); keeping the running configuration")
-                    continue
-                }
+                let path = configuration.path
+                let text: String, source: TOMLSource, new: MeterdConfiguration
                 do {
-                    _ = try ConfigurationLoader.parse(try TOMLSource(path: path, text: text))
+                    text = try String(contentsOfFile: path, encoding: .utf8)
+                    source = try TOMLSource(path: path, text: text)
+                    new = try ConfigurationLoader.parse(source)
                 } catch let problems as ConfigurationProblems {
                     logger.error("reload: the configuration has problems, keeping the running one: \(problems)")
                     continue
                 } catch {
-                    logger.error("reload: \(error); keeping the running configuration")
+                    logger.error("reload: cannot read \(path): \(error.systemMessage); keeping the running configuration")
                     continue
                 }
-                let hash = Keccak256.hash(Array(text.utf8))
-                guard hash != current else {
-                    logger.notice("reload: the configuration is unchanged")
+                let difference = ConfigurationDifference(from: inEffect, to: source.root)
+                guard !difference.places.isEmpty else {
+                    logger.notice("reload: no setting changed")
                     continue
                 }
-                current = hash
+                var applied: [String] = [], atRestart: [String] = []
+                for place in difference.places {
+                    switch place {
+                    case "[meterd] poll_interval_seconds":
+                        live.pollInterval = new.pollInterval
+                        applied.append("poll interval \(new.pollInterval.secondsText) s")
+                        inEffect = Self.replacing(inEffect, table: "meterd", key: "poll_interval_seconds", from: source.root)
+                    case "[limiter]" where limiter != nil && new.limiter?.meter == limiter?.meter && cutoff != nil:
+                        cutoff?.updateLimiter(new.limiter!.settings)
+                        limiter = new.limiter
+                        applied.append("[limiter] thresholds")
+                        inEffect["limiter"] = source.root["limiter"]
+                    default:
+                        atRestart.append(place)
+                    }
+                }
+                let summary = (applied.isEmpty ? [] : ["applied: " + applied.joined(separator: ", ")])
+                    + (atRestart.isEmpty ? [] : ["at the next restart: " + atRestart.joined(separator: ", ")])
                 _ = try? await journal.append([JournalEntry(time: Date(), payload: .configChange(ConfigChange(
-                    hash: hash, summary: "changed on disk; takes effect at the next restart")))])
-                logger.notice("reload: the new configuration is valid and journaled; buses, meters, journal and metrics settings take effect at the next restart (systemctl restart meterd)")
+                    hash: Keccak256.hash(Array(text.utf8)),
+                    summary: summary.joined(separator: "; "))))])
+                let advice = atRestart.isEmpty ? "" : " (systemctl restart meterd)"
+                logger.notice("reload: \(summary.joined(separator: "; "))\(advice)")
             }
         }
+    }
+
+    private static func replacing(_ tree: [String: TOMLNode], table: String, key: String, from source: [String: TOMLNode]) -> [String: TOMLNode] {
+        var tree = tree
+        guard case .table(var entries)? = tree[table] ?? .table([:]) else { return tree }
+        if case .table(let newEntries)? = source[table] { entries[key] = newEntries[key] } else { entries[key] = nil }
+        tree[table] = .table(entries)
+        return tree
     }
 }

@@ -5,8 +5,12 @@ import ServiceLifecycle
 struct WatchdogService: Service {
     let notifier: SystemdNotifier
     let status: StatusBoard
+    let live: LiveSettings
+    /// The slowest read a bus can take (timeouts and retries).
+    let longestReadSeconds: Double
+
     /// How stale the poll loop may be before meterd counts as stalled.
-    let healthWindow: Double
+    private var healthWindow: Double { 3 * live.pollInterval + longestReadSeconds }
 
     func run() async throws {
         let interval = notifier.watchdogInterval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 5

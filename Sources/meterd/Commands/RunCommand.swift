@@ -7,7 +7,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the daemon: poll the meters, journal and sign every reading, close slots (systemd runs this).",
-        discussion: "Logs go to standard error with journald priority prefixes. SIGTERM stops it cleanly; SIGHUP checks and journals a changed configuration."
+        discussion: "Logs go to standard error with journald priority prefixes. SIGTERM stops it cleanly; SIGHUP (systemctl reload meterd) applies a changed poll interval and limiter thresholds at once, journals the change and names what takes effect at the next restart."
     )
 
     @OptionGroup var options: ConfigurationOption

@@ -1,0 +1,4 @@
+extension Double {
+    /// "1" for 1.0, "0.5" for 0.5: a duration as a person writes it.
+    public var secondsText: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+}
