@@ -79,6 +79,7 @@ def run(scenario, cache, meterd, timeout=None):
     command = [
         qemu, "-accel", "tcg", "-m", "1024", "-smp", "2", "-no-reboot",
         "-display", "none", "-monitor", "none", "-serial", f"file:{console}",
+        "-serial", "null",  # ttyS1: a UART with nothing on the line, the RS-485 port of the service test
         "-kernel", str(cache / "vmlinuz"), "-initrd", str(cache / "initrd.gz"), "-append", append,
         "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",
         "-virtfs", f"local,path={out},mount_tag=out,security_model=none",

@@ -2,7 +2,8 @@
 # meterd.service as scripts/install installs it, run by systemd 252 as PID 1 on the simulated
 # hardware: the relay on gpio-sim line 0 ("energise to cut", active-high, fail state connected: the
 # line is low while the supply is connected), the contactor's auxiliary contact on line 1, the
-# reconnection button on line 2, an INA228 on i2c-stub and a simulated meter.
+# reconnection button on line 2, an INA228 on i2c-stub, a simulated meter and, at the end, an RS-485
+# bus on ttyS1 (a second UART of qemu's with nothing attached).
 #
 # The test's only changes to the installed unit, in a drop-in: WatchdogSec=6s (30 s installed),
 # RestartSec=1s (5 s installed; time only) and the stall hook METERD_TEST_STALL_FILE. /dev/gpiochip*
@@ -224,4 +225,29 @@ scenario() {
         "took $took s; $(unit_props TimeoutStopUSec)"
     expect_match journal-says-stopped-cleanly 'meterd stopped cleanly' "$(unit_log | tail -5)"
     expect released-line-at-the-fail-state-after-stop 0 "$(sim_value 0)"
+
+    # The serial port through the unit's group (dialout) and DeviceAllow=char-ttyS: an RS-485 bus on
+    # ttyS1, a UART of qemu's with nothing attached. meterd opens it and its meter times out; a
+    # sandbox that kept it out would show as "not readable and writable" instead.
+    expect serial-port-by-group-only "root dialout 660" "$(stat -c '%U %G %a' /dev/ttyS1)"
+    cat >> "$CONFIG" <<TOML
+
+[buses.rs485]
+kind = "modbus-rtu"
+device = "/dev/ttyS1"
+baud = 9600
+
+[meters.line]
+bus = "rs485"
+unit_id = 7
+profile = "eastron-sdm120"
+TOML
+    systemctl start "$UNIT"
+    serial_meter_timed_out() { unit_log | grep -q 'meter does not answer: unit 7 did not answer'; }
+    wait_for 30 serial_meter_timed_out
+    expect_match rtu-meter-times-out-on-the-opened-port 'meter does not answer: unit 7 did not answer within the response timeout meter=line' \
+        "$(unit_log | grep -E 'meter does not answer|not readable and writable|ttyS1' | tail -3)"
+    pid=$(unit_props MainPID)
+    expect_match meterd-holds-ttys1-open '/dev/ttyS1' "$(ls -l "/proc/$pid/fd" 2>&1)"
+    systemctl stop "$UNIT"
 }
