@@ -103,9 +103,12 @@ struct HTTPResponseReader {
             body += try readExactly(size)
             guard try readLine(budget: 2).isEmpty else { throw .malformedHTTP("a chunk longer than its size") }
         }
-        var trailers = 0
-        while try !readLine(budget: Self.maximumHeadBytes - trailers).isEmpty { trailers += 1 }
-        return body
+        var trailerBytes = 0
+        while true {
+            let trailer = try readLine(budget: Self.maximumHeadBytes - trailerBytes)
+            if trailer.isEmpty { return body }
+            trailerBytes += trailer.utf8.count + 2
+        }
     }
 
     private mutating func readToEnd() throws(TransportFailure) -> [UInt8] {
