@@ -77,8 +77,8 @@ public enum Daemon {
         let longestTimeout = configuration.buses.values.map(\.worstCaseReadSeconds).max() ?? 1
         let watchdog = WatchdogService(notifier: notifier, status: status, live: live, longestReadSeconds: longestTimeout)
         let metrics = MetricsService(settings: settings.metrics, status: status, logger: logger)
-        let reload = ReloadService(hangups: await UnixSignalsSequence(trapping: .sighup), running: runningTree, configuration: configuration, live: live, cutoff: cutoff?.controller,
-                                   journal: journal, logger: logger, notifier: notifier)
+        let reload = ReloadService(hangups: await UnixSignalsSequence(trapping: .sighup), running: runningTree, configuration: configuration,
+                                   live: live, cutoff: cutoff?.controller, journal: journal, logger: logger, notifier: notifier)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: poller), .init(service: watchdog), .init(service: reload)]
         if settings.metrics != .off { services.append(.init(service: metrics)) }

@@ -1,6 +1,6 @@
 import ChainClient
-import FoundationEssentials
 import Dispatch
+import FoundationEssentials
 import Glibc
 
 /// meterd's signed, hash-chained, append-only journal (see docs/journal-format.md).
