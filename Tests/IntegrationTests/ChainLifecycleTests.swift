@@ -78,9 +78,7 @@ import Testing
         let setup = try await Setup(besu: false)
         defer { setup.chain.stop() }
         let sender = try setup.sender()
-        let (first, firstData) = try setup.batch(1, firstSlot: 0, slots: [1000])
-        _ = try await sender.submit(first, to: setup.contract, data: firstData)
-        _ = try await setup.settle(sender)
+        try await setup.settleFirstBatch(sender)
         // Slot 5 is not the contract's next slot (1): refused before sending when the gas is estimated…
         let (gap, gapData) = try setup.batch(2, firstSlot: 5, slots: [1000])
         do {
@@ -101,9 +99,7 @@ import Testing
         let setup = try await Setup(besu: false)
         defer { setup.chain.stop() }
         let sender = try setup.sender()
-        let (first, firstData) = try setup.batch(1, firstSlot: 0, slots: [1000])
-        _ = try await sender.submit(first, to: setup.contract, data: firstData)
-        _ = try await setup.settle(sender)
+        try await setup.settleFirstBatch(sender)
         // Someone else signs with the device key and takes nonce 1.
         try await sendAsDevice(setup, nonce: 1, maxFee: 10_000_000_000)
         let (second, secondData) = try setup.batch(2, firstSlot: 1, slots: [1000])

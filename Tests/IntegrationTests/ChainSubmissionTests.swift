@@ -51,6 +51,13 @@ import Testing
              try binding.submitBatchCall(batchSeq: seq, firstSlot: firstSlot, slots: slots, journalHead: Keccak256.hash([UInt8(seq)])))
         }
 
+        /// Batch 1 (slot 0) sent by `sender` and settled: where the tests of later batches start.
+        func settleFirstBatch(_ sender: TransactionSender) async throws {
+            let (first, firstData) = try batch(1, firstSlot: 0, slots: [1000])
+            _ = try await sender.submit(first, to: contract, data: firstData)
+            _ = try await settle(sender)
+        }
+
         /// Polls until every pending transaction ended (each poll is one step of the lifecycle).
         func settle(_ sender: TransactionSender, mining: Bool = false, limit: Int = 50) async throws -> [TransactionOutcome] {
             var outcomes: [TransactionOutcome] = []
