@@ -20,16 +20,7 @@ user = "root"
 poll_interval_seconds = 1.0
 slot_length_seconds = 900
 
-[buses.hat]
-kind = "i2c"
-bus = 0
-
-[meters.dc]
-bus = "hat"
-address = 0x40
-chip = "ina228"
-shunt_ohms = 0.0015
-max_current_a = 80
+$(ina228_tables)
 
 [relay]
 chip = "$(sim_chip)"
