@@ -60,7 +60,7 @@ func measure(_ label: String, options: JournalOptions, threads: Int, batches: In
     group.wait()
     let elapsed = ContinuousClock.now - start
     try journal.close()
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = elapsed.inSeconds
     let report = try JournalVerifier.verify(directory: directory, signer: key.address)
     precondition(report.isValid && report.unsignedTail == 0, "benchmark journal does not verify: \(report.problems)")
     return Double(threads * batches * batchSize) / seconds
@@ -87,8 +87,7 @@ func dayBytes(checkpointEvery: Int) throws -> (total: Int, perReading: Double, o
     let report = try JournalVerifier.verify(directory: directory, signer: key.address)
     let verified = ContinuousClock.now - verifyStart
     precondition(report.isValid)
-    func seconds(_ duration: Duration) -> Double { Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
-    return (total, Double(total) / 86_400, seconds(opened), seconds(verified))
+    return (total, Double(total) / 86_400, opened.inSeconds, verified.inSeconds)
 }
 
 /// The mount holding `path`, as "type on device", from /proc/mounts.

@@ -1,3 +1,4 @@
+import ChainClient
 import FoundationEssentials
 import ServiceLifecycle
 
@@ -13,7 +14,7 @@ struct WatchdogService: Service {
     private var healthWindow: Double { 3 * live.pollInterval + longestReadSeconds }
 
     func run() async throws {
-        let interval = notifier.watchdogInterval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 5
+        let interval = notifier.watchdogInterval?.inSeconds ?? 5
         while keepRunning {
             let now = Date()
             if notifier.watchdogInterval != nil, await status.pollLoopIsHealthy(now: now, within: healthWindow) {

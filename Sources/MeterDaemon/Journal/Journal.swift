@@ -284,9 +284,7 @@ public final class Journal: @unchecked Sendable {
                 continue
             }
             if let deadline = syncDeadline, deadline > .now {
-                let remaining = deadline - .now
-                let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
-                condition.wait(seconds: seconds)
+                condition.wait(seconds: (deadline - .now).inSeconds)
                 continue
             }
             try commitLocked()
