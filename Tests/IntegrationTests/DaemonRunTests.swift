@@ -39,6 +39,9 @@ import Testing
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
         let untilReady = try #require(notify.receive(until: "READY=1", timeout: 15), "no READY=1; log:\n\(daemon.log)")
         #expect(untilReady.last?.contains("STATUS=running") == true)
+        let ignored = try String(contentsOfFile: "/proc/\(daemon.process!.processIdentifier)/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("SigIgn:") }.flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
+        #expect(ignored.map { $0 & (1 << (UInt64(SIGPIPE) - 1)) != 0 } == true, "SIGPIPE is not ignored: SigIgn \(String(describing: ignored))")
         #expect(notify.receive(until: "WATCHDOG=1", timeout: 5) != nil, "no watchdog ping; log:\n\(daemon.log)")
         #expect(notify.receive(until: "meters answering", timeout: 6) != nil, "no STATUS= line; log:\n\(daemon.log)")
         // The test stops reading the notifications here: their queue fills, and meterd must not stall on it.

@@ -2,6 +2,7 @@ import ChainClient
 import Cutoff
 import Drivers
 import FoundationEssentials
+import Glibc
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -15,6 +16,10 @@ public enum Daemon {
     public static func run(configuration: MeterdConfiguration, configurationText: String, logger: Logger,
                            notifier: SystemdNotifier = SystemdNotifier(), environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
         let settings = configuration.daemon
+        // As systemd runs services (IgnoreSIGPIPE=yes), also when started by hand: OpenSSL writes to
+        // its socket with write(2), and a node that closed the connection must end the exchange with
+        // EPIPE, not end meterd.
+        signal(SIGPIPE, SIG_IGN)
         notifier.status("starting: opening the device key and the journal")
         let key: PrivateKey
         do { key = try DeviceKeyFile.load(path: settings.keyFile) } catch {
