@@ -27,6 +27,9 @@ SDM630 = ROOT / "hardware" / "meters" / "eastron-sdm630.toml"
 SDM120 = ROOT / "hardware" / "meters" / "eastron-sdm120.toml"
 sys.path.insert(0, str(ROOT / "scripts"))
 
+# The simulator's CRC, which test_encoding pins to real SDM630 frames and the catalogued check value.
+from modbussim.encoding import crc16_modbus as crc16  # noqa: E402
+
 
 class ModbusError(Exception):
     def __init__(self, code):
@@ -34,13 +37,15 @@ class ModbusError(Exception):
         self.code = code
 
 
-def crc16(data):
-    crc = 0xFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
+def stop_process(proc, sig=signal.SIGTERM, grace=5):
+    """Sends `sig` to a child still running, and kills it if it has not ended within `grace` seconds."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def read_line(stream, timeout):
@@ -103,13 +108,7 @@ class Sim:
         return TcpClient(self.port, timeout)
 
     def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, sig)
         if getattr(self, "_ctl", None) is not None:
             self._ctl.close()
             self._ctl = None
@@ -247,12 +246,7 @@ def socat_pair():
         assert len(paths) == 2, text
         yield proc, paths[0], paths[1]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         proc.stderr.close()
 
 
