@@ -6,9 +6,16 @@ public enum ConfigurationLoader {
     public static let defaultPath = "/etc/meterd/meterd.toml"
 
     public static func load(path: String = defaultPath) throws(ConfigurationProblems) -> MeterdConfiguration {
+        try loadWithSource(path: path).configuration
+    }
+
+    /// The configuration and the file it came from, read once (the daemon journals the file's hash
+    /// and compares reloads with its tables).
+    public static func loadWithSource(path: String = defaultPath) throws(ConfigurationProblems)
+        -> (configuration: MeterdConfiguration, source: TOMLSource) {
         let source: TOMLSource
         do { source = try TOMLSource.read(path: path) } catch { throw ConfigurationProblems([error]) }
-        return try parse(source)
+        return (try parse(source), source)
     }
 
     public static func parse(_ source: TOMLSource) throws(ConfigurationProblems) -> MeterdConfiguration {

@@ -51,12 +51,16 @@ public indirect enum TOMLNode: Sendable, Equatable {
 /// A TOML file read from disk (or given as text), parsed, with its key positions.
 public struct TOMLSource: Sendable {
     public let path: String
+    /// The file as read: what a journaled configuration hash covers (empty for a source built from
+    /// an already parsed document).
+    public let text: String
     public let root: [String: TOMLNode]
     public let locator: KeyLocator
 
     /// Parses `text`; a syntax error becomes a problem with TOMLKit's line and column.
     public init(path: String, text: String) throws(ConfigurationProblem) {
         self.path = path
+        self.text = text
         do {
             let table = try TOMLTable(string: text)
             guard case .table(let entries) = TOMLNode(table) else { preconditionFailure("a TOML document is a table") }
@@ -74,6 +78,7 @@ public struct TOMLSource: Sendable {
     /// A source built from an already parsed document, e.g. one a test adjusted.
     public init(path: String, root: [String: TOMLNode], locator: KeyLocator) {
         self.path = path
+        self.text = ""
         self.root = root
         self.locator = locator
     }

@@ -13,7 +13,7 @@ public enum Daemon {
         public var description: String
     }
 
-    public static func run(configuration: MeterdConfiguration, configurationText: String, logger: Logger,
+    public static func run(configuration: MeterdConfiguration, source: TOMLSource, logger: Logger,
                            notifier: SystemdNotifier = SystemdNotifier(), environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
         let settings = configuration.daemon
         // As systemd runs services (IgnoreSIGPIPE=yes), also when started by hand: OpenSSL writes to
@@ -34,8 +34,7 @@ public enum Daemon {
         for cut in recovery.cuts { logger.warning("journal: a torn record was cut at start", metadata: ["segment": "\(cut.segment)", "offset": "\(cut.offset)"]) }
         for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside", metadata: ["segment": "\(damage.segment)"]) }
 
-        let configurationHash = Keccak256.hash(Array(configurationText.utf8))
-        let runningTree = (try? TOMLSource(path: configuration.path, text: configurationText))?.root ?? [:]
+        let configurationHash = Keccak256.hash(Array(source.text.utf8))
         _ = try await journal.append([
             JournalEntry(time: Date(), clockSynchronised: ClockSynchronisation.isSynchronised(settings.clock), payload: .daemonStart(version: MeterdVersion.current)),
             JournalEntry(time: Date(), clockSynchronised: ClockSynchronisation.isSynchronised(settings.clock), payload: .configChange(ConfigChange(
@@ -82,7 +81,7 @@ public enum Daemon {
         let longestTimeout = configuration.buses.values.map(\.worstCaseReadSeconds).max() ?? 1
         let watchdog = WatchdogService(notifier: notifier, status: status, live: live, longestReadSeconds: longestTimeout)
         let metrics = MetricsService(settings: settings.metrics, status: status, logger: logger)
-        let reload = ReloadService(hangups: await UnixSignalsSequence(trapping: .sighup), running: runningTree, configuration: configuration,
+        let reload = ReloadService(hangups: await UnixSignalsSequence(trapping: .sighup), running: source.root, configuration: configuration,
                                    live: live, cutoff: cutoff?.controller, journal: journal, logger: logger, notifier: notifier)
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: poller), .init(service: watchdog), .init(service: reload)]

@@ -28,17 +28,11 @@ struct ReloadService: Service {
             for await _ in hangups {
                 notifier.reloading()
                 defer { notifier.send("READY=1") }
-                let path = configuration.path
-                let text: String, source: TOMLSource, new: MeterdConfiguration
+                let source: TOMLSource, new: MeterdConfiguration
                 do {
-                    text = try String(contentsOfFile: path, encoding: .utf8)
-                    source = try TOMLSource(path: path, text: text)
-                    new = try ConfigurationLoader.parse(source)
-                } catch let problems as ConfigurationProblems {
-                    logger.error("reload: the configuration has problems, keeping the running one: \(problems)")
-                    continue
+                    (new, source) = try ConfigurationLoader.loadWithSource(path: configuration.path)
                 } catch {
-                    logger.error("reload: cannot read \(path): \(error.systemMessage); keeping the running configuration")
+                    logger.error("reload: the configuration has problems, keeping the running one: \(error)")
                     continue
                 }
                 let difference = ConfigurationDifference(from: inEffect, to: source.root)
@@ -65,7 +59,7 @@ struct ReloadService: Service {
                 let summary = (applied.isEmpty ? [] : ["applied: " + applied.joined(separator: ", ")])
                     + (atRestart.isEmpty ? [] : ["at the next restart: " + atRestart.joined(separator: ", ")])
                 _ = try? await journal.append([JournalEntry(time: Date(), payload: .configChange(ConfigChange(
-                    hash: Keccak256.hash(Array(text.utf8)),
+                    hash: Keccak256.hash(Array(source.text.utf8)),
                     summary: summary.joined(separator: "; "))))])
                 let advice = atRestart.isEmpty ? "" : " (systemctl restart meterd)"
                 logger.notice("reload: \(summary.joined(separator: "; "))\(advice)")

@@ -18,10 +18,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, level: verbose ? .debug : .info) }
         let logger = Logger(label: "meterd")
-        let configuration = try options.load()
-        let text = (try? String(contentsOfFile: options.config, encoding: .utf8)) ?? ""
+        let (configuration, source) = try options.loadWithSource()
         do {
-            try await Daemon.run(configuration: configuration, configurationText: text, logger: logger)
+            try await Daemon.run(configuration: configuration, source: source, logger: logger)
         } catch let failure as Daemon.StartFailure {
             logger.critical("\(failure.description)")
             throw ExitCode(1)

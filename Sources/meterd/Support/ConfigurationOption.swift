@@ -9,8 +9,13 @@ struct ConfigurationOption: ParsableArguments {
 
     /// The configuration, or every problem printed to standard error and exit status 78 (EX_CONFIG).
     func load() throws -> MeterdConfiguration {
+        try loadWithSource().configuration
+    }
+
+    /// The same, with the file as read.
+    func loadWithSource() throws -> (configuration: MeterdConfiguration, source: TOMLSource) {
         do {
-            return try ConfigurationLoader.load(path: config)
+            return try ConfigurationLoader.loadWithSource(path: config)
         } catch {
             Terminal.error(error.description)
             throw ExitCode(78)
