@@ -11,7 +11,8 @@ struct HTTPEndpoint: Equatable {
     /// "Basic …" when the URL carries user:password@ (as some node providers issue them).
     let authorization: String?
 
-    init(_ url: String) throws(TransportFailure) {
+    /// `defaultPort` when the URL names none; else the scheme's (80, 443).
+    init(_ url: String, defaultPort: UInt16? = nil) throws(TransportFailure) {
         guard let separator = url.firstRange(of: "://") else { throw .unreachable("\(url) is not an http:// or https:// URL") }
         switch url[..<separator.lowerBound].lowercased() {
         case "http": secure = false
@@ -50,7 +51,7 @@ struct HTTPEndpoint: Equatable {
             guard let number = UInt16(portText), number > 0 else { throw .unreachable("\(url): the port is not a number from 1 to 65535") }
             port = number
         } else {
-            port = secure ? 443 : 80
+            port = defaultPort ?? (secure ? 443 : 80)
         }
     }
 

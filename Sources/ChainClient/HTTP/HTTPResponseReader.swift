@@ -26,13 +26,7 @@ struct HTTPResponseReader {
     }
 
     mutating func read() throws(TransportFailure) -> Response {
-        var head = try readHead()
-        var informational = 0
-        while (100..<200).contains(head.status) {
-            informational += 1
-            guard informational <= 8 else { throw .malformedHTTP("endless informational (1xx) responses") }
-            head = try readHead()
-        }
+        let head = try readFinalHead()
         guard (200..<300).contains(head.status) else {
             // The body of an error is not read; the connection is not used again.
             return Response(status: head.status, body: [], reusable: false)
@@ -50,11 +44,32 @@ struct HTTPResponseReader {
         return Response(status: head.status, body: body, reusable: head.keepAlive)
     }
 
+    /// A proxy's answer to CONNECT: its status. A 2xx answer has no body; the stream is the tunnel from then on.
+    mutating func readTunnelAnswer() throws(TransportFailure) -> Int {
+        let head = try readFinalHead()
+        if (200..<300).contains(head.status) && position < buffered.count {
+            throw .malformedHTTP("the proxy sent data after opening the tunnel")
+        }
+        return head.status
+    }
+
     private struct Head {
         var status = 0
         var contentLength: Int?
         var chunked = false
         var keepAlive = true
+    }
+
+    /// The head after any informational (1xx) ones.
+    private mutating func readFinalHead() throws(TransportFailure) -> Head {
+        var head = try readHead()
+        var informational = 0
+        while (100..<200).contains(head.status) {
+            informational += 1
+            guard informational <= 8 else { throw .malformedHTTP("endless informational (1xx) responses") }
+            head = try readHead()
+        }
+        return head
     }
 
     private mutating func readHead() throws(TransportFailure) -> Head {

@@ -15,11 +15,15 @@ public struct TransportLimits: Sendable, Equatable {
     public var maximumResponseBytes: Int
     /// A PEM file of CA certificates to trust instead of the system store (a private network's own CA).
     public var caFile: String?
+    /// An http:// proxy for every endpoint; nil leaves it to the https_proxy / http_proxy variables.
+    public var proxy: String?
 
-    public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20, caFile: String? = nil) {
+    public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20, caFile: String? = nil,
+                proxy: String? = nil) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.maximumResponseBytes = maximumResponseBytes
         self.caFile = caFile
+        self.proxy = proxy
     }
 }
