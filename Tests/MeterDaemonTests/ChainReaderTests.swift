@@ -53,6 +53,7 @@ import Testing
                 agreement_id = -1
                 gas_price_wei = 5
                 confirmatons = 3
+                proxy = "socks5://10.1.1.1:1080"
                 """)
             Issue.record("accepted")
         } catch {
@@ -60,7 +61,8 @@ import Testing
             for expected in ["chain.rpc_urls: \"127.0.0.1:8545\" is not an http:// or https:// URL", "chain.chain_id: is missing",
                              "chain.contract: '0x5fbDB2315678afecb367f032d93F642f64180aa3' has mixed case but its EIP-55 checksum is wrong",
                              "chain.agreement_id: is -1, must be between 0", "chain.gas_price_wei: is only used with network = \"besu\"",
-                             "chain.confirmatons: is not a known key here (did you mean confirmations?)"] {
+                             "chain.confirmatons: is not a known key here (did you mean confirmations?)",
+                             "meterd.toml:13: chain.proxy: proxy socks5://10.1.1.1:1080: only http:// proxies are supported"] {
                 #expect(text.contains(expected), "\(expected)\n\(text)")
             }
         }
@@ -76,5 +78,6 @@ import Testing
         let configuration = try parse(section.joined(separator: "\n").replacingOccurrences(of: "network = \"ethereum\"", with: "network = \"besu\""))
         let chain = try #require(configuration.chain)
         #expect(chain.rpcURLs.count == 2 && chain.gasPrice == 0 && chain.confirmations == 12 && chain.logRangeBlocks == 2000)
+        #expect(chain.transportLimits.proxy == "http://proxy.example:3128")
     }
 }

@@ -33,6 +33,8 @@ public struct ChainConfiguration: Sendable, Equatable {
     public var maxResponseBytes: Int
     /// PEM CA certificates to trust instead of the system store (a private network's own CA).
     public var caFile: String?
+    /// An http:// proxy to the nodes; without it the https_proxy / http_proxy variables are honoured.
+    public var proxy: String?
     /// Pending transactions, nonce and the event cursor live here.
     public var stateDirectory: String
     /// Slots one batch carries (a day of quarter hours: 96); a batch goes out when this many wait ...
@@ -42,7 +44,7 @@ public struct ChainConfiguration: Sendable, Equatable {
 
     public var transportLimits: TransportLimits {
         TransportLimits(connectTimeout: Double(connectTimeoutMs) / 1000, requestTimeout: Double(requestTimeoutMs) / 1000,
-                        maximumResponseBytes: maxResponseBytes, caFile: caFile)
+                        maximumResponseBytes: maxResponseBytes, caFile: caFile, proxy: proxy)
     }
 
     public var feePolicy: FeePolicy {

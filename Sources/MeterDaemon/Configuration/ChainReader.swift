@@ -28,6 +28,7 @@ enum ChainReader {
         let batchSlots = table.integer("batch_slots", in: 1...288) ?? 96
         let batchMaxWait = table.number("batch_max_wait_seconds", in: 0...604_800) ?? 86_400
         let caFile = table.string("ca_file")
+        let proxy = table.string("proxy")
 
         var valid = true
         if let urls {
@@ -43,6 +44,10 @@ enum ChainReader {
                 table.report("contract", "\(error)", fix: "copy the address electro-admin deploy printed")
             }
         }
+        if let proxy, let problem = HTTPProxy.problem(with: proxy) {
+            table.report("proxy", problem, fix: "write the proxy as http://host:port (user:password@ before the host if it asks for them)")
+            valid = false
+        }
         if network == .ethereum, gasPrice != nil {
             table.report("gas_price_wei", "is only used with network = \"besu\"", fix: "remove it, or set network = \"besu\"")
             valid = false
@@ -54,7 +59,8 @@ enum ChainReader {
             gasPrice: gasPrice.map { UInt128($0) }, dailyGasBudget: UInt64(budget), gasMarginPercent: UInt64(margin),
             replaceAfterSeconds: replaceAfter, feeRefreshSeconds: feeRefresh, receiptPollSeconds: receiptPoll,
             watchIntervalSeconds: watchInterval, startBlock: UInt64(startBlock), logRangeBlocks: UInt64(logRange),
-            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, caFile: caFile, stateDirectory: stateDirectory,
+            connectTimeoutMs: connect, requestTimeoutMs: request, maxResponseBytes: maxBytes, caFile: caFile, proxy: proxy,
+            stateDirectory: stateDirectory,
             batchSlots: batchSlots, batchMaxWaitSeconds: batchMaxWait)
     }
 }
