@@ -83,27 +83,16 @@ import Testing
 
     /// HTTPS is verified against the system's CA store: a self-signed certificate is refused unless it is the configured CA.
     @Test func anUntrustedCertificateIsRefusedUnlessItIsTheConfiguredCA() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let certificate = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
-                             "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
-        let server = try HostileRPCServer(certificate: certificate, key: key)
+        let tls = try SelfSignedCertificate(commonName: "127.0.0.1", subjectAltName: "IP:127.0.0.1")
+        defer { tls.remove() }
+        let server = try HostileRPCServer(certificate: tls.certificate, key: tls.key)
         defer { server.stop() }
         let error = await failure(server.url("ok"))
         guard case .unreachable(let reason)? = error?.kind else { Issue.record("\(String(describing: error))"); return }
         #expect(reason.contains("certificate"), "\(reason)")
         // Trusted through [chain] ca_file, the same server answers over HTTPS.
         var trusting = Self.limits
-        trusting.caFile = certificate
+        trusting.caFile = tls.certificate
         #expect(try await RPCClient(urls: [server.url("ok")], limits: trusting).chainID() == 1337)
     }
 

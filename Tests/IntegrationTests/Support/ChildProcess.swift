@@ -12,6 +12,22 @@ enum ChildProcess {
         process.waitUntilExit()
     }
 
+    /// Starts `python -c script arguments…`, a server that prints the port it listens on as its first
+    /// line; stopped again if that line does not come.
+    static func startServer(_ process: Process, script: String, arguments: [String], named name: String) throws -> Int {
+        process.executableURL = URL(fileURLWithPath: DevChain.python)
+        process.arguments = ["-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        guard let line = firstLine(of: output.fileHandleForReading, timeout: 30), let port = Int(line) else {
+            stop(process, grace: 0)
+            throw DevChain.Failure(description: "\(name) did not start")
+        }
+        return port
+    }
+
     /// The first line a child writes (its start line), or nil after `timeout` seconds.
     static func firstLine(of handle: FileHandle, timeout: Double) -> String? {
         let descriptor = handle.fileDescriptor

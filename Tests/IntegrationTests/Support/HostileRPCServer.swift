@@ -102,18 +102,9 @@ server.serve_forever()
 
     /// With a certificate and key (PEM files) it speaks HTTPS.
     init(certificate: String? = nil, key: String? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: DevChain.python)
-        process.arguments = ["-c", Self.script] + [certificate, key].compactMap { $0 }
         scheme = certificate == nil ? "http" : "https"
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        guard let line = ChildProcess.firstLine(of: output.fileHandleForReading, timeout: 30), let port = Int(line) else {
-            ChildProcess.stop(process, grace: 0)
-            throw DevChain.Failure(description: "the hostile RPC server did not start")
-        }
-        self.port = port
+        port = try ChildProcess.startServer(process, script: Self.script, arguments: [certificate, key].compactMap { $0 },
+                                            named: "the hostile RPC server")
     }
 
     deinit { stop() }
