@@ -5,6 +5,7 @@ Run through `scripts/bench/run daemon-run` (release build). The daemon polls a s
 fsync policy, and settles with the agreement contract on the local chain (py-evm over JSON-RPC):
 one-minute slots, batches of four, the contract's events watched every five seconds. That is far
 busier than a site (quarter-hour slots, daily batches), so the chain work shows in the figures.
+meterd gets the unit's Environment= lines (MALLOC_ARENA_MAX among them).
 Memory is VmRSS from /proc, sampled every second, with the private part and the working set (pages
 touched in the last 60 s, from /proc/PID/clear_refs); CPU is the process's user + system time over
 the run divided by the wall time.
@@ -54,6 +55,12 @@ def working_set_kib(pid):
     return sum(int(line.split()[1]) for line in open(f"/proc/{pid}/smaps") if line.startswith("Referenced:"))
 
 
+def unit_environment():
+    """The Environment= lines of systemd/meterd.service: the daemon is measured as systemd starts it."""
+    lines = open(os.path.join(ROOT, "systemd/meterd.service")).read().splitlines()
+    return dict(line.split("=", 2)[1:] for line in lines if line.startswith("Environment="))
+
+
 def start_child(arguments, log):
     child = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
     return child, json.loads(child.stdout.readline())
@@ -97,7 +104,8 @@ def main():
                 file.write(f'[meterd]\nstate_directory = "{state}"\nprofile_dirs = ["{ROOT}/hardware/meters"]\nclock = "trusted"\n'
                            f'poll_interval_seconds = 1\n[buses.sim]\nkind = "modbus-tcp"\nhost = "{host}"\nport = {port}\n'
                            '[meters.main]\nbus = "sim"\nunit_id = 1\nprofile = "eastron-sdm630"\n' + chain_settings)
-            daemon = subprocess.Popen([METERD, "run", "--config", config], stderr=open(f"{state}/meterd.log", "w"))
+            daemon = subprocess.Popen([METERD, "run", "--config", config], stderr=open(f"{state}/meterd.log", "w"),
+                                      env=dict(os.environ, **unit_environment()))
             try:
                 time.sleep(5)  # start-up: not part of the steady state
                 began, cpu_began = time.monotonic(), cpu_seconds(daemon.pid)
