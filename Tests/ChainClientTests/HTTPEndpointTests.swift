@@ -13,6 +13,8 @@ import Testing
         #expect(query.target == "/?token=1" && query.port == 80)
         let ipv6 = try HTTPEndpoint("http://[::1]:8545/rpc")
         #expect(ipv6.host == "::1" && ipv6.port == 8545 && ipv6.hostHeader == "[::1]:8545")
+        #expect(try HTTPEndpoint("https://[2001:db8::1]/").hostHeader == "[2001:db8::1]")
+        #expect(try HTTPEndpoint("https://[2001:db8::1]/").authority == "[2001:db8::1]:443", "CONNECT always names the port")
         // user:password@ becomes HTTP basic authentication; percent escapes are decoded first.
         let credentials = try HTTPEndpoint("https://meter%40site:p%3Ass@rpc.example.org:8443/")
         #expect(credentials.authorization == "Basic bWV0ZXJAc2l0ZTpwOnNz")

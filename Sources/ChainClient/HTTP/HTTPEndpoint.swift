@@ -56,10 +56,12 @@ struct HTTPEndpoint: Equatable {
     }
 
     /// The Host header: the port only when it is not the scheme's own.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
-    }
+    var hostHeader: String { port == (secure ? 443 : 80) ? bracketedHost : authority }
+
+    /// host:port, as CONNECT names it.
+    var authority: String { "\(bracketedHost):\(port)" }
+
+    private var bracketedHost: String { host.contains(":") ? "[\(host)]" : host }
 
     private static func percentDecoded(_ text: Substring) -> String {
         var bytes: [UInt8] = []

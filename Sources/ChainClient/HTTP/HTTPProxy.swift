@@ -69,7 +69,7 @@ public struct HTTPProxy: Equatable, Sendable {
 
     /// Asks the proxy, over `stream`, for a tunnel to `endpoint`; the stream then carries the node's TLS.
     func openTunnel(over stream: ByteStream, to endpoint: HTTPEndpoint, before deadline: ContinuousClock.Instant) throws(TransportFailure) {
-        let authority = endpoint.host.contains(":") ? "[\(endpoint.host)]:\(endpoint.port)" : "\(endpoint.host):\(endpoint.port)"
+        let authority = endpoint.authority
         let request = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\n\(authorizationHeader)\r\n"
         try stream.send(Array(request.utf8), before: deadline)
         var reader = HTTPResponseReader(stream: stream, limit: 0, deadline: deadline)
