@@ -19,14 +19,15 @@ let package = Package(
         .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CLinux"),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         .target(
             name: "Drivers",
             dependencies: ["CModbus", "CGpiod", "CI2C", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "ChainClient", dependencies: ["CSecp256k1", "COpenSSL", "CSodium"]),
+        .target(name: "ChainClient", dependencies: ["CSecp256k1", "COpenSSL", "CSodium", "CCurl"]),
         .target(name: "Cutoff", dependencies: ["Drivers"]),
         .target(
             name: "MeterDaemon",

@@ -41,6 +41,6 @@ import Testing
         #expect(stranger.lines.contains { $0.contains("its device is \(setup.chain.device.address.checksummed), not this key") })
         let unreachable = await ChainStatus.gather(rpc: RPCClient(urls: ["http://127.0.0.1:1/"]), binding: setup.binding, device: setup.chain.device.address,
                                                    expectedChainID: 1337, sender: nil, eventCursor: nil, dailyGasBudget: 1, now: 0)
-        #expect(unreachable.lines.count == 1 && unreachable.lines[0].contains("cannot reach the node"))
+        #expect(unreachable.lines.count == 1 && unreachable.lines[0].contains("cannot connect (Failed to connect to 127.0.0.1 port 1"))
     }
 }

@@ -9,21 +9,14 @@ import Testing
 
     func client(_ urls: [String]) -> RPCClient { RPCClient(urls: urls, limits: Self.limits) }
 
-    func failure(_ url: String) async -> RPCError? {
-        do {
-            _ = try await client([url]).chainID()
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func failure(_ url: String) async -> RPCError? { await TransportProbe(url, limits: Self.limits).error }
 
     @Test func everyMisbehaviourIsATypedErrorNamingURLAndMethod() async throws {
         let server = try HostileRPCServer()
         defer { server.stop() }
         let closed = "http://127.0.0.1:1/"
         let cases: [(String, @Sendable (RPCError.Kind) -> Bool)] = [
-            (closed, { if case .unreachable = $0 { return true }; return false }),
+            (closed, { if case .connection(let why) = $0 { return why.contains("127.0.0.1 port 1") }; return false }),
             (server.url("500"), { $0 == .httpStatus(500) }),
             (server.url("malformed"), { if case .malformed(let why) = $0 { return why.contains("malformed JSON") }; return false }),
             (server.url("huge"), { $0 == .responseTooLarge(limit: 1 << 20) }),
@@ -45,27 +38,6 @@ import Testing
         #expect(try await client([server.url("ok")]).chainID() == 1337)
     }
 
-    /// The HTTP framing itself: chunked and close-delimited bodies are read whole; a broken frame, an
-    /// oversized head or a hang-up is a typed error; a kept-alive connection the node dropped is replaced.
-    @Test func httpFramingIsReadOrRefusedPlainly() async throws {
-        let server = try HostileRPCServer()
-        defer { server.stop() }
-        #expect(try await client([server.url("chunked")]).chainID() == 1337)
-        #expect(try await client([server.url("closedelimited")]).chainID() == 1337)
-        let refusals: [(String, String)] = [
-            ("badchunk", "malformed HTTP response: chunk size \"zz\""),
-            ("bighead", "malformed HTTP response: response head larger than 64 KiB"),
-            ("hangup", "the node closed the connection without answering"),
-        ]
-        for (path, reason) in refusals {
-            let error = await failure(server.url(path))
-            #expect(error?.kind == .unreachable(reason), "\(path): \(String(describing: error))")
-        }
-        let rpc = client([server.url("oncethenclose")])
-        for _ in 0..<3 { #expect(try await rpc.chainID() == 1337) }
-        #expect(rpc.callCounts["eth_chainId"] == 3, "a dropped idle connection is replaced without an error")
-    }
-
     @Test func failoverSkipsBrokenEndpointsAndStaysOnTheOneThatAnswers() async throws {
         let server = try HostileRPCServer()
         defer { server.stop() }
@@ -79,21 +51,6 @@ import Testing
         let errors = client([server.url("error"), server.url("ok")])
         await #expect(throws: RPCError.self) { try await errors.chainID() }
         #expect(errors.callCounts["eth_chainId"] == 1)
-    }
-
-    /// HTTPS is verified against the system's CA store: a self-signed certificate is refused unless it is the configured CA.
-    @Test func anUntrustedCertificateIsRefusedUnlessItIsTheConfiguredCA() async throws {
-        let tls = try SelfSignedCertificate(commonName: "127.0.0.1", subjectAltName: "IP:127.0.0.1")
-        defer { tls.remove() }
-        let server = try HostileRPCServer(certificate: tls.certificate, key: tls.key)
-        defer { server.stop() }
-        let error = await failure(server.url("ok"))
-        guard case .unreachable(let reason)? = error?.kind else { Issue.record("\(String(describing: error))"); return }
-        #expect(reason.contains("certificate"), "\(reason)")
-        // Trusted through [chain] ca_file, the same server answers over HTTPS.
-        var trusting = Self.limits
-        trusting.caFile = tls.certificate
-        #expect(try await RPCClient(urls: [server.url("ok")], limits: trusting).chainID() == 1337)
     }
 
     @Test func everyEndpointDownReportsTheLastOne() async throws {

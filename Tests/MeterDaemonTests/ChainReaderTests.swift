@@ -53,7 +53,7 @@ import Testing
                 agreement_id = -1
                 gas_price_wei = 5
                 confirmatons = 3
-                proxy = "socks5://10.1.1.1:1080"
+                proxy = "ftp://10.1.1.1:21"
                 """)
             Issue.record("accepted")
         } catch {
@@ -62,7 +62,7 @@ import Testing
                              "chain.contract: '0x5fbDB2315678afecb367f032d93F642f64180aa3' has mixed case but its EIP-55 checksum is wrong",
                              "chain.agreement_id: is -1, must be between 0", "chain.gas_price_wei: is only used with network = \"besu\"",
                              "chain.confirmatons: is not a known key here (did you mean confirmations?)",
-                             "meterd.toml:13: chain.proxy: proxy socks5://10.1.1.1:1080: only http:// proxies are supported"] {
+                             "meterd.toml:13: chain.proxy: \"ftp://10.1.1.1:21\" is not an http://, https://, socks4:// or socks5:// proxy URL (scheme ftp)"] {
                 #expect(text.contains(expected), "\(expected)\n\(text)")
             }
         }

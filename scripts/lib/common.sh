@@ -10,7 +10,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian packages meterd builds against and its tests talk to.
 DEBIAN_PACKAGES=(
     pkg-config libmodbus-dev libgpiod-dev gpiod libi2c-dev i2c-tools libsecp256k1-dev
-    libssl-dev libsodium-dev socat mbpoll python3-venv systemd
+    libssl-dev libcurl4-openssl-dev libsodium-dev socat mbpoll python3-venv systemd
 )
 
 # The release binary as installed on a device, built to stay small in memory (BENCHMARKS.md, meterd run):

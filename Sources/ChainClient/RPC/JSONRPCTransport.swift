@@ -15,7 +15,8 @@ public struct TransportLimits: Sendable, Equatable {
     public var maximumResponseBytes: Int
     /// A PEM file of CA certificates to trust instead of the system store (a private network's own CA).
     public var caFile: String?
-    /// An http:// proxy for every endpoint; nil leaves it to the https_proxy / http_proxy variables.
+    /// A proxy for every endpoint (http://, https://, socks4://, socks5://, socks5h://, credentials in the
+    /// URL); nil leaves it to libcurl's reading of http_proxy, https_proxy, all_proxy and no_proxy.
     public var proxy: String?
 
     public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20, caFile: String? = nil,

@@ -13,7 +13,7 @@ public final class RPCClient: Sendable {
     }
 
     public convenience init(urls: [String], limits: TransportLimits = TransportLimits()) {
-        self.init(endpoints: urls.map { HTTPTransport(url: $0, limits: limits) })
+        self.init(endpoints: urls.map { CurlTransport(url: $0, limits: limits) })
     }
 
     /// The endpoint the last successful call went to.
@@ -21,7 +21,6 @@ public final class RPCClient: Sendable {
 
     /// Calls made so far, per method (every attempt counts, failovers included).
     public var callCounts: [String: Int] { state.withLock { $0.calls } }
-    public var totalCalls: Int { callCounts.values.reduce(0, +) }
 
     public func call(_ method: String, _ params: [JSONValue] = []) async throws(RPCError) -> JSONValue {
         let (first, id) = state.withLock { state -> (Int, Int) in

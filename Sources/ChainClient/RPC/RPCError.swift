@@ -1,7 +1,19 @@
 /// A JSON-RPC call that failed: which endpoint, which method, what happened, and what to do about it.
 public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Error, Sendable, Equatable {
-        /// No connection (refused, DNS, TLS) or a broken HTTP exchange, in words.
+        /// A setting the transport cannot use: the URL, the CA file, the proxy.
+        case badSetting(String)
+        /// The node's host name did not resolve, or not within the connect timeout.
+        case nameResolution(String)
+        /// No TCP connection to the node, or to the proxy in front of it.
+        case connection(String)
+        /// The TLS handshake or the certificate check failed; OpenSSL's reason in words.
+        case tls(String)
+        /// The proxy failed or refused.
+        case proxy(String)
+        /// The answer broke off, or is not valid HTTP.
+        case brokenAnswer(String)
+        /// Anything else the transport reports, in its words.
         case unreachable(String)
         case timedOut(seconds: Double)
         case httpStatus(Int)
@@ -45,12 +57,25 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let place = "\(method) at \(url)"
         switch kind {
+        case .badSetting(let reason):
+            return "\(place): cannot be used as configured (\(reason)); check [chain] rpc_urls, ca_file and proxy"
+        case .nameResolution(let reason):
+            return "\(place): cannot resolve the node's host name (\(reason)); check the host in [chain] rpc_urls and the site's DNS (/etc/resolv.conf)"
+        case .connection(let reason):
+            return "\(place): cannot connect (\(reason)); check the URL in [chain] rpc_urls, the proxy if one is set ([chain] proxy, https_proxy, http_proxy), the network and that the node runs"
+        case .tls(let reason):
+            return "\(place): TLS failed (\(reason)); check the node's certificate and its name, the system clock, and [chain] ca_file for a private network's CA"
+        case .proxy(let reason):
+            return "\(place): the proxy failed (\(reason)); check [chain] proxy (or https_proxy, http_proxy, no_proxy) and its credentials"
+        case .brokenAnswer(let reason):
+            return "\(place): the node's HTTP answer is broken (\(reason)); the node, or something on the path to it, is misbehaving"
         case .unreachable(let reason):
             return "\(place): cannot reach the node (\(reason)); check the URL in [chain] rpc_urls, the network and the node"
         case .timedOut(let seconds):
             return "\(place): no complete answer within \(seconds) s; the node is slow or overloaded (raise [chain] request_timeout_ms, or add another rpc_urls entry)"
         case .httpStatus(let status):
-            return "\(place): HTTP status \(status); the endpoint is not a working JSON-RPC node (check the URL, its path and any API key)"
+            let redirect = (300..<400).contains(status) ? " (a redirect: meterd follows none, so write the final URL)" : ""
+            return "\(place): HTTP status \(status)\(redirect); the endpoint is not a working JSON-RPC node (check the URL, its path and any API key)"
         case .responseTooLarge(let limit):
             return "\(place): the answer exceeds \(limit) bytes and was cut off; the node is misbehaving (or raise [chain] max_response_bytes)"
         case .malformed(let reason):

@@ -33,8 +33,8 @@ enum ChainReader {
         var valid = true
         if let urls {
             if urls.isEmpty { table.report("rpc_urls", "lists no URL", fix: "add the node's http:// or https:// URL"); valid = false }
-            for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                table.report("rpc_urls", "\"\(url)\" is not an http:// or https:// URL", fix: "write the node's JSON-RPC URL with its scheme")
+            for problem in urls.compactMap(TransportURL.problemWithEndpoint) {
+                table.report("rpc_urls", problem, fix: "write the node's JSON-RPC URL with its scheme, http:// or https://")
                 valid = false
             }
         }
@@ -44,8 +44,8 @@ enum ChainReader {
                 table.report("contract", "\(error)", fix: "copy the address electro-admin deploy printed")
             }
         }
-        if let proxy, let problem = HTTPProxy.problem(with: proxy) {
-            table.report("proxy", problem, fix: "write the proxy as http://host:port (user:password@ before the host if it asks for them)")
+        if let proxy, let problem = TransportURL.problemWithProxy(proxy) {
+            table.report("proxy", problem, fix: "write the proxy as http://host:port, https:// or socks5:// (user:password@ before the host if it asks for them)")
             valid = false
         }
         if network == .ethereum, gasPrice != nil {

@@ -12,11 +12,16 @@ enum ChildProcess {
         process.waitUntilExit()
     }
 
-    /// Starts `python -c script arguments…`, a server that prints the port it listens on as its first
+    /// A test peer's Python file in Tests/Peers.
+    static func peer(_ file: String) -> String {
+        ModbusSimulator.repository.appendingPathComponent("Tests/Peers/\(file)").path
+    }
+
+    /// Starts the test peer `file arguments…`, a server that prints the port it listens on as its first
     /// line; stopped again if that line does not come.
-    static func startServer(_ process: Process, script: String, arguments: [String], named name: String) throws -> Int {
+    static func startServer(_ process: Process, peer file: String, arguments: [String], named name: String) throws -> Int {
         process.executableURL = URL(fileURLWithPath: DevChain.python)
-        process.arguments = ["-c", script] + arguments
+        process.arguments = [peer(file)] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -45,11 +50,12 @@ enum ChildProcess {
         return nil
     }
 
-    /// Runs a program to its end: its exit status and everything it wrote.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a program to its end, with `environment` added to the test's: its exit status and everything it wrote.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

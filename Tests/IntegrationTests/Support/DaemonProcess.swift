@@ -62,7 +62,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "" }
 
-    static func meterd(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try ChildProcess.run(binary, arguments)
+    static func meterd(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try ChildProcess.run(binary, arguments, environment: environment)
     }
 }

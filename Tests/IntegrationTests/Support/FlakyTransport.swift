@@ -4,12 +4,12 @@ import Foundation
 /// Forwards to a real endpoint, except that the methods in `failing` fail as if the network dropped:
 /// how a test makes a crash land between "persisted" and "sent".
 final class FlakyTransport: JSONRPCTransport, @unchecked Sendable {
-    private let inner: HTTPTransport
+    private let inner: CurlTransport
     private let lock = NSLock()
     private var failingMethods: Set<String>
 
     init(url: String, failing: Set<String>) {
-        inner = HTTPTransport(url: url)
+        inner = CurlTransport(url: url)
         failingMethods = failing
     }
 
