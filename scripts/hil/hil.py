@@ -65,7 +65,7 @@ def run(scenario, cache, meterd, timeout=None):
     scenario = Path(scenario).resolve()
     name = scenario.stem
     mode = scenario_mode(scenario)
-    timeout = timeout or 180
+    timeout = timeout or 420
     qemu = shutil.which("qemu-system-x86_64")
     if qemu is None:
         raise GuestError("qemu-system-x86_64 is not installed (scripts/hil/prepare installs it)")
