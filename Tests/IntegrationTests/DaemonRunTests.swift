@@ -62,10 +62,10 @@ import Testing
         let readings = journal.compactMap { record -> Reading? in if case .reading(let reading) = record.payload { reading } else { nil } }
         let slots = journal.compactMap { record -> SlotClosed? in if case .slotClosed(let slot) = record.payload { slot } else { nil } }
         #expect(slots.count >= 2, "slots closed: \(slots.count)")
-        var replay = SlotAggregator(clock: SlotClock(origin: Date(timeIntervalSince1970: 0), length: 1))
+        var replay = SlotAggregator(clock: SlotClock(origin: Date(timeIntervalSince1970: 0), length: 1), maximumCatchUp: 86_400)
         var replayed: [SlotAggregator.ClosedSlot] = []
         for reading in readings {
-            replayed += replay.add(time: reading.time, milliwattHours: reading.energy[.importActiveEnergy]!.milliwattHours)
+            replayed += replay.add(time: reading.time, milliwattHours: reading.energy[.importActiveEnergy]!.milliwattHours).closed
         }
         #expect(slots.map(\.consumptionWattHours) == replayed.prefix(slots.count).map(\.consumptionWattHours))
         #expect(slots.map(\.slotIndex) == replayed.prefix(slots.count).map { UInt64($0.index) })
@@ -159,6 +159,35 @@ import Testing
         }
         #expect(times.count >= 2, "readings after the reload: \(times.count)")
         #expect(zip(times, times.dropFirst()).allSatisfy { $1.timeIntervalSince($0) > 1.3 }, "\(times)")
+    }
+
+    /// A journal whose slots lie on another clock (here: three-second slots, then two-second ones, as a
+    /// new agreement or a removed [chain] does) starts a new slot series: said and journaled, slots close
+    /// again on the new clock, and SIGTERM is honoured. It used to close every slot of the new clock since
+    /// the old index, hundreds of millions, at a full core and gigabytes of memory.
+    @Test func aChangedSlotClockStartsANewSeriesAndKeepsTheDaemonResponsive() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "5", "--time-scale", "600"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!, slotSeconds: 3))
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 8_000_000_000)
+        #expect(daemon.stop(signal: SIGTERM, timeout: 10) == 0, "log:\n\(daemon.log)")
+        let before = try records(daemon).filter { if case .slotClosed = $0.payload { true } else { false } }.count
+        #expect(before >= 1, "no slot closed on the first clock; log:\n\(daemon.log)")
+
+        try configuration(port: simulator.tcpPort!, slotSeconds: 2).replacingOccurrences(of: "[meterd]", with: "[meterd]\nstate_directory = \"\(daemon.state.path)\"")
+            .write(toFile: daemon.configuration, atomically: true, encoding: .utf8)
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 6_000_000_000)
+        let resident = try String(contentsOfFile: "/proc/\(daemon.process!.processIdentifier)/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.map { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0 } ?? 0
+        #expect(daemon.stop(signal: SIGTERM, timeout: 10) == 0, "SIGTERM not honoured; log:\n\(daemon.log)")
+        #expect(resident < 200_000, "meterd held \(resident) KiB")
+        #expect(daemon.log.contains("slot clock changed: the journal's last slot"), "log:\n\(daemon.log)")
+        let after = try records(daemon)
+        #expect(after.contains { if case .gap(let gap) = $0.payload { gap.reason.contains("a new slot series starts") } else { false } })
+        let closed = after.compactMap { record -> SlotClosed? in if case .slotClosed(let slot) = record.payload { slot } else { nil } }
+        #expect(closed.count - before >= 1 && closed.count - before <= 6, "slots closed after the change: \(closed.count - before)")
     }
 
     @Test func aKeyFileOthersCanReadIsRefusedWithTheFix() throws {

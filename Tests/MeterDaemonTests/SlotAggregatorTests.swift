@@ -7,12 +7,12 @@ import Testing
     func at(_ seconds: Double) -> Date { clock.origin.addingTimeInterval(seconds) }
 
     @Test func aSteadyLoadFillsEachSlotWithItsShare() {
-        var aggregator = SlotAggregator(clock: clock)
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
         var closed: [SlotAggregator.ClosedSlot] = []
         // 4 kW: 1 Wh every 0.9 s; readings every 10 s for 3 slots.
         for step in 0...270 {
             let seconds = Double(step) * 10
-            closed += aggregator.add(time: at(seconds), milliwattHours: 5_000_000 + Int64(seconds * 4_000_000 / 3600))
+            closed += aggregator.add(time: at(seconds), milliwattHours: 5_000_000 + Int64(seconds * 4_000_000 / 3600)).closed
         }
         // The reading at 2700 s closes slot 2, which ends there.
         #expect(closed.map(\.index) == [0, 1, 2])
@@ -22,10 +22,10 @@ import Testing
     }
 
     @Test func missedPollsAndAnOutageLoseNoEnergy() {
-        var aggregator = SlotAggregator(clock: clock)
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
         var closed: [SlotAggregator.ClosedSlot] = []
         let readings: [(Double, Int64)] = [(10, 1_000_000), (950, 1_500_123), (1790, 1_900_456), (5000, 3_333_333), (5410, 3_500_001)]
-        for (seconds, energy) in readings { closed += aggregator.add(time: at(seconds), milliwattHours: energy) }
+        for (seconds, energy) in readings { closed += aggregator.add(time: at(seconds), milliwattHours: energy).closed }
         // Slots 0..5 closed by the readings at 5000 s and 5410 s (slot 6 still open).
         #expect(closed.map(\.index) == [0, 1, 2, 3, 4, 5])
         let measured = closed.compactMap(\.consumptionWattHours)
@@ -35,11 +35,11 @@ import Testing
     }
 
     @Test func boundariesAreInterpolatedBetweenTheReadingsAroundThem() throws {
-        var aggregator = SlotAggregator(clock: clock)
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
         _ = aggregator.add(time: at(800), milliwattHours: 10_000_000)
-        let first = aggregator.add(time: at(1000), milliwattHours: 10_200_000)
+        let first = aggregator.add(time: at(1000), milliwattHours: 10_200_000).closed
         #expect(first.first?.endEnergyMilliwattHours == 10_100_000)
-        let second = aggregator.add(time: at(1900), milliwattHours: 11_200_000)
+        let second = aggregator.add(time: at(1900), milliwattHours: 11_200_000).closed
         // Boundary at 1800 s: 10.2 kWh + 800/900 of 1 kWh.
         let boundary = try #require(second.first)
         #expect(boundary.endEnergyMilliwattHours == 10_200_000 + 888_888)
@@ -48,20 +48,20 @@ import Testing
     }
 
     @Test func resumingAfterARestartContinuesFromTheJournaledBoundary() {
-        var original = SlotAggregator(clock: clock)
+        var original = SlotAggregator(clock: clock, maximumCatchUp: 96)
         var resumed: SlotAggregator?
         var fromOriginal: [SlotAggregator.ClosedSlot] = []
         var fromResumed: [SlotAggregator.ClosedSlot] = []
         for step in 0...400 {
             let time = at(Double(step) * 7)
             let energy = 2_000_000 + Int64(step) * 1_234
-            fromOriginal += original.add(time: time, milliwattHours: energy)
+            fromOriginal += original.add(time: time, milliwattHours: energy).closed
             if step == 200 {
                 let lastClosed = fromOriginal.last!
-                resumed = SlotAggregator(clock: clock, resumingAfter: lastClosed.index, endEnergy: lastClosed.endEnergyMilliwattHours,
+                resumed = SlotAggregator(clock: clock, maximumCatchUp: 96, resumingAfter: lastClosed.index, endEnergy: lastClosed.endEnergyMilliwattHours,
                                          lastReading: (time, energy))
             } else if step > 200 {
-                fromResumed += resumed!.add(time: time, milliwattHours: energy)
+                fromResumed += resumed!.add(time: time, milliwattHours: energy).closed
             }
         }
         #expect(!fromResumed.isEmpty)
@@ -69,10 +69,35 @@ import Testing
     }
 
     @Test func aReadingThatDoesNotMoveTimeForwardIsIgnored() {
-        var aggregator = SlotAggregator(clock: clock)
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
         _ = aggregator.add(time: at(100), milliwattHours: 1_000)
-        #expect(aggregator.add(time: at(50), milliwattHours: 900).isEmpty)
-        #expect(aggregator.add(time: at(950), milliwattHours: 2_000).count == 1)
+        #expect(aggregator.add(time: at(50), milliwattHours: 900) == SlotAggregator.Advance())
+        #expect(aggregator.add(time: at(950), milliwattHours: 2_000).closed.count == 1)
+    }
+
+    /// Readings a year apart on one-second slots (a slot clock that moved, a daemon away for long) close
+    /// no slot each: the range between is skipped at once, and the slot after it is measured again.
+    @Test func aGapLongerThanTheCatchUpIsOneSkippedRange() {
+        let seconds = SlotClock(origin: clock.origin, length: 1)
+        var aggregator = SlotAggregator(clock: seconds, maximumCatchUp: 86_400)
+        _ = aggregator.add(time: seconds.start(of: 10), milliwattHours: 1_000_000)
+        let year: Int64 = 365 * 86_400
+        let far = aggregator.add(time: seconds.start(of: year).addingTimeInterval(0.5), milliwattHours: 9_000_000)
+        #expect(far.closed.isEmpty)
+        #expect(far.skipped == 10..<year)
+        let next = aggregator.add(time: seconds.start(of: year + 1).addingTimeInterval(0.5), milliwattHours: 9_002_000)
+        #expect(next.closed.map(\.index) == [year])
+        #expect(next.closed.first?.consumptionWattHours == 2, "the slot after the gap is measured from the readings around it")
+        #expect(next.skipped == nil)
+    }
+
+    @Test func aGapWithinTheCatchUpClosesEverySlotAndLosesNoEnergy() {
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
+        _ = aggregator.add(time: at(10), milliwattHours: 1_000_000)
+        let advance = aggregator.add(time: at(96 * 900 + 10), milliwattHours: 1_000_000 + 96_000_000)
+        #expect(advance.skipped == nil)
+        #expect(advance.closed.map(\.index) == Array(0..<96))
+        #expect(advance.closed.dropFirst().allSatisfy { $0.consumptionWattHours == 1000 })
     }
 
     @Test func slotIndicesFollowTheClock() {

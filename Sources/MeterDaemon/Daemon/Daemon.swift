@@ -58,7 +58,17 @@ public enum Daemon {
         if let chain, Int(chain.terms.slotSeconds) != configuration.slotLength {
             logger.notice("the agreement's slots are \(chain.terms.slotSeconds) s (slot_length_seconds says \(configuration.slotLength)): the contract's length is used")
         }
-        let aggregator = try settings.settlementMeter.map { try SlotResumption.aggregator(clock: clock, journal: journal, meter: $0) }
+        // At most a period of slots is caught up one by one; a longer gap is one skipped range.
+        let maximumCatchUp = Int64(chain?.terms.slotsPerPeriod ?? UInt64(max(1, 86_400 / clock.length)))
+        var aggregator: SlotAggregator?
+        if let meter = settings.settlementMeter {
+            let resumption = try SlotResumption.aggregator(clock: clock, maximumCatchUp: maximumCatchUp, journal: journal, meter: meter)
+            aggregator = resumption.aggregator
+            if let change = resumption.clockChange {
+                logger.notice("slot clock changed: \(change)")
+                _ = try await journal.append([JournalEntry(time: Date(), payload: .gap(Gap(meter: meter, from: Date(), to: Date(), reason: change)))])
+            }
+        }
         let cutoff: CutoffService?
         do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, logger: logger) } catch {
             try? journal.close()

@@ -50,8 +50,16 @@ public actor ReadingPipeline {
         var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
         var closed: [SlotAggregator.ClosedSlot] = []
         if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], var slots = aggregator {
-            closed = slots.add(time: admitted.time, milliwattHours: energy.milliwattHours).filter { $0.index >= 0 }
+            let advance = slots.add(time: admitted.time, milliwattHours: energy.milliwattHours)
+            closed = advance.closed.filter { $0.index >= 0 }
             aggregator = slots
+            if let skipped = advance.skipped {
+                let reason = "slots \(skipped.lowerBound) to \(skipped.upperBound - 1) skipped, unmeasured: the readings around them are "
+                    + "more than \(slots.maximumCatchUp) slots apart"
+                logger.warning("\(reason)", metadata: ["meter": "\(admitted.meter)"])
+                entries.append(JournalEntry(time: admitted.time, clockSynchronised: true, payload: .gap(Gap(
+                    meter: admitted.meter, from: slots.clock.start(of: skipped.lowerBound), to: slots.clock.start(of: skipped.upperBound), reason: reason))))
+            }
             entries += closed.map { slot in
                 JournalEntry(time: admitted.time, clockSynchronised: true, payload: .slotClosed(SlotClosed(
                     slotIndex: UInt64(slot.index), slotStart: slot.start, consumptionWattHours: slot.consumptionWattHours,

@@ -4,7 +4,15 @@ import FoundationEssentials
 /// Where slot aggregation stands according to the journal: the last closed slot with its boundary
 /// value, and the settlement meter's last reading after it. Only the newest segments are read.
 enum SlotResumption {
-    static func aggregator(clock: SlotClock, journal: Journal, meter: String) throws -> SlotAggregator {
+    /// The aggregator to run with, and why it starts a new slot series when it does.
+    struct Outcome {
+        var aggregator: SlotAggregator
+        /// Set when the journal's last slot does not lie on `clock`: a new agreement, another slot length,
+        /// or [chain] removed. Its slots are not continued: a new series starts.
+        var clockChange: String?
+    }
+
+    static func aggregator(clock: SlotClock, maximumCatchUp: Int64, journal: Journal, meter: String) throws -> Outcome {
         var lastSlot: SlotClosed?
         var lastReading: (Date, Int64)?
         let segments = journal.segmentSummaries().filter { !$0.damaged }
@@ -23,8 +31,14 @@ enum SlotResumption {
             }
             if lastSlot != nil { break }
         }
-        guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours else { return SlotAggregator(clock: clock) }
-        return SlotAggregator(clock: clock, resumingAfter: Int64(slot.slotIndex), endEnergy: end, lastReading: lastReading)
+        let fresh = SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp)
+        guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours else { return Outcome(aggregator: fresh) }
+        guard slot.slotIndex <= UInt64(Int64.max), clock.start(of: Int64(slot.slotIndex)) == slot.slotStart else {
+            return Outcome(aggregator: fresh, clockChange: "the journal's last slot, \(slot.slotIndex) from \(slot.slotStart), is not a slot of "
+                           + "the agreement's clock (slots of \(clock.length) s from \(clock.origin)); a new slot series starts")
+        }
+        return Outcome(aggregator: SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp, resumingAfter: Int64(slot.slotIndex),
+                                                  endEnergy: end, lastReading: lastReading))
     }
 
     /// Closed slots in the newest segments, for the batch submitter to resend what the contract lacks.

@@ -8,7 +8,17 @@ import FoundationEssentials
 /// difference. Watt-hours per slot are differences of the boundary values truncated to whole
 /// watt-hours, so no rounding accumulates either. The first slot the aggregator sees start before
 /// its first reading cannot be measured and is reported as unmeasured.
+///
+/// Catching up is bounded: readings further apart than `maximumCatchUp` slots (a daemon away for longer
+/// than a period, a slot clock that moved) close no slot each; the slots between are skipped as one range,
+/// unmeasured, and the slot of the new reading opens from the boundary value.
 public struct SlotAggregator: Sendable, Equatable {
+    /// What one reading did: the slots it closed, oldest first, and the slots it skipped, if any.
+    public struct Advance: Sendable, Equatable {
+        public var closed: [ClosedSlot] = []
+        public var skipped: Range<Int64>?
+    }
+
     public struct ClosedSlot: Sendable, Equatable {
         public var index: Int64
         public var start: Date
@@ -24,18 +34,21 @@ public struct SlotAggregator: Sendable, Equatable {
     }
 
     public let clock: SlotClock
+    public let maximumCatchUp: Int64
     private var last: Sample?
     /// The register at the start of `openSlot`, when known.
     private var openSlotStartEnergy: Int64?
     private var openSlot: Int64?
 
-    public init(clock: SlotClock) {
+    public init(clock: SlotClock, maximumCatchUp: Int64) {
         self.clock = clock
+        self.maximumCatchUp = maximumCatchUp
     }
 
     /// Resumes after `slot`, whose end boundary held `endEnergy`, with the last reading journaled.
-    public init(clock: SlotClock, resumingAfter slot: Int64, endEnergy: Int64, lastReading: (Date, Int64)?) {
+    public init(clock: SlotClock, maximumCatchUp: Int64, resumingAfter slot: Int64, endEnergy: Int64, lastReading: (Date, Int64)?) {
         self.clock = clock
+        self.maximumCatchUp = maximumCatchUp
         openSlot = slot + 1
         openSlotStartEnergy = endEnergy
         let boundary = clock.start(of: slot + 1)
@@ -46,32 +59,36 @@ public struct SlotAggregator: Sendable, Equatable {
         }
     }
 
-    /// The slot now open, if any reading arrived.
-    public var currentSlot: Int64? { openSlot }
-
-    /// Feeds one reading; returns the slots it closed, oldest first.
-    public mutating func add(time: Date, milliwattHours: Int64) -> [ClosedSlot] {
+    /// Feeds one reading: the slots it closed, and those it skipped.
+    public mutating func add(time: Date, milliwattHours: Int64) -> Advance {
         let sample = Sample(time: time, milliwattHours: milliwattHours)
         guard let previous = last, let open = openSlot else {
             last = sample
             openSlot = clock.slot(containing: time)
             openSlotStartEnergy = nil
-            return []
+            return Advance()
         }
-        guard time > previous.time else { return [] }
-        var closed: [ClosedSlot] = []
+        guard time > previous.time else { return Advance() }
+        var advance = Advance()
         var slot = open
+        let current = clock.slot(containing: time)
+        if current - open > maximumCatchUp {
+            advance.skipped = open..<current
+            slot = current
+            openSlotStartEnergy = Self.interpolate(previous, sample, at: clock.start(of: current))
+        }
         while clock.start(of: slot + 1) <= time {
             let boundary = clock.start(of: slot + 1)
             let energy = Self.interpolate(previous, sample, at: boundary)
             let consumption = openSlotStartEnergy.map { energy / 1000 - $0 / 1000 }
-            closed.append(ClosedSlot(index: slot, start: clock.start(of: slot), consumptionWattHours: consumption, endEnergyMilliwattHours: energy))
+            advance.closed.append(ClosedSlot(index: slot, start: clock.start(of: slot), consumptionWattHours: consumption,
+                                             endEnergyMilliwattHours: energy))
             openSlotStartEnergy = energy
             slot += 1
         }
         openSlot = slot
         last = sample
-        return closed
+        return advance
     }
 
     /// The register at `time` on the straight line between two readings, in whole mWh.

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import MeterDaemon
+
+/// Where slot aggregation resumes after a restart, from a real journal: on the same slot clock it
+/// continues after the last closed slot; on another clock (a new agreement, another slot length,
+/// [chain] removed) it starts a new series instead of closing every slot in between.
+@Suite struct SlotResumptionTests {
+    let agreementClock = SlotClock(origin: JournalFixtures.base, length: 900)
+
+    func journalWithSlotsClosed(through last: Int64, in directory: TemporaryDirectory) throws -> Journal {
+        let (journal, _) = try Journal.open(directory: directory.path, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+        let entries = (0...last).map { slot in
+            JournalEntry(time: agreementClock.start(of: slot + 1), clockSynchronised: true, payload: .slotClosed(SlotClosed(
+                slotIndex: UInt64(slot), slotStart: agreementClock.start(of: slot), consumptionWattHours: 1000,
+                endEnergyMilliwattHours: 1_000_000 * (slot + 1))))
+        }
+        try journal.append(entries)
+        return journal
+    }
+
+    @Test func onTheSameClockTheSeriesContinues() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try journalWithSlotsClosed(through: 4, in: directory)
+        defer { try? journal.close() }
+        var outcome = try SlotResumption.aggregator(clock: agreementClock, maximumCatchUp: 96, journal: journal, meter: "sdm630")
+        #expect(outcome.clockChange == nil)
+        let advance = outcome.aggregator.add(time: agreementClock.start(of: 6), milliwattHours: 6_000_000)
+        #expect(advance.closed.map(\.index) == [5])
+        #expect(advance.closed.first?.consumptionWattHours == 1000)
+    }
+
+    @Test(arguments: [SlotClock(origin: Date(timeIntervalSince1970: 0), length: 900), SlotClock(origin: JournalFixtures.base, length: 60)])
+    func onAnotherClockANewSeriesStarts(clock: SlotClock) throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try journalWithSlotsClosed(through: 4, in: directory)
+        defer { try? journal.close() }
+        var outcome = try SlotResumption.aggregator(clock: clock, maximumCatchUp: 96, journal: journal, meter: "sdm630")
+        let change = try #require(outcome.clockChange)
+        #expect(change.contains("is not a slot of the agreement's clock (slots of \(clock.length) s"), "\(change)")
+        let now = JournalFixtures.base.addingTimeInterval(10 * 900)
+        #expect(outcome.aggregator.add(time: now, milliwattHours: 6_000_000) == SlotAggregator.Advance(), "a new series opens at its first reading")
+        #expect(outcome.aggregator.add(time: now.addingTimeInterval(Double(clock.length)), milliwattHours: 6_100_000).closed.count == 1)
+    }
+}
