@@ -22,7 +22,10 @@ import Testing
     /// Batches numbered 1... once each, slots from 0 with no gap and no overlap, every value on
     /// chain the journal's, and the bonus the contract's own rule gives.
     func expectSettledExactly(_ site: SettlementSite, journal daemon: DaemonProcess, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let batches = try await site.batchesOnChain()
+        // Batches and the agreement's state read at one block: a transaction sent just before the stop
+        // may still be mined between two reads.
+        let block = try await site.chain.rpc.blockNumber()
+        let batches = try await site.batchesOnChain(upTo: block)
         #expect(!batches.isEmpty, "no batch reached the chain; log:\n\(daemon.log)", sourceLocation: sourceLocation)
         #expect(batches.map(\.batch) == Array(1...UInt64(max(1, batches.count))), "batch numbers \(batches.map(\.batch))", sourceLocation: sourceLocation)
         var next: UInt64 = 0
@@ -39,7 +42,7 @@ import Testing
                         sourceLocation: sourceLocation)
             }
         }
-        let state = try await site.chain.rpc.agreementState(site)
+        let state = try await site.chain.rpc.agreementState(site, at: .number(block))
         #expect(state.bonus == UInt128(Self.expectedBonus(batches)), sourceLocation: sourceLocation)
         #expect(state.nextSlot == next && state.lastBatchSeq == UInt64(batches.count), sourceLocation: sourceLocation)
         let device = try DeviceKeyFile.load(path: daemon.key).address
@@ -99,7 +102,7 @@ import Testing
 }
 
 extension RPCClient {
-    func agreementState(_ site: SettlementSite) async throws -> AgreementState {
-        try await AgreementBinding(contract: site.contract, agreementID: site.agreement).agreement(rpc: self)
+    func agreementState(_ site: SettlementSite, at block: BlockTag = .latest) async throws -> AgreementState {
+        try await AgreementBinding(contract: site.contract, agreementID: site.agreement).agreement(rpc: self, at: block)
     }
 }

@@ -100,6 +100,18 @@ import Testing
         #expect(advance.closed.dropFirst().allSatisfy { $0.consumptionWattHours == 1000 })
     }
 
+    /// Readings while the clock is not trusted break the series: no slot whose boundary lies in that
+    /// stretch is guessed; the slots measured on either side still add up to their registers' differences.
+    @Test func anUntrustedClockBreaksTheSeries() {
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
+        var closed: [SlotAggregator.ClosedSlot] = []
+        for seconds in stride(from: 10.0, through: 1810, by: 100) { closed += aggregator.add(time: at(seconds), milliwattHours: Int64(seconds) * 1000).closed }
+        aggregator.breakSeries()
+        for seconds in stride(from: 4510.0, through: 7210, by: 100) { closed += aggregator.add(time: at(seconds), milliwattHours: Int64(seconds) * 1000).closed }
+        #expect(closed.map(\.index) == [0, 1, 5, 6, 7])
+        #expect(closed.map(\.consumptionWattHours) == [nil, 900, nil, 900, 900], "slot 2, open at the break, and 3 and 4 never close")
+    }
+
     @Test func slotIndicesFollowTheClock() {
         #expect(clock.slot(containing: at(0)) == 0)
         #expect(clock.slot(containing: at(899.999)) == 0)

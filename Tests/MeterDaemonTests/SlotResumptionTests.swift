@@ -31,6 +31,23 @@ import Testing
         #expect(advance.closed.first?.consumptionWattHours == 1000)
     }
 
+    /// After readings taken without a synchronised clock, a restart does not interpolate from them: a new
+    /// series starts, and its first slot is unmeasured rather than guessed.
+    @Test func readingsWithAnUntrustedClockAfterTheLastSlotStartANewSeries() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try journalWithSlotsClosed(through: 4, in: directory)
+        defer { try? journal.close() }
+        var untrusted = JournalFixtures.reading(0)
+        untrusted.time = agreementClock.start(of: 5).addingTimeInterval(-86_400)
+        try journal.append([JournalEntry(reading: untrusted, clockSynchronised: false)])
+        var outcome = try SlotResumption.aggregator(clock: agreementClock, maximumCatchUp: 96, journal: journal, meter: "sdm630")
+        #expect(outcome.clockChange == nil)
+        #expect(outcome.aggregator.add(time: agreementClock.start(of: 7).addingTimeInterval(5), milliwattHours: 9_000_000) == SlotAggregator.Advance())
+        let next = outcome.aggregator.add(time: agreementClock.start(of: 8).addingTimeInterval(5), milliwattHours: 9_500_000)
+        #expect(next.closed.map(\.index) == [7] && next.closed.first?.consumptionWattHours == nil)
+    }
+
     @Test(arguments: [SlotClock(origin: Date(timeIntervalSince1970: 0), length: 900), SlotClock(origin: JournalFixtures.base, length: 60)])
     func onAnotherClockANewSeriesStarts(clock: SlotClock) throws {
         let directory = TemporaryDirectory()

@@ -49,6 +49,7 @@ public actor ReadingPipeline {
 
         var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
         var closed: [SlotAggregator.ClosedSlot] = []
+        if !synchronised, admitted.meter == settlementMeter { aggregator?.breakSeries() }
         if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], var slots = aggregator {
             let advance = slots.add(time: admitted.time, milliwattHours: energy.milliwattHours)
             closed = advance.closed.filter { $0.index >= 0 }

@@ -15,6 +15,7 @@ enum SlotResumption {
     static func aggregator(clock: SlotClock, maximumCatchUp: Int64, journal: Journal, meter: String) throws -> Outcome {
         var lastSlot: SlotClosed?
         var lastReading: (Date, Int64)?
+        var untrusted = false
         let segments = journal.segmentSummaries().filter { !$0.damaged }
         for segment in segments.reversed() {
             guard let first = segment.firstSequence else { continue }
@@ -23,7 +24,11 @@ enum SlotResumption {
                 case .slotClosed(let slot) where slot.endEnergyMilliwattHours != nil:
                     lastSlot = slot
                     lastReading = nil
+                    untrusted = false
                 case .reading(let reading) where reading.meter == meter:
+                    // A reading taken while the clock was not synchronised breaks the series, as it does
+                    // while running: its time cannot be trusted at a slot boundary.
+                    if !record.clockSynchronised { untrusted = true }
                     if let energy = reading.energy[.importActiveEnergy] { lastReading = (reading.time, energy.milliwattHours) }
                 default:
                     break
@@ -32,7 +37,7 @@ enum SlotResumption {
             if lastSlot != nil { break }
         }
         let fresh = SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp)
-        guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours else { return Outcome(aggregator: fresh) }
+        guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours, !untrusted else { return Outcome(aggregator: fresh) }
         guard slot.slotIndex <= UInt64(Int64.max), clock.start(of: Int64(slot.slotIndex)) == slot.slotStart else {
             return Outcome(aggregator: fresh, clockChange: "the journal's last slot, \(slot.slotIndex) from \(slot.slotStart), is not a slot of "
                            + "the agreement's clock (slots of \(clock.length) s from \(clock.origin)); a new slot series starts")

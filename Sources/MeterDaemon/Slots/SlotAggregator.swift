@@ -59,6 +59,14 @@ public struct SlotAggregator: Sendable, Equatable {
         }
     }
 
+    /// The clock is no longer trusted: no slot is measured across this point. The slot open now never
+    /// closes (it goes on chain unmeasured), and the first trusted reading opens a new series.
+    public mutating func breakSeries() {
+        last = nil
+        openSlot = nil
+        openSlotStartEnergy = nil
+    }
+
     /// Feeds one reading: the slots it closed, and those it skipped.
     public mutating func add(time: Date, milliwattHours: Int64) -> Advance {
         let sample = Sample(time: time, milliwattHours: milliwattHours)

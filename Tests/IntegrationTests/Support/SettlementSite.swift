@@ -72,8 +72,10 @@ final class SettlementSite: @unchecked Sendable {
 
     /// Every batch on chain, from the BatchSubmitted events and each transaction's own calldata:
     /// (batch number, first slot, the values as sent).
-    func batchesOnChain() async throws -> [(batch: UInt64, firstSlot: UInt64, values: [UInt32])] {
-        let latest = try await chain.rpc.blockNumber()
+    /// The batches in blocks up to `block` (the latest when nil).
+    func batchesOnChain(upTo block: UInt64? = nil) async throws -> [(batch: UInt64, firstSlot: UInt64, values: [UInt32])] {
+        let latest: UInt64
+        if let block { latest = block } else { latest = try await chain.rpc.blockNumber() }
         let logs = try await chain.rpc.logs(LogFilter(fromBlock: 0, toBlock: latest, address: contract, eventTopics: [AgreementABI.batchSubmitted.topic]))
         var batches: [(UInt64, UInt64, [UInt32])] = []
         for log in logs {
