@@ -3,6 +3,7 @@
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
+from contracts import consent
 from contracts.tests.conftest import DAY, QUARTER
 from contracts.tests.util import (
     ACTIVE, ENDED, FINAL_PERIOD, HEAD, PROPOSED, events, reverts, submit, submit_fn, transact,
@@ -14,17 +15,7 @@ ZERO = "0x" + "00" * 20
 
 
 def typed_acceptance(env, aid):
-    """The EIP-712 message a consumer signs to accept proposal `aid` (as electro-admin prints it)."""
-    return {
-        "types": {
-            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                             {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
-            "AcceptAgreement": [{"name": "agreementId", "type": "uint256"}, {"name": "termsStore", "type": "address"}],
-        },
-        "primaryType": "AcceptAgreement",
-        "domain": {"name": "Agreements", "version": "1", "chainId": env.w3.eth.chain_id, "verifyingContract": env.c.address},
-        "message": {"agreementId": aid, "termsStore": env.state(aid)["terms_store"]},
-    }
+    return consent.typed_acceptance(env.w3.eth.chain_id, env.c.address, aid, env.state(aid)["terms_store"])
 
 
 def sign(message, key):
