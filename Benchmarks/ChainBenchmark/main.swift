@@ -4,7 +4,7 @@
 //     swift build -c release --product ChainBenchmark && .build/release/ChainBenchmark
 //
 // The development chain is started with the repository's .venv (or $PYTHON); the contract is deployed
-// and the agreement created with contracts/electro-admin, as the utility would.
+// and the agreement proposed and accepted with contracts/electro-admin.
 import ChainClient
 import Foundation
 import Glibc
@@ -96,10 +96,11 @@ func callsPerBatch(besu: Bool, batches: Int, interval: Double, confirmations: UI
     let chain = try DevChainProcess(besu: besu)
     defer { chain.stop() }
     let device = try PrivateKey(bytes: Hex.decode(chain.keys[1]))
+    let utility = try PrivateKey(bytes: Hex.decode(chain.keys[0]))
     let contract = try Address(chain.admin(["deploy"])["address"] as! String)
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("bench-agreement-\(getpid()).toml")
     try """
-        consumer = "\(try PrivateKey(bytes: Hex.decode(chain.keys[0])).address.checksummed)"
+        consumer = "\(utility.address.checksummed)"
         device = "\(device.address.checksummed)"
         period_start = \(Int(Date().timeIntervalSince1970) - 28800 * 900)
         slot_seconds = 900
