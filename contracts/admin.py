@@ -21,10 +21,11 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3RPCError
 
 from contracts.compile import load
+from contracts.consent import split_signature, typed_acceptance
 from contracts.packing import pack_profile
 
 STATES = {0: "disconnected", 1: "connected", 2: "ready_for_reconnection"}
-POLICIES = {"penalised": 0, "excused": 1}
+STATUSES = {0: "proposed", 1: "active", 2: "final_period", 3: "ended"}
 
 
 class AdminError(Exception):
@@ -192,9 +193,15 @@ def read_agreement(path):
         raise AdminError(f"{path}: [profile] needs intervals = [[min, max], ...] or uniform = [min, max] and slots = N")
     if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, int) and x >= 0 for x in p) for p in intervals):
         raise AdminError(f"{path}: profile intervals must be pairs of non-negative integers (Wh)")
-    policy = doc.get("unmeasured", "penalised")
-    if policy not in POLICIES:
-        raise AdminError(f"{path}: unmeasured must be one of {', '.join(POLICIES)}")
+    if "unmeasured" in doc:
+        raise AdminError(f"{path}: 'unmeasured' is replaced by unmeasured_allowance = N "
+                         "(unmeasured slots excused per period; 0 penalises every one)")
+
+    def optional(key, default):
+        value = doc.get(key, default)
+        if not isinstance(value, int):
+            raise AdminError(f"{path}: '{key}' has the wrong type")
+        return value
     for who in ("consumer", "device"):
         if not Web3.is_address(need(who, str)):
             raise AdminError(f"{path}: {who} is not an address")
@@ -202,7 +209,8 @@ def read_agreement(path):
         Web3.to_checksum_address(doc["consumer"]), Web3.to_checksum_address(doc["device"]), start,
         need("slot_seconds", int), need("slots_per_period", int), pack_profile(intervals),
         need("bonus_per_period", int), need("penalty_per_slot", int), need("emergency_penalty", int),
-        need("grace_seconds", int), POLICIES[policy],
+        need("grace_seconds", int), optional("unmeasured_allowance", 0), optional("slot_tolerance", 0),
+        optional("device_notice_seconds", 7 * 86400),
     ]
 
 
@@ -217,12 +225,64 @@ def cmd_deploy(args):
            {"address": receipt.contractAddress, "block": receipt.blockNumber, "tx": receipt.transactionHash.hex()})
 
 
-def cmd_create(args):
+def cmd_propose(args):
     terms = read_agreement(args.file)
-    w3, c, receipt = transact(args, "create_agreement", *terms, what="create-agreement")
-    created = c.events.AgreementCreated().process_receipt(receipt)[0].args
-    report(args, f"created agreement {created.agreement_id} (terms store {created.terms_store})",
-           {"agreement_id": created.agreement_id, "terms_store": created.terms_store, "tx": receipt.transactionHash.hex()})
+    w3, c, receipt = transact(args, "propose_agreement", *terms, what="propose")
+    proposed = c.events.AgreementProposed().process_receipt(receipt)[0].args
+    report(args, f"proposed agreement {proposed.agreement_id} to {proposed.consumer} (terms store {proposed.terms_store}); "
+                 "it binds nobody until the consumer accepts it",
+           {"agreement_id": proposed.agreement_id, "terms_store": proposed.terms_store, "tx": receipt.transactionHash.hex()})
+
+
+def cmd_accept(args):
+    """The consumer's acceptance: sent with the consumer's key, or printed as EIP-712 typed data
+    to sign elsewhere, or submitted (by any key, e.g. the utility's) with that signature."""
+    if args.print_payload:
+        w3 = connect(args)
+        c = contract(w3, args)
+        a = agreement_dict(c, args.agreement_id)
+        print(json.dumps(typed_acceptance(w3.eth.chain_id, c.address, args.agreement_id, a["terms_store"]), indent=1))
+        return
+    if args.signature:
+        try:
+            v, r, s = split_signature(args.signature)
+        except ValueError as e:
+            raise AdminError(f"accept: {e}") from None
+        _, _, receipt = transact(args, "accept_agreement_signed", args.agreement_id, v, r, s, what="accept")
+    else:
+        _, _, receipt = transact(args, "accept_agreement", args.agreement_id, what="accept")
+    report(args, f"agreement {args.agreement_id} accepted: it is active",
+           {"ok": True, "tx": receipt.transactionHash.hex(), "block": receipt.blockNumber})
+
+
+def cmd_list(args):
+    w3 = connect(args)
+    c = contract(w3, args)
+    now = w3.eth.get_block("latest").timestamp
+    last_batch = {}
+    for log in c.events.BatchSubmitted().get_logs(from_block=0):
+        last_batch[log.args.agreement_id] = log.blockNumber
+    rows = []
+    for agreement_id in range(c.functions.agreement_count().call()):
+        a = agreement_dict(c, agreement_id)
+        block = last_batch.get(agreement_id)
+        age = None if block is None else now - w3.eth.get_block(block).timestamp
+        # slots that have ended by the latest block, in the open period, and are not yet submitted
+        period_first = a["period"] * a["slots_per_period"]
+        ended = max(0, (now - a["period_start"]) // a["slot_seconds"]) if now > a["period_start"] else 0
+        due = min(ended, period_first + a["slots_per_period"])
+        missing = max(0, due - a["next_slot"]) if a["status"] in (1, 2) else 0
+        rows.append({"agreement_id": agreement_id, "status": a["status_name"], "consumer": a["consumer"],
+                     "device": a["device"], "bonus": a["bonus"], "last_batch_seq": a["last_batch_seq"],
+                     "last_batch_age_seconds": age, "slots_missing": missing})
+    if args.json:
+        print(json.dumps(rows))
+        return
+    print(f"{'id':>4} {'status':<13} {'bonus':>12} {'last batch':>10} {'age':>10} {'missing':>8}  device")
+    for r in rows:
+        age = "never" if r["last_batch_age_seconds"] is None else f"{r['last_batch_age_seconds']} s"
+        print(f"{r['agreement_id']:>4} {r['status']:<13} {r['bonus']:>12} {r['last_batch_seq']:>10} {age:>10} "
+              f"{r['slots_missing']:>8}  {r['device']}")
 
 
 def agreement_dict(c, agreement_id):
@@ -234,7 +294,7 @@ def agreement_dict(c, agreement_id):
     out = dict(zip(names, values))
     out["agreement_id"] = agreement_id
     out["control_state_name"] = STATES.get(out["control_state"], "unknown")
-    out["unmeasured_policy_name"] = "excused" if out["unmeasured_policy"] == 1 else "penalised"
+    out["status_name"] = STATUSES.get(out["status"], "unknown")
     out["period_end"] = c.functions.period_end(agreement_id).call()
     out["paused"] = c.functions.paused().call()
     out["owner"] = c.functions.owner().call()
@@ -250,13 +310,18 @@ def cmd_show(args):
         return
     end = dt.datetime.fromtimestamp(a["period_end"], dt.timezone.utc).isoformat()
     print(f"agreement {a['agreement_id']} on {c.address}{' (contract paused)' if a['paused'] else ''}")
-    print(f"  consumer {a['consumer']}  device {a['device']}")
+    print(f"  {a['status_name']}{' (replaces agreement ' + str(a['replaces'] - 1) + ')' if a['replaces'] else ''}; "
+          f"consumer {a['consumer']}  device {a['device']}")
+    if a["pending_device"] != "0x" + "00" * 20:
+        at = dt.datetime.fromtimestamp(a["device_change_at"], dt.timezone.utc).isoformat()
+        print(f"  device change to {a['pending_device']} proposed: takes effect when the consumer accepts, or from {at}")
     print(f"  state {a['control_state_name']}{' (cutoff acknowledged)' if a['cutoff_acknowledged'] else ''}")
     print(f"  period {a['period']} ends {end}; bonus {a['bonus']} of {a['bonus_per_period']}; credit {a['credit']}")
-    print(f"  next slot {a['next_slot']}; last batch {a['last_batch_seq']}; penalised slots this period {a['penalised_slots']}")
+    print(f"  next slot {a['next_slot']}; last batch {a['last_batch_seq']}; penalised slots this period {a['penalised_slots']}; "
+          f"unmeasured slots excused {a['excused_slots']} of {a['unmeasured_allowance']}")
     print(f"  slots of {a['slot_seconds']} s, {a['slots_per_period']} a period, daily profile of {a['profile_len']}; "
           f"penalty {a['penalty_per_slot']} a slot, emergency {a['emergency_penalty']}, grace {a['grace_seconds']} s, "
-          f"unmeasured slots {a['unmeasured_policy_name']}")
+          f"slot tolerance {a['slot_tolerance']} s, device notice {a['device_notice_seconds']} s")
 
 
 def simple(fn_name, *fields, done):
@@ -299,8 +364,21 @@ def parser():
         return s
 
     add("deploy", cmd_deploy, "deploy the Agreements contract; the sender becomes the owner")
-    add("create-agreement", cmd_create, "create an agreement from a TOML file").add_argument("--file", required=True)
-    add("show", cmd_show, "show an agreement").add_argument("agreement_id", type=int)
+    add("propose", cmd_propose, "propose an agreement from a TOML file to its consumer").add_argument("--file", required=True)
+    add("show", cmd_show, "show an agreement or a proposal").add_argument("agreement_id", type=int)
+    add("list", cmd_list, "every agreement: status, bonus, last batch and its age, slots missing")
+    s = add("accept", cmd_accept, "the consumer accepts a proposal: with the consumer's key (--keystore or "
+            "ELECTRO_ADMIN_KEY), or --print-payload to sign elsewhere, then --signature to submit it")
+    s.add_argument("agreement_id", type=int)
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument("--print-payload", action="store_true", help="print the EIP-712 typed data for the consumer to sign")
+    mode.add_argument("--signature", help="the consumer's 65-byte EIP-712 signature (hex); any funded key submits it")
+    s = add("propose-change", simple("propose_change", "agreement_id", "successor_id",
+                                     done="proposal {successor_id} offered as the terms of agreement {agreement_id} "
+                                          "from its next period; the consumer accepts it with accept {successor_id}"),
+            "offer a proposal as the next period's terms of an active agreement")
+    s.add_argument("agreement_id", type=int)
+    s.add_argument("successor_id", type=int)
     s = add("cutoff", simple("order_cutoff", "agreement_id", "reason", done="cutoff ordered for agreement {agreement_id}"),
             "order an emergency cutoff")
     s.add_argument("agreement_id", type=int)
@@ -315,10 +393,16 @@ def parser():
         s.add_argument("--reason", required=True)
     add("close-period", simple("close_period", "agreement_id", done="closed the open period of agreement {agreement_id}"),
         "close an ended period: the remaining bonus becomes credit").add_argument("agreement_id", type=int)
-    s = add("set-device", simple("set_device", "agreement_id", "device", done="agreement {agreement_id} now takes batches from {device}"),
-            "replace an agreement's device key")
+    s = add("propose-device", simple("propose_device", "agreement_id", "device",
+                                     done="device {device} proposed for agreement {agreement_id}: it takes effect when "
+                                          "the consumer accepts (accept-device) or after the notice time (apply-device)"),
+            "propose a new device key (a meter swap)")
     s.add_argument("agreement_id", type=int)
     s.add_argument("device", type=address_arg)
+    add("accept-device", simple("accept_device", "agreement_id", done="device change of agreement {agreement_id} accepted"),
+        "the consumer accepts the pending device change (with the consumer's key)").add_argument("agreement_id", type=int)
+    add("apply-device", simple("apply_device_change", "agreement_id", done="device change of agreement {agreement_id} applied"),
+        "apply a pending device change after the notice time").add_argument("agreement_id", type=int)
     s = add("fund", cmd_fund, "send gas money (ETH) to an address, e.g. a device")
     s.add_argument("address", type=address_arg)
     s.add_argument("amount", help="amount in ETH, e.g. 0.05")

@@ -45,10 +45,11 @@ def run(label, lo, hi):
     rows = []
     for batches in (1, 4, 24, 96):
         snapshot = tester.take_snapshot()
-        tx = c.functions.create_agreement(consumer, device, start, 900, SLOTS * 28, pack_profile(profile),
-                                          10**6, 100, 10**4, 86400, 0).transact({"from": owner, "gas": 5_000_000})
+        tx = c.functions.propose_agreement(consumer, device, start, 900, SLOTS * 28, pack_profile(profile),
+                                           10**6, 100, 10**4, 86400, 4, 0, 86400).transact({"from": owner, "gas": 5_000_000})
         create_gas = w3.eth.get_transaction_receipt(tx).gasUsed
         aid = c.functions.agreement_count().call() - 1
+        c.functions.accept_agreement(aid).transact({"from": consumer})
         size = SLOTS // batches
         used, floors, eip7623 = [], [], []
         for b in range(batches):
@@ -73,7 +74,7 @@ def run(label, lo, hi):
         print(f"| {batches} | {size} | {mean:,.0f} | {worst:,} | {total:,} | {floor:,.0f} | {floor_day:,} "
               f"| {total * 365 / 1e6:,.2f} M |")
     print(f"\nEIP-7623 calldata floor of the largest batch: {max(r[7] for r in rows):,} gas (below the gas used, so it "
-          f"does not apply); create_agreement with a 96-slot profile: {create_gas:,} gas.")
+          f"does not apply); propose_agreement with a 96-slot profile: {create_gas:,} gas.")
     return rows
 
 

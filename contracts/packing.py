@@ -28,7 +28,7 @@ def unpack_consumption(words, count):
 
 
 def pack_profile(pairs):
-    """pairs: [(min_wh, max_wh), ...] -> bytes for create_agreement's `profile`."""
+    """pairs: [(min_wh, max_wh), ...] -> bytes for propose_agreement's `profile`."""
     out = bytearray()
     for lo, hi in pairs:
         out += int(lo).to_bytes(4, "big") + int(hi).to_bytes(4, "big")

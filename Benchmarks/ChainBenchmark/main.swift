@@ -4,7 +4,7 @@
 //     swift build -c release --product ChainBenchmark && .build/release/ChainBenchmark
 //
 // The development chain is started with the repository's .venv (or $PYTHON); the contract is deployed
-// and the agreement created with contracts/electro-admin, as the utility would.
+// and the agreement proposed and accepted with contracts/electro-admin.
 import ChainClient
 import Foundation
 import Glibc
@@ -96,25 +96,28 @@ func callsPerBatch(besu: Bool, batches: Int, interval: Double, confirmations: UI
     let chain = try DevChainProcess(besu: besu)
     defer { chain.stop() }
     let device = try PrivateKey(bytes: Hex.decode(chain.keys[1]))
+    let utility = try PrivateKey(bytes: Hex.decode(chain.keys[0]))
     let contract = try Address(chain.admin(["deploy"])["address"] as! String)
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("bench-agreement-\(getpid()).toml")
     try """
-        consumer = "0x00000000000000000000000000000000000000c1"
+        consumer = "\(utility.address.checksummed)"
         device = "\(device.address.checksummed)"
-        period_start = \(Int(Date().timeIntervalSince1970))
+        period_start = \(Int(Date().timeIntervalSince1970) - 28800 * 900)
         slot_seconds = 900
         slots_per_period = 28800
         bonus_per_period = 50000
         penalty_per_slot = 200
         emergency_penalty = 10000
         grace_seconds = 172800
-        unmeasured = "penalised"
+        unmeasured_allowance = 0
         [profile]
         uniform = [500, 4000]
         slots = 96
         """.write(to: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: file) }
-    let created = try chain.admin(["--contract", contract.checksummed, "create-agreement", "--file", file.path])
+    // The utility is its own consumer here: the benchmark counts the device's calls, not consent.
+    let created = try chain.admin(["--contract", contract.checksummed, "propose", "--file", file.path])
+    _ = try chain.admin(["--contract", contract.checksummed, "accept", String(created["agreement_id"] as! Int)])
     let binding = AgreementBinding(contract: contract, agreementID: UInt64(created["agreement_id"] as! Int))
     let rpc = RPCClient(urls: [chain.url])
     let clock = BenchmarkClock()

@@ -30,6 +30,6 @@ import Testing
         #expect(state.controlState == 2 && state.bonus == 48_500)
         let head = try await setup.chain.rpc.blockNumber()
         let all = try await watcher.events(from: 0, to: head)
-        #expect(all.map(\.event.name) == ["AgreementCreated", "PeriodOpened", "CutoffOrdered", "BonusAdjusted", "ReconnectionAllowed"])
+        #expect(all.map(\.event.name) == ["AgreementProposed", "AgreementAccepted", "PeriodOpened", "CutoffOrdered", "BonusAdjusted", "ReconnectionAllowed"])
     }
 }

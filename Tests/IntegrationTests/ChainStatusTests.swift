@@ -21,11 +21,29 @@ import Testing
         #expect(status.healthy)
         let text = status.lines.joined(separator: "\n")
         for expected in ["node:        \(setup.chain.url)", "chain id:    1337", "device:      \(setup.chain.device.address.checksummed)",
-                         "bonus 49800", "last confirmed batch: 2", "cutoff:      connected", "pending:     1 transaction(s)",
+                         "agreement \(setup.binding.agreementID): active (accepted by the consumer)",
+                         "bonus 49800", "unmeasured slots excused 0 of 0", "last confirmed batch: 2", "cutoff:      connected", "pending:     1 transaction(s)",
                          "batch 2 of agreement \(setup.binding.agreementID): nonce 1, \(Hex.encode(hash))", "events read up to block 4"] {
             #expect(text.contains(expected), "\(expected)\n\(text)")
         }
         #expect(text.contains("balance:     999999.99"))
+    }
+
+    @Test func aProposalTheConsumerHasNotAcceptedIsNamed() async throws {
+        let chain = try DevChain()
+        defer { chain.stop() }
+        let contract = try await chain.deploy()
+        let id = try await chain.proposeAgreement(contract: contract, periodStart: 0)
+        let binding = AgreementBinding(contract: contract, agreementID: id)
+        func status() async -> ChainStatus {
+            await ChainStatus.gather(rpc: chain.rpc, binding: binding, device: chain.device.address, expectedChainID: chain.chainID,
+                                     sender: nil, eventCursor: nil, dailyGasBudget: 1, now: 0)
+        }
+        let proposed = await status().lines
+        #expect(proposed.contains("agreement \(id): proposed, not yet accepted by the consumer: meterd sends no batch until the consumer has accepted it and it is active"),
+                "\(proposed)")
+        try await chain.acceptAgreement(contract: contract, id: id)
+        #expect(await status().lines.contains("agreement \(id): active (accepted by the consumer)"))
     }
 
     @Test func aWrongChainOrAnotherDeviceIsNamed() async throws {

@@ -28,7 +28,8 @@ import Testing
             }
             contract = try await chain.deploy()
             let latest = try await chain.rpc.block(.latest)!
-            let id = try await chain.createAgreement(contract: contract, periodStart: latest.timestamp)
+            // Period 0 began a day ago, so its 96 quarter hours have ended and may be submitted.
+            let id = try await chain.createAgreement(contract: contract, periodStart: latest.timestamp - 96 * 900)
             binding = AgreementBinding(contract: contract, agreementID: id)
         }
 

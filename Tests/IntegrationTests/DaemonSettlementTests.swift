@@ -7,14 +7,21 @@ import Testing
 /// the journal closed, through restarts, SIGKILLs and an RPC node that goes away.
 @Suite(.serialized) struct DaemonSettlementTests {
     /// The contract's rule, computed here from the values on chain (contracts/README.md): each batch
-    /// charges its out-of-interval and (penalised) unmeasured slots, never below zero.
+    /// charges its out-of-interval slots and the unmeasured ones beyond the period's allowance, never
+    /// below zero.
     static func expectedBonus(_ batches: [(batch: UInt64, firstSlot: UInt64, values: [UInt32])]) -> UInt64 {
         var bonus = SettlementSite.bonus
+        var allowance = SettlementSite.unmeasuredAllowance
         for batch in batches.sorted(by: { $0.batch < $1.batch }) {
-            let charged = batch.values.filter { value in
-                value == 0xFFFF_FFFF || value < SettlementSite.interval.min || value > SettlementSite.interval.max
-            }.count
-            bonus -= min(UInt64(charged) * SettlementSite.penaltyPerSlot, bonus)
+            var charged: UInt64 = 0
+            for value in batch.values {
+                if value == 0xFFFF_FFFF, allowance > 0 {
+                    allowance -= 1
+                } else if value == 0xFFFF_FFFF || value < SettlementSite.interval.min || value > SettlementSite.interval.max {
+                    charged += 1
+                }
+            }
+            bonus -= min(charged * SettlementSite.penaltyPerSlot, bonus)
         }
         return bonus
     }
@@ -60,6 +67,24 @@ import Testing
         try await expectSettledExactly(site, journal: daemon)
         let anchored = try JournalReader(directory: daemon.journal).records().contains { if case .anchored = $0.payload { true } else { false } }
         #expect(anchored, "confirmed batches anchor the journal")
+    }
+
+    @Test func theDaemonWaitsWithoutSendingUntilTheConsumerAccepts() async throws {
+        let site = try await SettlementSite(accepted: false)
+        defer { site.stop() }
+        let daemon = try site.daemon()
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 9_000_000_000)
+        #expect(try await site.batchesOnChain().isEmpty, "a batch went out for a proposal; log:\n\(daemon.log)")
+        let nonce = try await site.chain.rpc.transactionCount(of: site.chain.device.address)
+        #expect(nonce == 0, "the device sent \(nonce) transactions while the agreement was a proposal")
+        #expect(daemon.log.contains("agreement is proposed, not yet accepted by the consumer: meterd sends no batch for it"),
+                "log:\n\(daemon.log)")
+        try await site.chain.acceptAgreement(contract: site.contract, id: site.agreement)
+        try await Task.sleep(nanoseconds: 12_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(daemon.log.contains("agreement is active (accepted by the consumer): batches go out"), "log:\n\(daemon.log)")
+        try await expectSettledExactly(site, journal: daemon)
     }
 
     @Test func twentyKillsNeitherLoseNorRepeatABatch() async throws {

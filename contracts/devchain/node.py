@@ -11,6 +11,8 @@ from eth_tester import PyEVMBackend
 from eth_tester.backends.pyevm.main import _execute_and_revert_transaction
 from eth_utils import keccak
 
+from .admission import refusal
+
 GAS_LIMIT_CAP = 30_000_000
 PRICE_BUMP_PERCENT = 10
 DEFAULT_ACCOUNTS = 10
@@ -185,43 +187,47 @@ class Node:
             sender = tx.sender
         except Exception as e:  # noqa: BLE001
             raise RpcError(-32000, f"invalid transaction: {e}") from None
-        tx_chain_id = getattr(tx, "chain_id", None)
-        if tx_chain_id is None:
-            v = tx.v
-            if v in (27, 28):
-                raise RpcError(-32000, "only replay-protected (EIP-155) transactions allowed over RPC")
-            tx_chain_id = (v - 35) // 2
-        if tx_chain_id != self.chain_id:
-            raise RpcError(-32000, f"invalid chain id {tx_chain_id}: this chain is {self.chain_id}")
-        state = self.state_at("latest")
-        nonce = state.get_nonce(sender)
-        if tx.nonce < nonce:
-            raise RpcError(-32000, "nonce too low")
-        fee_cap = getattr(tx, "max_fee_per_gas", None)
-        tip = getattr(tx, "max_priority_fee_per_gas", None)
-        if fee_cap is None:
-            fee_cap = tip = tx.gas_price
-        if tx.gas > self.chain.get_block().header.gas_limit:
-            raise RpcError(-32000, "exceeds block gas limit")
-        if tx.gas < tx.intrinsic_gas:
-            raise RpcError(-32000, "intrinsic gas too low")
-        if fee_cap < self.base_fee():
-            raise RpcError(-32000, f"max fee per gas less than block base fee: maxFeePerGas: {fee_cap}, baseFee: {self.base_fee()}")
-        if state.get_balance(sender) < tx.gas * fee_cap + tx.value:
-            raise RpcError(-32000, "insufficient funds for gas * price + value")
         with self.lock:
+            # A pooled hash is answered before any validation, as geth's pool does.
+            if self.pooled(tx.hash) is not None:
+                self.refuse("already_known")
+            tx_chain_id = getattr(tx, "chain_id", None)
+            if tx_chain_id is None:
+                v = tx.v
+                if v in (27, 28):
+                    self.refuse("unprotected")
+                tx_chain_id = (v - 35) // 2
+            if tx_chain_id != self.chain_id:
+                self.refuse("wrong_chain_id", tx_chain_id=tx_chain_id, chain_id=self.chain_id)
+            state = self.state_at("latest")
+            if tx.nonce < state.get_nonce(sender):
+                self.refuse("nonce_too_low")
+            fee_cap = getattr(tx, "max_fee_per_gas", None)
+            tip = getattr(tx, "max_priority_fee_per_gas", None)
+            if fee_cap is None:
+                fee_cap = tip = tx.gas_price
+            if tx.gas > self.chain.get_block().header.gas_limit:
+                self.refuse("block_gas_limit")
+            if tx.gas < tx.intrinsic_gas:
+                self.refuse("intrinsic_gas")
+            if fee_cap < self.base_fee():
+                self.refuse("below_base_fee", fee_cap=fee_cap, base_fee=self.base_fee())
+            if state.get_balance(sender) < tx.gas * fee_cap + tx.value:
+                self.refuse("insufficient_funds")
             old = self.pool.get((sender, tx.nonce))
-            if old is not None:
+            if old is not None:  # a different transaction: the same hash was answered above
                 old_cap = getattr(old, "max_fee_per_gas", None)
                 old_tip = getattr(old, "max_priority_fee_per_gas", None)
                 if old_cap is None:
                     old_cap = old_tip = old.gas_price
                 if fee_cap * 100 < old_cap * (100 + PRICE_BUMP_PERCENT) or tip * 100 < old_tip * (100 + PRICE_BUMP_PERCENT):
-                    raise RpcError(-32000, "replacement transaction underpriced")
-            elif tx.hash in {t.hash for t in self.pool.values()}:
-                raise RpcError(-32000, "already known")
+                    self.refuse("replacement_underpriced")
             self.pool[(sender, tx.nonce)] = tx
         return tx
+
+    def refuse(self, reason, **details):
+        """Raises the refusal in the words of the node this chain stands in for (geth, or Besu)."""
+        raise RpcError(*refusal(self.besu, reason, **details))
 
     def pooled(self, tx_hash):
         for tx in self.pool.values():

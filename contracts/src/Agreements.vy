@@ -2,25 +2,29 @@
 # pragma evm-version london
 """
 @title Flexibility agreements between a utility and its consumers
-@notice One contract holds many agreements. The owner is the utility. Each
-        agreement names a consumer and a metering device; the device submits
-        per-slot consumption in batches, each slot is checked against the
+@notice One contract holds many agreements. The owner is the utility. The
+        utility proposes an agreement; it becomes active only when its consumer
+        accepts it (by a transaction, or by an EIP-712 signature anyone may
+        submit). An active agreement's device submits per-slot consumption in
+        batches of slots that have ended; each slot is checked against the
         predicted interval of the agreement's daily profile, and every slot
-        outside its interval costs a penalty deducted from the period's bonus
-        (never below zero). Closing a period turns what is left of the bonus
-        into discount credit for the consumer. The utility can order an
-        emergency cutoff (DLMS/COSEM disconnect control states) and later allow
+        outside its interval, and every unmeasured slot beyond the period's
+        allowance, costs a penalty deducted from the period's bonus (never
+        below zero). Closing a period turns what is left of the bonus into
+        discount credit for the consumer. The utility can order an emergency
+        cutoff (DLMS/COSEM disconnect control states) and later allow
         reconnection. The exact rules are in contracts/README.md.
 @dev Gas: the device-facing `submit_batch` reads two storage words: the
      global pause flag and the agreement's packed running state. The
      immutable terms and the interval profile live in the code of a small data
-     contract (the terms store) written at creation, whose address follows
+     contract (the terms store) written at proposal, whose address follows
      from this contract's CREATE nonce kept in the state word: one cold call
      instead of dozens of cold storage reads. Eight slots are checked per
      32-byte word with lane-parallel (SWAR) arithmetic; the journal head is
      anchored in the event only; one storage word is written.
 """
 
+from . import eip712
 from . import ownable_2step as ownable
 from . import pausable
 
@@ -40,9 +44,14 @@ exports: (
 # @dev The reserved consumption value of a slot the meter could not measure.
 UNMEASURED: public(constant(uint256)) = 4294967295  # 0xFFFFFFFF
 
-# @dev Unmeasured-slot policies: counted as a violation, or excused.
-UNMEASURED_PENALISED: public(constant(uint8)) = 0
-UNMEASURED_EXCUSED: public(constant(uint8)) = 1
+# @dev Agreement status (the `status` field of `agreement` and `device_state`):
+#      proposed by the utility, not yet accepted by the consumer; active;
+#      active in its final period (a successor takes over at the next period);
+#      ended (no more batches).
+PROPOSED: public(constant(uint8)) = 0
+ACTIVE: public(constant(uint8)) = 1
+FINAL_PERIOD: public(constant(uint8)) = 2
+ENDED: public(constant(uint8)) = 3
 
 # @dev DLMS/COSEM disconnect control `control_state` values.
 DISCONNECTED: public(constant(uint8)) = 0
@@ -50,14 +59,21 @@ CONNECTED: public(constant(uint8)) = 1
 READY_FOR_RECONNECTION: public(constant(uint8)) = 2
 
 # @dev Largest daily profile: 288 slots (five-minute slots), 8 bytes a slot.
+#      The argument holds up to 1,024 slots so that a profile that is too long
+#      gets this contract's reason rather than the ABI decoder's bare revert.
 MAX_PROFILE_SLOTS: public(constant(uint256)) = 288
-PROFILE_BYTES: constant(uint256) = 2304  # MAX_PROFILE_SLOTS * 8
+PROFILE_ARG_BYTES: constant(uint256) = 8192
 
-# @dev Largest batch: 288 slots (a day of five-minute slots, three days of quarter hours)
-#      in 36 words of eight uint32 values. A small bound keeps the memory that the
-#      compiler reserves for `packed` (and so the memory expansion gas) small.
+# @dev Largest batch: 288 slots (a day of five-minute slots, three days of quarter hours).
+#      `packed` may hold one word more (up to 296 slots) so that a batch just
+#      over the limit gets this contract's reason; the compiler copies `packed`
+#      into memory sized by this bound, so a larger bound costs gas on every
+#      batch. A longer `packed` is refused by the ABI decoder without a reason.
 MAX_BATCH_SLOTS: public(constant(uint256)) = 288
-MAX_BATCH_WORDS: constant(uint256) = 36
+PACKED_ARG_WORDS: constant(uint256) = 37
+
+# @dev EIP-712 type of the consumer's signed acceptance.
+ACCEPT_AGREEMENT_TYPEHASH: constant(bytes32) = keccak256("AcceptAgreement(uint256 agreementId,address termsStore)")
 
 # @dev The terms store's data: two header words, then the minima and then the
 #      widths (maximum - minimum) as uint32 lanes, eight to a word, each extended cyclically to
@@ -65,8 +81,9 @@ MAX_BATCH_WORDS: constant(uint256) = 36
 #      consecutive lanes can be read from any start below profile_len) and
 #      padded with zero lanes to whole words.
 #      header 0: device (bits 0..159) | penalty_per_slot (160..207) | slots_per_period (208..231)
-#                | profile_len (232..247) | unmeasured_policy (248..255)
-#      header 1: slot_seconds (0..31) | period_start (32..95)
+#                | profile_len (232..247)
+#      header 1: slot_seconds (0..31) | period_start (32..71) | slot_tolerance (96..127)
+#                | unmeasured_allowance (128..143)
 EXT_LANES: constant(uint256) = 295  # MAX_PROFILE_SLOTS + 7
 EXT_WORDS: constant(uint256) = 37  # ceil(EXT_LANES / 8)
 STORE_BYTES: constant(uint256) = 2432  # 64 + 2 * EXT_WORDS * 32
@@ -85,27 +102,36 @@ MAX_U256: constant(uint256) = max_value(uint256)
 MAX_SLOTS_PER_PERIOD: constant(uint256) = 16777215  # 2**24 - 1
 MAX_U32: constant(uint256) = 4294967295
 MAX_U40: constant(uint256) = 1099511627775
+MAX_U80: constant(uint256) = 1208925819614629174706175
 MAX_U96: constant(uint256) = 79228162514264337593543950335
 MASK16: constant(uint256) = 65535
 MASK24: constant(uint256) = 16777215
 MASK32: constant(uint256) = 4294967295
 MASK40: constant(uint256) = 1099511627775
 MASK48: constant(uint256) = 281474976710655
-MASK96: constant(uint256) = 79228162514264337593543950335
+MASK80: constant(uint256) = 1208925819614629174706175
 MASK160: constant(uint256) = 1461501637330902918203684832716283019655932542975
 
 MAX_REASON: constant(uint256) = 128
 
 # ---------------------------------------------------------------- storage
 #
-# _run[id]: next_slot (bits 0..39) | last_batch_seq (40..79) | bonus (80..175) | period (176..199)
-#           | penalised_slots (200..223) | store_nonce (224..247) | control_state (248..251)
-#           | cutoff_acknowledged (252)
+# _run[id]: next_slot (bits 0..39) | last_batch_seq (40..71) | bonus (72..151) | period (152..175)
+#           | penalised_slots (176..199) | excused_slots (200..215) | store_nonce (216..239)
+#           | control_state (240..243) | cutoff_acknowledged (244)
+#           | accepted and not ended (248) | final period (249) | ended (250)
 # store_nonce is this contract's CREATE nonce for the agreement's terms store
 # (the data contract with its immutable terms and profile); it is never 0 for
-# an existing agreement.
+# an existing agreement. excused_slots counts the open period's unmeasured
+# slots excused so far (at most the allowance).
 
 _run: HashMap[uint256, uint256]
+
+RUN_ACTIVE: constant(uint256) = 248
+RUN_FINAL: constant(uint256) = 249
+RUN_ENDED: constant(uint256) = 250
+RUN_CONTROL: constant(uint256) = 240
+RUN_ACK: constant(uint256) = 244
 
 # @dev This contract's next CREATE nonce.
 _create_nonce: uint256
@@ -115,6 +141,15 @@ _consumer: HashMap[uint256, address]
 _bonus_per_period: HashMap[uint256, uint256]
 _emergency_penalty: HashMap[uint256, uint256]
 _grace_seconds: HashMap[uint256, uint256]
+_device_notice_seconds: HashMap[uint256, uint256]
+
+# @dev A proposed device change: the new device and the time from which the
+#      utility may apply it without the consumer's acceptance.
+_pending_device: HashMap[uint256, address]
+_device_change_at: HashMap[uint256, uint256]
+
+# @dev The agreement a proposal replaces, plus one (0: replaces none).
+_replaces: HashMap[uint256, uint256]
 
 # @dev Discount credit of each agreement's consumer, in the agreement's units.
 credit: public(HashMap[uint256, uint256])
@@ -135,7 +170,7 @@ struct Agreement:
     penalty_per_slot: uint256
     emergency_penalty: uint256
     grace_seconds: uint256
-    unmeasured_policy: uint8
+    unmeasured_allowance: uint256
     period: uint256
     next_slot: uint256
     last_batch_seq: uint256
@@ -144,11 +179,18 @@ struct Agreement:
     control_state: uint8
     cutoff_acknowledged: bool
     credit: uint256
+    status: uint8
+    excused_slots: uint256
+    slot_tolerance: uint256
+    device_notice_seconds: uint256
+    pending_device: address
+    device_change_at: uint256
+    replaces: uint256
 
 # ---------------------------------------------------------------- events
 
 
-event AgreementCreated:
+event AgreementProposed:
     agreement_id: indexed(uint256)
     consumer: indexed(address)
     device: indexed(address)
@@ -161,7 +203,32 @@ event AgreementCreated:
     penalty_per_slot: uint256
     emergency_penalty: uint256
     grace_seconds: uint256
-    unmeasured_policy: uint8
+    unmeasured_allowance: uint256
+    slot_tolerance: uint256
+    device_notice_seconds: uint256
+
+
+event ChangeProposed:
+    agreement_id: indexed(uint256)
+    successor_id: indexed(uint256)
+    from_period: uint256
+
+
+event AgreementAccepted:
+    agreement_id: indexed(uint256)
+    consumer: indexed(address)
+    terms_store: address
+
+
+event FinalPeriod:
+    agreement_id: indexed(uint256)
+    period: indexed(uint256)
+    successor_id: uint256
+
+
+event AgreementEnded:
+    agreement_id: indexed(uint256)
+    period: indexed(uint256)
 
 
 event PeriodOpened:
@@ -231,6 +298,13 @@ event CreditAdjusted:
     reason: String[MAX_REASON]
 
 
+event DeviceChangeProposed:
+    agreement_id: indexed(uint256)
+    old_device: indexed(address)
+    new_device: indexed(address)
+    effective_at: uint256
+
+
 event DeviceChanged:
     agreement_id: indexed(uint256)
     old_device: indexed(address)
@@ -252,7 +326,7 @@ def __init__():
 def pause():
     """
     @notice Stops every bonus and credit change (batches, emergency reports,
-            period closing, adjustments, new agreements). Cutoff and
+            period closing, adjustments, proposals, acceptances). Cutoff and
             reconnection keep working: grid safety never waits for an unpause.
     """
     ownable._check_owner()
@@ -268,23 +342,30 @@ def unpause():
     pausable._unpause()
 
 
+# ---------------------------------------------------------------- consent
+
+
 @external
-def create_agreement(
+def propose_agreement(
     consumer: address,
     device: address,
     period_start: uint256,
     slot_seconds: uint256,
     slots_per_period: uint256,
-    profile: Bytes[PROFILE_BYTES],
+    profile: Bytes[PROFILE_ARG_BYTES],
     bonus_per_period: uint256,
     penalty_per_slot: uint256,
     emergency_penalty: uint256,
     grace_seconds: uint256,
-    unmeasured_policy: uint8,
+    unmeasured_allowance: uint256,
+    slot_tolerance: uint256,
+    device_notice_seconds: uint256,
 ) -> uint256:
     """
-    @notice Creates an agreement and opens its period 0 with a full bonus.
-    @param consumer The consumer, who receives the credit.
+    @notice Proposes an agreement to `consumer`. Nothing binds either party
+            until the consumer accepts (`accept_agreement` or
+            `accept_agreement_signed`); the terms never change afterwards.
+    @param consumer The consumer, who must accept and who receives the credit.
     @param device The meter device's address, the only submitter of batches.
     @param period_start Unix time at which slot 0 (and period 0) starts.
     @param slot_seconds Length of a slot in seconds.
@@ -296,7 +377,13 @@ def create_agreement(
     @param penalty_per_slot Deducted from the bonus for every penalised slot.
     @param emergency_penalty Deducted for a reported emergency shutdown.
     @param grace_seconds After period end + grace, a period closes even with slots missing.
-    @param unmeasured_policy 0: an unmeasured slot is penalised; 1: it is excused.
+    @param unmeasured_allowance Unmeasured slots excused per period (a meter swap,
+           a bus fault); every unmeasured or never submitted slot beyond it is
+           penalised. 0 penalises every one.
+    @param slot_tolerance Seconds by which a submitted slot may end after the
+           block's time (0: only slots that have ended).
+    @param device_notice_seconds Notice after which a device change the consumer
+           has not accepted takes effect.
     @return The new agreement's id.
     """
     ownable._check_owner()
@@ -307,13 +394,16 @@ def create_agreement(
     assert period_start <= MAX_U40, "agreements: bad period start"
     plen: uint256 = len(profile) // 8
     assert plen != 0 and len(profile) % 8 == 0, "agreements: bad profile length"
+    assert plen <= MAX_PROFILE_SLOTS, "agreements: profile longer than 288 slots"
     assert slots_per_period != 0 and slots_per_period <= MAX_SLOTS_PER_PERIOD, "agreements: bad slots per period"
     assert slots_per_period % plen == 0, "agreements: period not a whole number of profiles"
-    assert bonus_per_period <= MAX_U96, "agreements: bonus too large"
+    assert bonus_per_period <= MAX_U80, "agreements: bonus too large"
     assert penalty_per_slot <= MASK48, "agreements: penalty too large"
     assert emergency_penalty <= MAX_U96, "agreements: emergency penalty too large"
     assert grace_seconds <= MAX_U32, "agreements: grace too long"
-    assert unmeasured_policy <= UNMEASURED_EXCUSED, "agreements: bad unmeasured policy"
+    assert unmeasured_allowance <= MASK16, "agreements: unmeasured allowance too large"
+    assert slot_tolerance <= MAX_U32, "agreements: slot tolerance too long"
+    assert device_notice_seconds <= MAX_U32, "agreements: device notice too long"
 
     # The profile's lanes, extended cyclically (see the store layout above).
     mins: DynArray[uint256, EXT_WORDS] = []
@@ -340,28 +430,24 @@ def create_agreement(
         widths.append(acc_hi << (32 * (8 - ext % 8)))
     n: uint256 = 32 * len(mins)
     lanes: Bytes[2496] = concat(slice(abi_encode(mins), 64, n), slice(abi_encode(widths), 64, n))
-    header1: uint256 = slot_seconds | (period_start << 32)
     nonce: uint256 = 0
     store: address = empty(address)
     nonce, store = self._create_store(
-        convert(device, uint256)
-        | (penalty_per_slot << 160)
-        | (slots_per_period << 208)
-        | (plen << 232)
-        | (convert(unmeasured_policy, uint256) << 248),
-        header1,
+        convert(device, uint256) | (penalty_per_slot << 160) | (slots_per_period << 208) | (plen << 232),
+        slot_seconds | (period_start << 32) | (slot_tolerance << 96) | (unmeasured_allowance << 128),
         lanes,
     )
 
     agreement_id: uint256 = self.agreement_count
     self.agreement_count = agreement_id + 1
-    self._run[agreement_id] = (bonus_per_period << 80) | (nonce << 224) | (convert(CONNECTED, uint256) << 248)
+    self._run[agreement_id] = (bonus_per_period << 72) | (nonce << 216) | (convert(CONNECTED, uint256) << RUN_CONTROL)
     self._consumer[agreement_id] = consumer
     self._bonus_per_period[agreement_id] = bonus_per_period
     self._emergency_penalty[agreement_id] = emergency_penalty
     self._grace_seconds[agreement_id] = grace_seconds
+    self._device_notice_seconds[agreement_id] = device_notice_seconds
 
-    log AgreementCreated(
+    log AgreementProposed(
         agreement_id=agreement_id,
         consumer=consumer,
         device=device,
@@ -374,53 +460,132 @@ def create_agreement(
         penalty_per_slot=penalty_per_slot,
         emergency_penalty=emergency_penalty,
         grace_seconds=grace_seconds,
-        unmeasured_policy=unmeasured_policy,
+        unmeasured_allowance=unmeasured_allowance,
+        slot_tolerance=slot_tolerance,
+        device_notice_seconds=device_notice_seconds,
     )
-    log PeriodOpened(agreement_id=agreement_id, period=0, first_slot=0, bonus=bonus_per_period)
     return agreement_id
 
 
 @external
-def set_device(agreement_id: uint256, new_device: address):
+def propose_change(agreement_id: uint256, successor_id: uint256):
     """
-    @notice Replaces the device key of an agreement (a replaced or re-keyed
-            meter); the terms are copied to a new store with the new device.
+    @notice Offers the proposal `successor_id` as the new terms of the active
+            agreement `agreement_id`, from the period after the open one. Once
+            the consumer accepts the successor, the open period is the
+            agreement's last and the successor's period 0 follows it.
+    @param agreement_id The active agreement whose terms change.
+    @param successor_id A proposal for the same consumer whose period 0 starts
+           when the agreement's open period ends.
+    """
+    ownable._check_owner()
+    run: uint256 = self._existing_run(agreement_id)
+    successor_run: uint256 = self._existing_run(successor_id)
+    assert (run >> RUN_ACTIVE) & 3 == 1, "agreements: agreement not active"
+    assert successor_run >> RUN_ACTIVE == 0, "agreements: successor not a proposal"
+    assert self._consumer[successor_id] == self._consumer[agreement_id], "agreements: successor has another consumer"
+    assert self._period_start(successor_run) == self._open_period_end(run), "agreements: successor must start when the open period ends"
+    self._replaces[successor_id] = agreement_id + 1
+    log ChangeProposed(agreement_id=agreement_id, successor_id=successor_id, from_period=((run >> 152) & MASK24) + 1)
+
+
+@external
+def accept_agreement(agreement_id: uint256):
+    """
+    @notice The consumer accepts a proposal: the agreement becomes active with
+            its terms as proposed (and, for a change, the replaced agreement's
+            open period becomes its last).
+    @param agreement_id The proposal.
+    """
+    assert msg.sender == self._consumer[agreement_id], "agreements: caller is not the consumer"
+    self._accept(agreement_id)
+
+
+@external
+def accept_agreement_signed(agreement_id: uint256, v: uint8, r: bytes32, s: bytes32):
+    """
+    @notice Accepts a proposal with the consumer's EIP-712 signature of
+            AcceptAgreement(uint256 agreementId, address termsStore), submitted
+            by anyone (so a consumer without ether can consent). The terms
+            store fixes every term, including the device.
+    @param agreement_id The proposal.
+    @param v The signature's recovery id (27 or 28).
+    @param r The signature's r.
+    @param s The signature's s.
+    """
+    run: uint256 = self._existing_run(agreement_id)
+    struct_hash: bytes32 = keccak256(abi_encode(ACCEPT_AGREEMENT_TYPEHASH, agreement_id, self._store_address((run >> 216) & MASK24)))
+    assert eip712._signer(struct_hash, v, r, s) == self._consumer[agreement_id], "agreements: not signed by the consumer"
+    self._accept(agreement_id)
+
+
+@external
+def propose_device(agreement_id: uint256, new_device: address):
+    """
+    @notice Proposes a new device for an agreement (a replaced or re-keyed
+            meter). It takes effect when the consumer accepts it, or when the
+            utility applies it after the agreement's device notice time.
+            A new proposal replaces a pending one.
     @param agreement_id The agreement.
     @param new_device The new device address.
     """
     ownable._check_owner()
     run: uint256 = self._existing_run(agreement_id)
+    assert (run >> RUN_ENDED) & 1 == 0, "agreements: agreement ended"
     assert new_device != empty(address), "agreements: zero device"
-    data: Bytes[STORE_BYTES] = self._read_store(run)
-    h0: uint256 = convert(extract32(data, 0), uint256)
-    old_device: address = convert(h0 & MASK160, address)
-    lanes: Bytes[2496] = slice(data, 64, len(data) - 64)
-    nonce: uint256 = 0
-    store: address = empty(address)
-    nonce, store = self._create_store(
-        (h0 & ~MASK160) | convert(new_device, uint256), convert(extract32(data, 32), uint256), lanes
+    effective_at: uint256 = block.timestamp + self._device_notice_seconds[agreement_id]
+    self._pending_device[agreement_id] = new_device
+    self._device_change_at[agreement_id] = effective_at
+    log DeviceChangeProposed(
+        agreement_id=agreement_id, old_device=self._device(run), new_device=new_device, effective_at=effective_at
     )
-    self._run[agreement_id] = (run & ~(MASK24 << 224)) | (nonce << 224)
-    log DeviceChanged(agreement_id=agreement_id, old_device=old_device, new_device=new_device, terms_store=store)
+
+
+@external
+def accept_device(agreement_id: uint256):
+    """
+    @notice The consumer accepts the pending device change: it takes effect now.
+    @param agreement_id The agreement.
+    """
+    assert msg.sender == self._consumer[agreement_id], "agreements: caller is not the consumer"
+    self._change_device(agreement_id)
+
+
+@external
+def apply_device_change(agreement_id: uint256):
+    """
+    @notice The utility applies a pending device change once the agreement's
+            device notice time has passed since it was proposed.
+    @param agreement_id The agreement.
+    """
+    ownable._check_owner()
+    assert self._pending_device[agreement_id] != empty(address), "agreements: no device change pending"
+    assert block.timestamp >= self._device_change_at[agreement_id], "agreements: device notice time not over"
+    self._change_device(agreement_id)
+
+
+# ---------------------------------------------------------------- owner: bonus and credit
 
 
 @external
 def adjust_bonus(agreement_id: uint256, delta: int256, reason: String[MAX_REASON]):
     """
-    @notice Adds `delta` (negative to deduct) to the open period's bonus.
+    @notice Adds `delta` (negative to deduct) to the open period's bonus of an
+            active agreement; closed periods are settled and never change.
     @param agreement_id The agreement.
-    @param delta The change; the result must stay within 0 .. 2**96 - 1.
+    @param delta The change; the result must stay within 0 .. 2**80 - 1.
     @param reason Why, recorded in the event; must not be empty.
     """
     ownable._check_owner()
     pausable._require_not_paused()
     assert len(reason) != 0, "agreements: reason required"
     run: uint256 = self._existing_run(agreement_id)
-    bonus: int256 = convert((run >> 80) & MASK96, int256) + delta
+    self._require_active(run)
+    bonus: int256 = convert((run >> 72) & MASK80, int256) + delta
     assert bonus >= 0, "agreements: bonus below zero"
-    assert bonus <= convert(MAX_U96, int256), "agreements: bonus too large"
+    assert bonus <= convert(MAX_U80, int256), "agreements: bonus too large"
     new_bonus: uint256 = convert(bonus, uint256)
-    self._run[agreement_id] = (run & ~(MASK96 << 80)) | (new_bonus << 80)
+    self._run[agreement_id] = (run & ~(MASK80 << 72)) | (new_bonus << 72)
     log BonusAdjusted(agreement_id=agreement_id, delta=delta, bonus=new_bonus, reason=reason)
 
 
@@ -428,7 +593,8 @@ def adjust_bonus(agreement_id: uint256, delta: int256, reason: String[MAX_REASON
 def adjust_credit(agreement_id: uint256, delta: int256, reason: String[MAX_REASON]):
     """
     @notice Adds `delta` to the consumer's credit; a negative delta records
-            credit used (for example on an invoice).
+            credit used (for example on an invoice). The settled figures of
+            closed periods (their PeriodClosed events) are not changed.
     @param agreement_id The agreement.
     @param delta The change; the credit must not fall below zero.
     @param reason Why, recorded in the event; must not be empty.
@@ -436,7 +602,8 @@ def adjust_credit(agreement_id: uint256, delta: int256, reason: String[MAX_REASO
     ownable._check_owner()
     pausable._require_not_paused()
     assert len(reason) != 0, "agreements: reason required"
-    self._existing_run(agreement_id)
+    run: uint256 = self._existing_run(agreement_id)
+    assert run >> RUN_ACTIVE != 0, "agreements: agreement never accepted"
     credit: int256 = convert(self.credit[agreement_id], int256) + delta
     assert credit >= 0, "agreements: credit below zero"
     new_credit: uint256 = convert(credit, uint256)
@@ -450,14 +617,16 @@ def adjust_credit(agreement_id: uint256, delta: int256, reason: String[MAX_REASO
 @external
 def order_cutoff(agreement_id: uint256, reason: String[MAX_REASON]):
     """
-    @notice Orders an emergency cutoff (remote_disconnect): the control state
-            becomes disconnected and the device opens its relay. Allowed from
-            connected or ready-for-reconnection; works while paused.
+    @notice Orders an emergency cutoff (remote_disconnect) under an active
+            agreement: the control state becomes disconnected and the device
+            opens its relay. Allowed from connected or ready-for-reconnection;
+            works while paused.
     @param agreement_id The agreement.
     @param reason Why, recorded in the event.
     """
     ownable._check_owner()
     run: uint256 = self._existing_run(agreement_id)
+    self._require_active(run)
     assert self._control_state(run) != DISCONNECTED, "agreements: already disconnected"
     self._run[agreement_id] = self._with_control(run, DISCONNECTED, False)
     log CutoffOrdered(agreement_id=agreement_id, reason=reason)
@@ -471,10 +640,9 @@ def acknowledge_cutoff(agreement_id: uint256, journal_head: bytes32):
     @param agreement_id The agreement.
     @param journal_head The device journal's head hash after journaling the cutoff.
     """
-    self._check_device(agreement_id)
-    run: uint256 = self._run[agreement_id]
+    run: uint256 = self._check_device(agreement_id)
     assert self._control_state(run) == DISCONNECTED, "agreements: not disconnected"
-    assert (run >> 252) & 1 == 0, "agreements: cutoff already acknowledged"
+    assert (run >> RUN_ACK) & 1 == 0, "agreements: cutoff already acknowledged"
     self._run[agreement_id] = self._with_control(run, DISCONNECTED, True)
     log CutoffAcknowledged(agreement_id=agreement_id, journal_head=journal_head)
 
@@ -502,8 +670,7 @@ def confirm_reconnection(agreement_id: uint256, journal_head: bytes32):
     @param agreement_id The agreement.
     @param journal_head The device journal's head hash after journaling the reconnection.
     """
-    self._check_device(agreement_id)
-    run: uint256 = self._run[agreement_id]
+    run: uint256 = self._check_device(agreement_id)
     assert self._control_state(run) == READY_FOR_RECONNECTION, "agreements: not ready for reconnection"
     self._run[agreement_id] = self._with_control(run, CONNECTED, False)
     log Reconnected(agreement_id=agreement_id, journal_head=journal_head)
@@ -515,16 +682,16 @@ def report_emergency_shutdown(agreement_id: uint256, journal_head: bytes32):
     @notice The device reports a local emergency shutdown (a limiter trip);
             the agreement's emergency penalty is deducted from the bonus,
             never below zero. The control state is not changed.
-    @param agreement_id The agreement.
+    @param agreement_id The agreement; it must be active.
     @param journal_head The device journal's head hash after journaling the trip.
     """
     pausable._require_not_paused()
-    self._check_device(agreement_id)
-    run: uint256 = self._run[agreement_id]
-    bonus: uint256 = (run >> 80) & MASK96
+    run: uint256 = self._check_device(agreement_id)
+    self._require_active(run)
+    bonus: uint256 = (run >> 72) & MASK80
     penalty: uint256 = min(self._emergency_penalty[agreement_id], bonus)
     bonus = unsafe_sub(bonus, penalty)
-    self._run[agreement_id] = (run & ~(MASK96 << 80)) | (bonus << 80)
+    self._run[agreement_id] = (run & ~(MASK80 << 72)) | (bonus << 72)
     log EmergencyShutdown(agreement_id=agreement_id, penalty=penalty, bonus=bonus, journal_head=journal_head)
 
 
@@ -537,18 +704,18 @@ def submit_batch(
     batch_seq: uint64,
     first_slot: uint64,
     slot_count: uint16,
-    packed: DynArray[uint256, MAX_BATCH_WORDS],
+    packed: DynArray[uint256, PACKED_ARG_WORDS],
     journal_head: bytes32,
 ):
     """
-    @notice Submits the consumption of `slot_count` consecutive slots.
+    @notice Submits the consumption of `slot_count` consecutive slots of an
+            active agreement, all of which have ended.
     @dev Each word of `packed` holds eight big-endian uint32 Wh values, the
          first slot in the most significant four bytes; the unused values of
-         the last word must be zero. The slots must lie in the open period.
-         The contract does not compare slot times with the block time: the
-         device's clock and the chain's block times may differ by a block
-         period, and the batch number and next slot already make submission
-         exactly-once.
+         the last word must be zero. The slots must lie in the open period and
+         the last one must end no later than the block's time plus the
+         agreement's slot tolerance. The batch number and next slot make
+         submission exactly-once.
     @param agreement_id The agreement; the caller must be its device.
     @param batch_seq Exactly the last accepted batch number plus one (the first is 1).
     @param first_slot Exactly the next slot not yet submitted.
@@ -558,22 +725,29 @@ def submit_batch(
     """
     pausable._require_not_paused()
     run: uint256 = self._run[agreement_id]
-    nonce: uint256 = (run >> 224) & MASK24
+    nonce: uint256 = (run >> 216) & MASK24
     assert nonce != 0, "agreements: unknown agreement"
+    self._require_active(run)
     data: Bytes[STORE_BYTES] = raw_call(self._store_address(nonce), b"", max_outsize=STORE_BYTES, is_static_call=True)
     h0: uint256 = convert(extract32(data, 0), uint256)
+    h1: uint256 = convert(extract32(data, 32), uint256)
     assert msg.sender == convert(h0 & MASK160, address), "agreements: caller is not the device"
-    assert convert(batch_seq, uint256) == ((run >> 40) & MASK40) + 1, "agreements: wrong batch number"
-    assert convert(batch_seq, uint256) <= MASK40, "agreements: batch numbers exhausted"
+    assert convert(batch_seq, uint256) == ((run >> 40) & MASK32) + 1, "agreements: wrong batch number"
+    assert convert(batch_seq, uint256) <= MASK32, "agreements: batch numbers exhausted"
     start: uint256 = run & MASK40
     assert convert(first_slot, uint256) == start, "agreements: wrong first slot"
     count: uint256 = convert(slot_count, uint256)
     assert count != 0, "agreements: empty batch"
+    assert count <= MAX_BATCH_SLOTS, "agreements: batch longer than 288 slots"
     words: uint256 = len(packed)
     assert words == unsafe_div(unsafe_add(count, 7), 8), "agreements: packed length mismatch"
     end: uint256 = start + count
-    period: uint256 = (run >> 176) & MASK24
+    period: uint256 = (run >> 152) & MASK24
     assert end <= (period + 1) * ((h0 >> 208) & MASK24), "agreements: batch beyond the open period"
+    # end < 2**40, slot_seconds < 2**32, period_start and the tolerance < 2**40: no overflow.
+    assert unsafe_add((h1 >> 32) & MASK40, unsafe_mul(end, h1 & MASK32)) <= unsafe_add(
+        block.timestamp, (h1 >> 96) & MASK32
+    ), "agreements: slot not over"
     # the unused lanes of the last word: pad_bits = 32 * (8 * words - count) < 256
     pad_bits: uint256 = unsafe_sub(unsafe_mul(words, 8), count) << 5
     assert packed[unsafe_sub(words, 1)] << unsafe_sub(256, pad_bits) == 0 or pad_bits == 0, "agreements: nonzero padding"
@@ -620,22 +794,25 @@ def submit_batch(
     inside: uint256 = unsafe_mul(acc & LOW16, ONES32) >> 224
     violations: uint256 = unsafe_sub(unsafe_sub(count, inside), unmeasured)
 
-    charged: uint256 = violations
-    if h0 >> 248 == convert(UNMEASURED_PENALISED, uint256):
-        charged = unsafe_add(charged, unmeasured)
+    # Unmeasured slots are excused while the period's allowance lasts
+    # (excused <= allowance always holds).
+    excused: uint256 = (run >> 200) & MASK16
+    excusing: uint256 = min(unmeasured, unsafe_sub((h1 >> 128) & MASK16, excused))
+    charged: uint256 = unsafe_sub(unsafe_add(violations, unmeasured), excusing)
     # charged <= 288 and the penalty is < 2**48: the product is < 2**57.
     penalty: uint256 = unsafe_mul(charged, (h0 >> 160) & MASK48)
-    bonus: uint256 = (run >> 80) & MASK96
+    bonus: uint256 = (run >> 72) & MASK80
     penalty = min(penalty, bonus)
     bonus = unsafe_sub(bonus, penalty)
     # penalised slots of a period <= slots submitted in it <= slots_per_period < 2**24.
     self._run[agreement_id] = (
         end
         | (convert(batch_seq, uint256) << 40)
-        | (bonus << 80)
-        | (period << 176)
-        | (unsafe_add((run >> 200) & MASK24, charged) << 200)
-        | ((run >> 224) << 224)
+        | (bonus << 72)
+        | (period << 152)
+        | (unsafe_add((run >> 176) & MASK24, charged) << 176)
+        | (unsafe_add(excused, excusing) << 200)
+        | ((run >> 216) << 216)
     )
     log BatchSubmitted(
         agreement_id=agreement_id,
@@ -655,15 +832,18 @@ def submit_batch(
 @external
 def close_period(agreement_id: uint256):
     """
-    @notice Closes the open period and opens the next with a fresh bonus.
+    @notice Closes the open period of an active agreement and opens the next
+            with a fresh bonus (or, in its final period, ends the agreement).
             Allowed to the utility, the device and the consumer once the period
             has ended and all its slots are in, or once its grace time has
-            passed; then every missing slot counts as an unmeasured slot.
-            What is left of the bonus is added to the consumer's credit.
+            passed; then every missing slot counts as an unmeasured slot
+            (excused while the period's allowance lasts). What is left of the
+            bonus is added to the consumer's credit.
     @param agreement_id The agreement.
     """
     pausable._require_not_paused()
     run: uint256 = self._existing_run(agreement_id)
+    self._require_active(run)
     data: Bytes[STORE_BYTES] = self._read_store(run)
     h0: uint256 = convert(extract32(data, 0), uint256)
     h1: uint256 = convert(extract32(data, 32), uint256)
@@ -672,22 +852,21 @@ def close_period(agreement_id: uint256):
         or msg.sender == convert(h0 & MASK160, address)
         or msg.sender == self._consumer[agreement_id]
     ), "agreements: caller may not close periods"
-    period: uint256 = (run >> 176) & MASK24
+    period: uint256 = (run >> 152) & MASK24
     end_slot: uint256 = (period + 1) * ((h0 >> 208) & MASK24)
     # The next period's slots must fit the 40-bit slot field and its number the
     # 24-bit period field; submit_batch relies on it (end <= (period + 1) * spp).
     assert (period + 2) * ((h0 >> 208) & MASK24) <= MASK40 and period + 1 <= MASK24, "agreements: agreement exhausted"
-    period_end: uint256 = (h1 >> 32) + end_slot * (h1 & MASK32)
+    period_end: uint256 = ((h1 >> 32) & MASK40) + end_slot * (h1 & MASK32)
     assert block.timestamp >= period_end, "agreements: period not over"
     missing: uint256 = end_slot - (run & MASK40)
     if missing != 0:
         assert block.timestamp >= period_end + self._grace_seconds[agreement_id], "agreements: slots missing within grace time"
 
-    bonus: uint256 = (run >> 80) & MASK96
-    penalty: uint256 = 0
-    if h0 >> 248 == convert(UNMEASURED_PENALISED, uint256):
-        penalty = min(missing * ((h0 >> 160) & MASK48), bonus)
-        bonus -= penalty
+    excusing: uint256 = min(missing, ((h1 >> 128) & MASK16) - ((run >> 200) & MASK16))
+    bonus: uint256 = (run >> 72) & MASK80
+    penalty: uint256 = min((missing - excusing) * ((h0 >> 160) & MASK48), bonus)
+    bonus -= penalty
     credit: uint256 = self.credit[agreement_id] + bonus
     self.credit[agreement_id] = credit
     log PeriodClosed(
@@ -699,14 +878,17 @@ def close_period(agreement_id: uint256):
         credit=credit,
     )
 
+    # Control state, acknowledgement and status bits are kept.
+    flags: uint256 = (run >> 240) << 240
+    nonce: uint256 = run & (MASK24 << 216)
+    if (run >> RUN_FINAL) & 1 == 1:
+        # Slots and batch number stay where they are; no bonus, no new period.
+        flags = (flags & ~(7 << RUN_ACTIVE)) | (1 << RUN_ENDED)
+        self._run[agreement_id] = end_slot | (run & (MASK32 << 40)) | (period << 152) | nonce | flags
+        log AgreementEnded(agreement_id=agreement_id, period=period)
+        return
     fresh: uint256 = self._bonus_per_period[agreement_id]
-    self._run[agreement_id] = (
-        end_slot
-        | (run & (MASK40 << 40))
-        | (fresh << 80)
-        | ((period + 1) << 176)
-        | ((run >> 224) << 224)
-    )
+    self._run[agreement_id] = end_slot | (run & (MASK32 << 40)) | (fresh << 72) | ((period + 1) << 152) | nonce | flags
     log PeriodOpened(agreement_id=agreement_id, period=period + 1, first_slot=end_slot, bonus=fresh)
 
 
@@ -717,7 +899,7 @@ def close_period(agreement_id: uint256):
 @view
 def agreement(agreement_id: uint256) -> Agreement:
     """
-    @notice Everything about an agreement: terms, running state and credit.
+    @notice Everything about an agreement: terms, status, running state and credit.
     @param agreement_id The agreement; reverts when unknown.
     """
     run: uint256 = self._existing_run(agreement_id)
@@ -727,44 +909,52 @@ def agreement(agreement_id: uint256) -> Agreement:
     return Agreement(
         consumer=self._consumer[agreement_id],
         device=convert(h0 & MASK160, address),
-        period_start=h1 >> 32,
+        period_start=(h1 >> 32) & MASK40,
         slot_seconds=h1 & MASK32,
         slots_per_period=(h0 >> 208) & MASK24,
         profile_len=(h0 >> 232) & MASK16,
-        terms_store=self._store_address((run >> 224) & MASK24),
+        terms_store=self._store_address((run >> 216) & MASK24),
         bonus_per_period=self._bonus_per_period[agreement_id],
         penalty_per_slot=(h0 >> 160) & MASK48,
         emergency_penalty=self._emergency_penalty[agreement_id],
         grace_seconds=self._grace_seconds[agreement_id],
-        unmeasured_policy=convert(h0 >> 248, uint8),
-        period=(run >> 176) & MASK24,
+        unmeasured_allowance=(h1 >> 128) & MASK16,
+        period=(run >> 152) & MASK24,
         next_slot=run & MASK40,
-        last_batch_seq=(run >> 40) & MASK40,
-        bonus=(run >> 80) & MASK96,
-        penalised_slots=(run >> 200) & MASK24,
+        last_batch_seq=(run >> 40) & MASK32,
+        bonus=(run >> 72) & MASK80,
+        penalised_slots=(run >> 176) & MASK24,
         control_state=self._control_state(run),
-        cutoff_acknowledged=(run >> 252) & 1 == 1,
+        cutoff_acknowledged=(run >> RUN_ACK) & 1 == 1,
         credit=self.credit[agreement_id],
+        status=self._status(run),
+        excused_slots=(run >> 200) & MASK16,
+        slot_tolerance=(h1 >> 96) & MASK32,
+        device_notice_seconds=self._device_notice_seconds[agreement_id],
+        pending_device=self._pending_device[agreement_id],
+        device_change_at=self._device_change_at[agreement_id],
+        replaces=self._replaces[agreement_id],
     )
 
 
 @external
 @view
-def device_state(agreement_id: uint256) -> (address, uint256, uint256, uint8, bool):
+def device_state(agreement_id: uint256) -> (address, uint256, uint256, uint8, bool, uint8):
     """
     @notice What a device needs before submitting: its address, the last
-            accepted batch number, the next slot, the control state and whether
-            the current cutoff is acknowledged.
+            accepted batch number, the next slot, the control state, whether
+            the current cutoff is acknowledged, and the agreement's status
+            (batches are accepted only while it is ACTIVE or FINAL_PERIOD).
     @param agreement_id The agreement; reverts when unknown.
     """
     run: uint256 = self._existing_run(agreement_id)
-    data: Bytes[STORE_BYTES] = self._read_store(run)
     return (
-        convert(convert(extract32(data, 0), uint256) & MASK160, address),
-        (run >> 40) & MASK40,
+        self._device(run),
+        (run >> 40) & MASK32,
         run & MASK40,
         self._control_state(run),
-        (run >> 252) & 1 == 1,
+        (run >> RUN_ACK) & 1 == 1,
+        self._status(run),
     )
 
 
@@ -794,14 +984,53 @@ def period_end(agreement_id: uint256) -> uint256:
     @notice Unix time at which the open period ends.
     @param agreement_id The agreement; reverts when unknown.
     """
-    run: uint256 = self._existing_run(agreement_id)
-    data: Bytes[STORE_BYTES] = self._read_store(run)
-    h0: uint256 = convert(extract32(data, 0), uint256)
-    h1: uint256 = convert(extract32(data, 32), uint256)
-    return (h1 >> 32) + (((run >> 176) & MASK24) + 1) * ((h0 >> 208) & MASK24) * (h1 & MASK32)
+    return self._open_period_end(self._existing_run(agreement_id))
 
 
 # ---------------------------------------------------------------- internals
+
+
+@internal
+def _accept(agreement_id: uint256):
+    pausable._require_not_paused()
+    run: uint256 = self._existing_run(agreement_id)
+    assert run >> RUN_ACTIVE == 0, "agreements: not a proposal"
+    replaced: uint256 = self._replaces[agreement_id]
+    if replaced != 0:
+        old_id: uint256 = replaced - 1
+        old_run: uint256 = self._run[old_id]
+        assert (old_run >> RUN_ACTIVE) & 3 == 1, "agreements: replaced agreement not active"
+        assert self._open_period_end(old_run) == self._period_start(run), "agreements: change proposed for a period already closed"
+        self._run[old_id] = old_run | (1 << RUN_FINAL)
+        log FinalPeriod(agreement_id=old_id, period=(old_run >> 152) & MASK24, successor_id=agreement_id)
+    self._run[agreement_id] = run | (1 << RUN_ACTIVE)
+    log AgreementAccepted(
+        agreement_id=agreement_id, consumer=self._consumer[agreement_id], terms_store=self._store_address((run >> 216) & MASK24)
+    )
+    log PeriodOpened(agreement_id=agreement_id, period=0, first_slot=0, bonus=(run >> 72) & MASK80)
+
+
+@internal
+def _change_device(agreement_id: uint256):
+    # The terms are copied to a new store with the new device.
+    new_device: address = self._pending_device[agreement_id]
+    assert new_device != empty(address), "agreements: no device change pending"
+    run: uint256 = self._existing_run(agreement_id)
+    assert (run >> RUN_ENDED) & 1 == 0, "agreements: agreement ended"
+    data: Bytes[STORE_BYTES] = self._read_store(run)
+    h0: uint256 = convert(extract32(data, 0), uint256)
+    lanes: Bytes[2496] = slice(data, 64, len(data) - 64)
+    nonce: uint256 = 0
+    store: address = empty(address)
+    nonce, store = self._create_store(
+        (h0 & ~MASK160) | convert(new_device, uint256), convert(extract32(data, 32), uint256), lanes
+    )
+    self._run[agreement_id] = (run & ~(MASK24 << 216)) | (nonce << 216)
+    self._pending_device[agreement_id] = empty(address)
+    self._device_change_at[agreement_id] = 0
+    log DeviceChanged(
+        agreement_id=agreement_id, old_device=convert(h0 & MASK160, address), new_device=new_device, terms_store=store
+    )
 
 
 @internal
@@ -845,13 +1074,46 @@ def _store_address(nonce: uint256) -> address:
 @internal
 @view
 def _read_store(run: uint256) -> Bytes[STORE_BYTES]:
-    return raw_call(self._store_address((run >> 224) & MASK24), b"", max_outsize=STORE_BYTES, is_static_call=True)
+    return raw_call(self._store_address((run >> 216) & MASK24), b"", max_outsize=STORE_BYTES, is_static_call=True)
+
+
+@internal
+@view
+def _device(run: uint256) -> address:
+    return convert(convert(extract32(self._read_store(run), 0), uint256) & MASK160, address)
+
+
+@internal
+@view
+def _period_start(run: uint256) -> uint256:
+    return (convert(extract32(self._read_store(run), 32), uint256) >> 32) & MASK40
+
+
+@internal
+@view
+def _open_period_end(run: uint256) -> uint256:
+    data: Bytes[STORE_BYTES] = self._read_store(run)
+    h0: uint256 = convert(extract32(data, 0), uint256)
+    h1: uint256 = convert(extract32(data, 32), uint256)
+    return ((h1 >> 32) & MASK40) + (((run >> 152) & MASK24) + 1) * ((h0 >> 208) & MASK24) * (h1 & MASK32)
+
+
+@internal
+@pure
+def _status(run: uint256) -> uint8:
+    if (run >> RUN_ENDED) & 1 == 1:
+        return ENDED
+    if (run >> RUN_ACTIVE) & 1 == 0:
+        return PROPOSED
+    if (run >> RUN_FINAL) & 1 == 1:
+        return FINAL_PERIOD
+    return ACTIVE
 
 
 @internal
 @pure
 def _control_state(run: uint256) -> uint8:
-    return convert((run >> 248) & 15, uint8)
+    return convert((run >> RUN_CONTROL) & 15, uint8)
 
 
 @internal
@@ -860,7 +1122,13 @@ def _with_control(run: uint256, state: uint8, acknowledged: bool) -> uint256:
     ack: uint256 = 0
     if acknowledged:
         ack = 1
-    return (run & ~(convert(255, uint256) << 248)) | (convert(state, uint256) << 248) | (ack << 252)
+    return (run & ~(convert(31, uint256) << RUN_CONTROL)) | (convert(state, uint256) << RUN_CONTROL) | (ack << RUN_ACK)
+
+
+@internal
+@pure
+def _require_active(run: uint256):
+    assert (run >> RUN_ACTIVE) & 1 == 1, "agreements: agreement not active"
 
 
 @internal
@@ -872,6 +1140,7 @@ def _existing_run(agreement_id: uint256) -> uint256:
 
 @internal
 @view
-def _check_device(agreement_id: uint256):
-    data: Bytes[STORE_BYTES] = self._read_store(self._existing_run(agreement_id))
-    assert msg.sender == convert(convert(extract32(data, 0), uint256) & MASK160, address), "agreements: caller is not the device"
+def _check_device(agreement_id: uint256) -> uint256:
+    run: uint256 = self._existing_run(agreement_id)
+    assert msg.sender == self._device(run), "agreements: caller is not the device"
+    return run

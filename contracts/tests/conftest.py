@@ -9,7 +9,7 @@ set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
 from contracts.packing import pack_profile
 from contracts.testchain import deploy, new_chain
-from contracts.tests.util import PENALISED, transact
+from contracts.tests.util import transact
 
 DAY = 86400
 QUARTER = 900
@@ -35,16 +35,23 @@ class Env:
         """Mines a block at `ts` (or one second after the latest block, if later)."""
         self.tester.time_travel(max(ts, self.now() + 1))
 
-    def create(self, profile=PROFILE, slots_per_period=96 * 2, bonus=1_000_000, penalty=1_000,
-               emergency=50_000, grace=3600, policy=PENALISED, device=None, consumer=None,
-               slot_seconds=QUARTER, period_start=None):
-        fn = self.c.functions.create_agreement(
+    def propose(self, profile=PROFILE, slots_per_period=96 * 2, bonus=1_000_000, penalty=1_000,
+                emergency=50_000, grace=3600, allowance=0, device=None, consumer=None,
+                slot_seconds=QUARTER, period_start=None, tolerance=0, notice=DAY):
+        """Proposes an agreement; returns (id, receipt). Nothing is active until accepted."""
+        fn = self.c.functions.propose_agreement(
             consumer or self.consumer, device or self.device,
             self.start if period_start is None else period_start, slot_seconds,
-            slots_per_period, pack_profile(profile), bonus, penalty, emergency, grace, policy,
+            slots_per_period, pack_profile(profile), bonus, penalty, emergency, grace, allowance, tolerance, notice,
         )
         receipt = transact(fn, self.owner)
         return self.c.functions.agreement_count().call() - 1, receipt
+
+    def create(self, **terms):
+        """Proposes an agreement and has its consumer accept it; returns (id, proposal receipt)."""
+        aid, receipt = self.propose(**terms)
+        transact(self.c.functions.accept_agreement(aid), terms.get("consumer") or self.consumer)
+        return aid, receipt
 
     def poke_run(self, agreement_id, update):
         """Rewrites an agreement's packed state word in storage: update(old) -> new.

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from eth_account import Account
+from eth_account.messages import encode_typed_data
 
 from contracts.tests.devchain_proc import REPO, result, running_devchain
 
@@ -37,7 +38,7 @@ def write_agreement(tmp_path, info, start, **extra):
     fields = {
         "consumer": info["accounts"][5]["address"], "device": info["accounts"][6]["address"],
         "period_start": start, "slot_seconds": 900, "slots_per_period": 96, "bonus_per_period": 5000,
-        "penalty_per_slot": 100, "emergency_penalty": 1000, "grace_seconds": 0, "unmeasured": "penalised",
+        "penalty_per_slot": 100, "emergency_penalty": 1000, "grace_seconds": 0, "unmeasured_allowance": 0,
     }
     fields.update(extra)
     lines = [f"{k} = {json.dumps(v)}" for k, v in fields.items()]
@@ -52,7 +53,8 @@ def deployed(chain, tmp_path_factory):
     address = json.loads(admin(chain, "--json", "deploy").stdout)["address"]
     now = int(time.time())
     path = write_agreement(tmp_path_factory.mktemp("a"), chain, now - 2 * 96 * 900)
-    created = json.loads(admin(chain, "--contract", address, "--json", "create-agreement", "--file", str(path)).stdout)
+    created = json.loads(admin(chain, "--contract", address, "--json", "propose", "--file", str(path)).stdout)
+    admin(chain, "--contract", address, "accept", str(created["agreement_id"]), key_index=5)  # the consumer's key
     return address, created["agreement_id"]
 
 
@@ -139,8 +141,15 @@ def test_clear_errors(chain, deployed, tmp_path):
     assert "agreements: unknown agreement" in out.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text('consumer = "nope"\n')
-    out = admin(chain, *c, "create-agreement", "--file", str(bad), expect=1)
+    out = admin(chain, *c, "propose", "--file", str(bad), expect=1)
     assert "bad.toml" in out.stderr
+    old = write_agreement(tmp_path, chain, 0, unmeasured="excused")
+    out = admin(chain, *c, "propose", "--file", str(old), expect=1)
+    assert "'unmeasured' is replaced by unmeasured_allowance" in out.stderr
+    out = admin(chain, *c, "accept", str(aid), "--signature", "0x1234", expect=1)
+    assert "accept: a signature is 65 bytes" in out.stderr
+    out = admin(chain, *c, "accept", str(aid), key_index=5, expect=1)
+    assert "the contract refused: agreements: not a proposal" in out.stderr
     out = admin(chain, "--contract", "0x" + "22" * 20, "show", "0", key_index=None, expect=1)
     assert "no contract at" in out.stderr
     out = admin({"url": "http://127.0.0.1:9", "accounts": chain["accounts"]}, *c, "show", "0", expect=1)
@@ -151,10 +160,45 @@ def test_clear_errors(chain, deployed, tmp_path):
 
 def test_example_agreement_file_is_accepted(chain, deployed):
     address, _ = deployed
-    out = admin(chain, "--contract", address, "--json", "create-agreement", "--file", str(REPO / "contracts/examples/agreement.toml"))
+    out = admin(chain, "--contract", address, "--json", "propose", "--file", str(REPO / "contracts/examples/agreement.toml"))
     aid = json.loads(out.stdout)["agreement_id"]
     a = show(chain, address, aid)
     assert (a["slots_per_period"], a["profile_len"], a["period_start"]) == (2976, 96, 1796083200)
+    assert (a["unmeasured_allowance"], a["slot_tolerance"], a["device_notice_seconds"]) == (8, 0, 604800)
+
+
+def test_a_consumer_without_ether_accepts_by_signature_and_list_shows_it(chain, deployed, tmp_path):
+    address, _ = deployed
+    c = ["--contract", address]
+    consumer = Account.create()
+    path = write_agreement(tmp_path, chain, int(time.time()) - 10 * 900, consumer=consumer.address)
+    aid = json.loads(admin(chain, *c, "--json", "propose", "--file", str(path)).stdout)["agreement_id"]
+    assert show(chain, address, aid)["status_name"] == "proposed"
+    assert "proposed; consumer " + consumer.address in admin(chain, *c, "show", str(aid), key_index=None).stdout
+    payload = json.loads(admin(chain, *c, "accept", str(aid), "--print-payload", key_index=None).stdout)
+    assert payload["message"] == {"agreementId": aid, "termsStore": show(chain, address, aid)["terms_store"]}
+    signed = Account.sign_message(encode_typed_data(full_message=payload), consumer.key)
+    admin(chain, *c, "accept", str(aid), "--signature", signed.signature.hex())  # the utility's key submits it
+    assert show(chain, address, aid)["status_name"] == "active"
+    rows = {r["agreement_id"]: r for r in json.loads(admin(chain, *c, "--json", "list", key_index=None).stdout)}
+    assert (rows[aid]["status"], rows[aid]["last_batch_age_seconds"], rows[aid]["slots_missing"]) == ("active", None, 10)
+    assert rows[aid]["bonus"] == 5000
+    text = admin(chain, *c, "list", key_index=None).stdout
+    assert f"{aid:>4} active" in text and "never" in text
+
+
+def test_a_device_change_proposed_and_accepted_by_the_consumer(chain, deployed):
+    address, aid = deployed
+    c = ["--contract", address]
+    new_device = Account.create().address
+    admin(chain, *c, "propose-device", str(aid), new_device)
+    a = show(chain, address, aid)
+    assert (a["pending_device"], a["device"]) == (new_device, chain["accounts"][6]["address"])
+    assert "device change to " + new_device in admin(chain, *c, "show", str(aid), key_index=None).stdout
+    out = admin(chain, *c, "apply-device", str(aid), expect=1)
+    assert "agreements: device notice time not over" in out.stderr
+    admin(chain, *c, "accept-device", str(aid), key_index=5)
+    assert show(chain, address, aid)["device"] == new_device
 
 
 def test_besu_network_gets_legacy_transactions_at_gas_price_zero():

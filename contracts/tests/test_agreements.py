@@ -6,7 +6,7 @@ from contracts.packing import UNMEASURED
 from contracts.tests.devchain_proc import REPO
 from contracts.tests.conftest import PROFILE, QUARTER
 from contracts.tests.util import (
-    CONNECTED, DISCONNECTED, EXCUSED, HEAD, PENALISED, READY, events, model_batch, pack_profile,
+    ACTIVE, CONNECTED, DISCONNECTED, HEAD, READY, events, model_batch, pack_profile,
     reverts, submit, submit_fn, transact,
 )
 
@@ -17,19 +17,19 @@ IN = [(lo + hi) // 2 for lo, hi in PROFILE]  # a day of values inside every inte
 
 
 def test_create_records_terms_opens_period_zero_and_emits(env):
-    aid, receipt = env.create(bonus=777, penalty=5, emergency=9, grace=60, policy=EXCUSED)
+    aid, receipt = env.create(bonus=777, penalty=5, emergency=9, grace=60, allowance=3, tolerance=30, notice=600)
     s = env.state(aid)
     assert (s["consumer"], s["device"]) == (env.consumer, env.device)
     assert (s["period_start"], s["slot_seconds"], s["slots_per_period"], s["profile_len"]) == (env.start, QUARTER, 192, 96)
     assert (s["bonus_per_period"], s["penalty_per_slot"], s["emergency_penalty"], s["grace_seconds"]) == (777, 5, 9, 60)
-    assert s["unmeasured_policy"] == EXCUSED
+    assert (s["unmeasured_allowance"], s["slot_tolerance"], s["device_notice_seconds"]) == (3, 30, 600)
+    assert (s["status"], s["excused_slots"], s["replaces"]) == (ACTIVE, 0, 0)
     assert (s["period"], s["next_slot"], s["last_batch_seq"], s["bonus"], s["credit"]) == (0, 0, 0, 777, 0)
     assert (s["control_state"], s["cutoff_acknowledged"]) == (CONNECTED, False)
-    created = events(env.c, receipt, "AgreementCreated")
+    created = events(env.c, receipt, "AgreementProposed")
     assert len(created) == 1 and created[0]["agreement_id"] == aid and created[0]["device"] == env.device
     assert created[0]["profile_hash"] == env.w3.keccak(pack_profile(PROFILE))
     assert created[0]["terms_store"] == s["terms_store"]
-    assert events(env.c, receipt, "PeriodOpened") == [{"agreement_id": aid, "period": 0, "first_slot": 0, "bonus": 777}]
     mins, maxs = env.c.functions.profile(aid).call()
     assert list(zip(mins, maxs)) == PROFILE
 
@@ -41,8 +41,8 @@ def test_agreement_ids_count_up(env):
     assert env.state(second)["device"] == env.other and env.state(first)["device"] == env.device
 
 
-def test_only_the_owner_creates(env):
-    fn = env.c.functions.create_agreement(env.consumer, env.device, env.start, QUARTER, 96, pack_profile(PROFILE), 1, 1, 1, 1, 0)
+def test_only_the_owner_proposes(env):
+    fn = env.c.functions.propose_agreement(env.consumer, env.device, env.start, QUARTER, 96, pack_profile(PROFILE), 1, 1, 1, 1, 0, 0, 0)
     for who in (env.consumer, env.device, env.stranger):
         reverts(fn, who, "ownable_2step: caller is not the owner")
 
@@ -53,21 +53,27 @@ def test_only_the_owner_creates(env):
     ({"slot_seconds": 0}, "agreements: bad slot length"),
     ({"profile": b""}, "agreements: bad profile length"),
     ({"profile": b"\x00" * 12}, "agreements: bad profile length"),
-    ({"profile": pack_profile([(0, 1)] * 289)}, None),  # over Bytes[2304]: the ABI decoder refuses it
+    ({"profile": pack_profile([(0, 1)] * 289)}, "agreements: profile longer than 288 slots"),
+    ({"profile": pack_profile([(0, 1)] * 1024)}, "agreements: profile longer than 288 slots"),
     ({"slots_per_period": 0}, "agreements: bad slots per period"),
     ({"slots_per_period": 100}, "agreements: period not a whole number of profiles"),
     ({"profile": pack_profile([(5, 4)] * 96)}, "agreements: profile minimum above maximum"),
     ({"profile": pack_profile([(5, UNMEASURED)] * 96)}, "agreements: profile maximum is the unmeasured marker"),
-    ({"bonus": 2**96}, "agreements: bonus too large"),
+    ({"bonus": 2**80}, "agreements: bonus too large"),
     ({"penalty": 2**48}, "agreements: penalty too large"),
-    ({"policy": 2}, "agreements: bad unmeasured policy"),
+    ({"allowance": 2**16}, "agreements: unmeasured allowance too large"),
+    ({"tolerance": 2**32}, "agreements: slot tolerance too long"),
+    ({"notice": 2**32}, "agreements: device notice too long"),
+    ({"grace": 2**32}, "agreements: grace too long"),
+    ({"emergency": 2**96}, "agreements: emergency penalty too large"),
+    ({"period_start": 2**40}, "agreements: bad period start"),
 ])
 def test_create_rejects_bad_terms(env, change, message):
     args = {"consumer": env.consumer, "device": env.device, "period_start": env.start, "slot_seconds": QUARTER,
             "slots_per_period": 192, "profile": pack_profile(PROFILE), "bonus": 1, "penalty": 1, "emergency": 1,
-            "grace": 1, "policy": 0}
+            "grace": 1, "allowance": 0, "tolerance": 0, "notice": 0}
     args.update(change)
-    fn = env.c.functions.create_agreement(*args.values())
+    fn = env.c.functions.propose_agreement(*args.values())
     reverts(fn, env.owner, message)
 
 
@@ -134,8 +140,10 @@ def test_batch_shape_is_checked(env):
 
 
 def test_batches_hold_at_most_288_slots(env):
-    aid, _ = env.create(profile=PROFILE[:1] * 1, slots_per_period=600)
-    reverts(submit_fn(env.c, aid, 1, 0, [1500] * 289), env.device, None)  # 37 words: the ABI decoder refuses
+    aid, _ = env.create(profile=PROFILE[:1] * 1, slots_per_period=600, period_start=env.now() - 288 * QUARTER)
+    reverts(submit_fn(env.c, aid, 1, 0, [1500] * 289), env.device, "agreements: batch longer than 288 slots")
+    reverts(submit_fn(env.c, aid, 1, 0, [1500] * 296), env.device, "agreements: batch longer than 288 slots")
+    reverts(submit_fn(env.c, aid, 1, 0, [1500] * 8, count=65535), env.device, "agreements: batch longer than 288 slots")
     receipt = submit(env.c, env.device, aid, 1, 0, [1500] * 288)
     assert events(env.c, receipt, "BatchSubmitted")[0]["slot_count"] == 288
 
@@ -193,9 +201,9 @@ def test_short_profiles_repeat_and_batches_start_anywhere(env):
         batch = values[slot:slot + size]
         receipt = submit(env.c, env.device, aid, seq, slot, batch)
         ev = events(env.c, receipt, "BatchSubmitted")[0]
-        assert ev["violations"] == model_batch(batch, slot, profile, PENALISED)[0], (slot, size)
+        assert ev["violations"] == model_batch(batch, slot, profile, 0)[0], (slot, size)
         seq, slot = seq + 1, slot + size
-    assert env.state(aid)["penalised_slots"] == model_batch(values, 0, profile, PENALISED)[2]
+    assert env.state(aid)["penalised_slots"] == model_batch(values, 0, profile, 0)[2]
 
 
 def test_penalties_saturate_at_zero(env):
@@ -207,9 +215,9 @@ def test_penalties_saturate_at_zero(env):
     assert env.state(aid)["bonus"] == 0 and env.state(aid)["penalised_slots"] == 8
 
 
-@pytest.mark.parametrize("policy, charged", [(PENALISED, 3), (EXCUSED, 1)])
-def test_unmeasured_slots_count_by_the_agreement_policy(env, policy, charged):
-    aid, _ = env.create(policy=policy, penalty=100)
+@pytest.mark.parametrize("allowance, charged", [(0, 3), (1, 2), (2, 1), (5, 1)])
+def test_unmeasured_slots_are_excused_up_to_the_allowance(env, allowance, charged):
+    aid, _ = env.create(allowance=allowance, penalty=100)
     values = list(IN[:16])
     values[2] = values[9] = UNMEASURED
     values[3] = 0
@@ -218,6 +226,7 @@ def test_unmeasured_slots_count_by_the_agreement_policy(env, policy, charged):
     assert (ev["violations"], ev["unmeasured"]) == (1, 2)
     assert env.state(aid)["bonus"] == 1_000_000 - 100 * charged
     assert env.state(aid)["penalised_slots"] == charged
+    assert env.state(aid)["excused_slots"] == min(allowance, 2)
 
 
 def test_a_whole_day_in_one_batch_of_mixed_values(env):
@@ -225,7 +234,7 @@ def test_a_whole_day_in_one_batch_of_mixed_values(env):
     values = [(v if i % 3 else PROFILE[i][1] + 1) for i, v in enumerate(IN)]
     values[50] = UNMEASURED
     receipt = submit(env.c, env.device, aid, 1, 0, values)
-    violations, unmeasured, charged = model_batch(values, 0, PROFILE, PENALISED)
+    violations, unmeasured, charged = model_batch(values, 0, PROFILE, 0)
     ev = events(env.c, receipt, "BatchSubmitted")[0]
     assert (ev["violations"], ev["unmeasured"]) == (violations, unmeasured)
     assert env.state(aid)["bonus"] == 1_000_000 - 1_000 * charged
@@ -234,7 +243,7 @@ def test_a_whole_day_in_one_batch_of_mixed_values(env):
 def test_device_state_view(env):
     aid, _ = env.create()
     submit(env.c, env.device, aid, 1, 0, IN[:5])
-    assert env.c.functions.device_state(aid).call() == [env.device, 1, 5, CONNECTED, False]
+    assert env.c.functions.device_state(aid).call() == [env.device, 1, 5, CONNECTED, False, ACTIVE]
 
 
 # ---------------------------------------------------------------- emergency shutdown
@@ -319,16 +328,16 @@ def test_period_closes_after_its_end_with_all_slots_in(env):
     aid, _ = env.create(slots_per_period=96, bonus=10_000, penalty=100, period_start=env.now() - 96 * QUARTER + 1000)
     submit(env.c, env.device, aid, 1, 0, IN[:90])
     reverts(env.c.functions.close_period(aid), env.owner, "agreements: period not over")
-    submit(env.c, env.device, aid, 2, 90, [0] * 6)
-    reverts(env.c.functions.close_period(aid), env.owner, "agreements: period not over")
     env.travel(env.c.functions.period_end(aid).call())
+    submit(env.c, env.device, aid, 2, 90, [0] * 6)
     receipt = transact(env.c.functions.close_period(aid), env.consumer)
     assert events(env.c, receipt, "PeriodClosed") == [{
         "agreement_id": aid, "period": 0, "missing_slots": 0, "penalty": 0, "credit_added": 9_400, "credit": 9_400}]
     assert events(env.c, receipt, "PeriodOpened") == [{"agreement_id": aid, "period": 1, "first_slot": 96, "bonus": 10_000}]
     s = env.state(aid)
     assert (s["period"], s["bonus"], s["credit"], s["next_slot"], s["penalised_slots"], s["last_batch_seq"]) == (1, 10_000, 9_400, 96, 0, 2)
-    # the next period takes batches again, numbering goes on
+    # the next period takes batches again once they are over, numbering goes on
+    env.travel(env.now() + 8 * QUARTER)
     submit(env.c, env.device, aid, 3, 96, IN[:8])
 
 
@@ -346,20 +355,34 @@ def test_missing_slots_hold_the_period_open_until_the_grace_time(env):
     assert env.state(aid)["next_slot"] == 96
 
 
-def test_missing_slots_are_free_when_unmeasured_slots_are_excused(env):
-    aid, _ = env.create(slots_per_period=96, bonus=10_000, penalty=100, grace=0, policy=EXCUSED,
+def test_missing_slots_count_as_unmeasured_beyond_the_allowance(env):
+    aid, _ = env.create(slots_per_period=96, bonus=100_000, penalty=100, grace=0, allowance=10,
                         period_start=env.now() - 96 * QUARTER)
+    values = list(IN[:80])
+    values[3] = values[4] = values[5] = UNMEASURED
+    submit(env.c, env.device, aid, 1, 0, values)  # 3 of the 10 excused
     env.travel(env.c.functions.period_end(aid).call())
     receipt = transact(env.c.functions.close_period(aid), env.owner)
     closed = events(env.c, receipt, "PeriodClosed")[0]
-    assert (closed["missing_slots"], closed["penalty"], closed["credit"]) == (96, 0, 10_000)
+    # 16 never submitted: 7 left of the allowance, 9 penalised
+    assert (closed["missing_slots"], closed["penalty"], closed["credit"]) == (16, 900, 99_100)
+    assert (env.state(aid)["excused_slots"], env.state(aid)["bonus"]) == (0, 100_000)  # a fresh period, a fresh allowance
+
+
+def test_silence_is_not_free(env):
+    # A device that sends nothing keeps nothing: every slot beyond the allowance is penalised.
+    aid, _ = env.create(slots_per_period=96, bonus=10_000, penalty=100, grace=0, allowance=4,
+                        period_start=env.now() - 96 * QUARTER)
+    env.travel(env.c.functions.period_end(aid).call())
+    closed = events(env.c, transact(env.c.functions.close_period(aid), env.owner), "PeriodClosed")[0]
+    assert (closed["missing_slots"], closed["penalty"], closed["credit"]) == (96, 9_200, 800)
 
 
 def test_closing_stops_before_the_period_number_overflows(env):
     # one-second periods of one slot since 1970: the 24-bit period number is the limit
     aid, _ = env.create(profile=[(0, 10)], slots_per_period=1, slot_seconds=1, grace=0, period_start=0)
-    field = (2**24 - 1) << 176
-    env.poke_run(aid, lambda run: (run & ~field) | ((2**24 - 3) << 176) | (2**24 - 3))
+    field = (2**24 - 1) << 152
+    env.poke_run(aid, lambda run: (run & ~field) | ((2**24 - 3) << 152) | (2**24 - 3))
     transact(env.c.functions.close_period(aid), env.owner)
     assert env.state(aid)["period"] == 2**24 - 2
     transact(env.c.functions.close_period(aid), env.owner)
@@ -389,7 +412,7 @@ def test_utility_adjusts_bonus_with_a_reason(env):
     transact(env.c.functions.adjust_bonus(aid, 50, "goodwill"), env.owner)
     assert env.state(aid)["bonus"] == 750
     reverts(env.c.functions.adjust_bonus(aid, -751, "too much"), env.owner, "agreements: bonus below zero")
-    reverts(env.c.functions.adjust_bonus(aid, 2**96, "too much"), env.owner, "agreements: bonus too large")
+    reverts(env.c.functions.adjust_bonus(aid, 2**80, "too much"), env.owner, "agreements: bonus too large")
     reverts(env.c.functions.adjust_bonus(aid, 1, ""), env.owner, "agreements: reason required")
     reverts(env.c.functions.adjust_bonus(aid, 1, "x"), env.consumer, "ownable_2step: caller is not the owner")
 
@@ -407,20 +430,6 @@ def test_utility_adjusts_credit_with_a_reason(env):
     reverts(env.c.functions.adjust_credit(9, 1, "x"), env.owner, "agreements: unknown agreement")
 
 
-def test_set_device_moves_the_right_to_submit(env):
-    aid, _ = env.create()
-    submit(env.c, env.device, aid, 1, 0, IN[:4])
-    reverts(env.c.functions.set_device(aid, env.other), env.consumer, "ownable_2step: caller is not the owner")
-    receipt = transact(env.c.functions.set_device(aid, env.other), env.owner)
-    changed = events(env.c, receipt, "DeviceChanged")[0]
-    assert (changed["old_device"], changed["new_device"]) == (env.device, env.other)
-    reverts(submit_fn(env.c, aid, 2, 4, IN[4:8]), env.device, "agreements: caller is not the device")
-    submit(env.c, env.other, aid, 2, 4, IN[4:8])
-    s = env.state(aid)
-    assert (s["device"], s["terms_store"], s["profile_len"]) == (env.other, changed["terms_store"], 96)
-    assert list(zip(*env.c.functions.profile(aid).call())) == PROFILE
-
-
 # ---------------------------------------------------------------- pause
 
 
@@ -436,7 +445,7 @@ def test_pause_stops_money_but_not_cutoff(env):
     reverts(env.c.functions.close_period(aid), env.owner, "pausable: paused")
     reverts(env.c.functions.adjust_bonus(aid, 1, "x"), env.owner, "pausable: paused")
     reverts(env.c.functions.adjust_credit(aid, 1, "x"), env.owner, "pausable: paused")
-    fn = env.c.functions.create_agreement(env.consumer, env.device, env.start, QUARTER, 96, pack_profile(PROFILE), 1, 1, 1, 1, 0)
+    fn = env.c.functions.propose_agreement(env.consumer, env.device, env.start, QUARTER, 96, pack_profile(PROFILE), 1, 1, 1, 1, 0, 0, 0)
     reverts(fn, env.owner, "pausable: paused")
     transact(env.c.functions.order_cutoff(aid, "storm"), env.owner)
     transact(env.c.functions.acknowledge_cutoff(aid, HEAD), env.device)

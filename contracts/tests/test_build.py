@@ -14,7 +14,7 @@ def test_committed_build_matches_a_fresh_compile():
     committed = build_tool.BUILD.read_text()
     assert fresh == committed, "contracts/build/Agreements.json is stale: run .venv/bin/python -m contracts.compile"
     record = build_tool.load()
-    assert record["compiler"] == "vyper 0.4.3" and record["evm_version"] == "london"
+    assert (record["compiler"], record["evm_version"], record["codegen"]) == ("vyper 0.4.3", "london", "venom")
     assert set(record) >= {"abi", "bytecode", "bytecode_runtime", "compiler", "evm_version"}
 
 
@@ -33,12 +33,13 @@ def test_contract_runs_on_a_london_evm():
     owner, consumer, device = w3.eth.accounts[:3]
     c = deploy(w3, owner)
     now = w3.eth.get_block("latest").timestamp
-    transact(c.functions.create_agreement(consumer, device, now - 96 * 900, 900, 96, pack_profile(PROFILE), 100, 1, 1, 0, 0), owner)
+    transact(c.functions.propose_agreement(consumer, device, now - 96 * 900, 900, 96, pack_profile(PROFILE), 100, 1, 1, 0, 0, 0, 0), owner)
+    transact(c.functions.accept_agreement(0), consumer)
     receipt = submit(c, device, 0, 1, 0, [lo for lo, _ in PROFILE])
     assert events(c, receipt, "BatchSubmitted")[0]["violations"] == 0
     transact(c.functions.close_period(0), owner)
     transact(c.functions.order_cutoff(0, "test"), owner)
-    assert c.functions.agreement(0).call()[-1] == 100  # the closed period's credit
+    assert c.functions.credit(0).call() == 100  # the closed period's credit
 
 
 def _force_nonce(env, nonce):
@@ -59,7 +60,7 @@ def _force_nonce(env, nonce):
 def test_terms_store_address_follows_from_the_create_nonce(env, nonce):
     _force_nonce(env, nonce)
     aid, receipt = env.create()
-    store = events(env.c, receipt, "AgreementCreated")[0]["terms_store"]
+    store = events(env.c, receipt, "AgreementProposed")[0]["terms_store"]
     assert env.w3.eth.get_code(store) != b""
     assert env.state(aid)["terms_store"] == store
     submit(env.c, env.device, aid, 1, 0, [lo for lo, _ in PROFILE[:8]])
@@ -68,5 +69,5 @@ def test_terms_store_address_follows_from_the_create_nonce(env, nonce):
 
 def test_store_nonces_run_out_cleanly(env):
     _force_nonce(env, 2**24)
-    fn = env.c.functions.create_agreement(env.consumer, env.device, env.start, 900, 96, pack_profile(PROFILE), 1, 1, 1, 1, 0)
+    fn = env.c.functions.propose_agreement(env.consumer, env.device, env.start, 900, 96, pack_profile(PROFILE), 1, 1, 1, 1, 0, 0, 0)
     reverts(fn, env.owner, "agreements: store nonces exhausted")

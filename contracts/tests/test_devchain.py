@@ -82,6 +82,11 @@ def test_admission_errors_are_gethlike(chain):
     transfer = {"from": poor.address, "to": TO, "value": hex(10**18)}
     assert rpc(url, "eth_estimateGas", transfer)["error"] == {"code": -32000, "message": "insufficient funds for transfer"}
     assert result(url, "eth_estimateGas", {"from": sender, "to": TO, "value": "0x1"}) == hex(21000)
+    unprotected = Account.sign_transaction({"gas": 21000, "to": TO, "value": 1, "nonce": nonce, "gasPrice": 10**11},
+                                           chain["accounts"][1]["private_key"])
+    assert rpc(url, "eth_sendRawTransaction", "0x" + unprotected.raw_transaction.hex())["error"] == {
+        "code": -32000, "message": "only replay-protected (EIP-155) transactions allowed over RPC"}
+    assert rpc(url, "eth_sendRawTransaction", sign(chain, index=1, gas=10**9))["error"] == {"code": -32000, "message": "exceeds block gas limit"}
     low = sign(chain, index=1, gas=20000)
     assert rpc(url, "eth_sendRawTransaction", low)["error"]["message"] == "intrinsic gas too low"
     cheap = sign(chain, index=1, gasPrice=1)
@@ -167,6 +172,8 @@ def test_block_time_mode_pools_replaces_and_mines_on_schedule():
         same_price = sign(info, nonce=0, value=2, maxFeePerGas=10**10, maxPriorityFeePerGas=10**9)
         err = rpc(url, "eth_sendRawTransaction", same_price)["error"]
         assert err == {"code": -32000, "message": "replacement transaction underpriced"}
+        # The same transaction again, byte for byte, is known; a different one at the same nonce is a replacement.
+        assert rpc(url, "eth_sendRawTransaction", first)["error"] == {"code": -32000, "message": "already known"}
         bumped = sign(info, nonce=0, value=3, maxFeePerGas=11 * 10**9, maxPriorityFeePerGas=11 * 10**8)
         bumped_hash = result(url, "eth_sendRawTransaction", bumped)
         import time
@@ -188,6 +195,31 @@ def test_besu_mode_takes_legacy_transactions_at_gas_price_zero():
         tx_hash = result(url, "eth_sendRawTransaction", sign(info, gasPrice=0, value=5))
         assert result(url, "eth_getTransactionReceipt", tx_hash)["status"] == "0x1"
         assert int(result(url, "eth_getBalance", sender, "latest"), 16) == balance - 5
+
+
+def test_besu_mode_refuses_in_besus_words():
+    # Besu's RpcErrorType: codes and messages differ from geth's (contracts/devchain/admission.py).
+    with running_devchain("--besu", "--chain-id", "2018", "--block-time", "30") as (info, proc):
+        url = info["url"]
+
+        def refused(raw):
+            return rpc(url, "eth_sendRawTransaction", raw)["error"]
+
+        first = sign(info, gasPrice=10)
+        result(url, "eth_sendRawTransaction", first)
+        assert refused(first) == {"code": -32000, "message": "Known transaction"}
+        assert refused(sign(info, gasPrice=10, nonce=0, value=2)) == {"code": -32000, "message": "Replacement transaction underpriced"}
+        assert refused(sign(info, gasPrice=0, gas=20000)) == {"code": -32003, "message": "Intrinsic gas exceeds gas limit"}
+        assert refused(sign(info, gasPrice=0, gas=10**9)) == {"code": -32005, "message": "Transaction gas limit exceeds block gas limit"}
+        assert refused(sign(info, gasPrice=0, chainId=1)) == {"code": -32000, "message": "Wrong chainId"}
+        unprotected = Account.sign_transaction({"gas": 21000, "to": TO, "value": 1, "nonce": 1, "gasPrice": 0},
+                                               info["accounts"][0]["private_key"])
+        assert refused("0x" + unprotected.raw_transaction.hex()) == {"code": -32000, "message": "ChainId is required"}
+        poor = Account.create()
+        broke = Account.sign_transaction({"chainId": 2018, "gas": 21000, "to": TO, "value": 1, "nonce": 0, "gasPrice": 0}, poor.key)
+        assert refused("0x" + broke.raw_transaction.hex()) == {"code": -32004, "message": "Upfront cost exceeds account balance"}
+        result(url, "evm_mine")
+        assert refused(first) == {"code": -32001, "message": "Nonce too low"}  # mined: no longer pooled
 
 
 def test_sigterm_ends_the_server_cleanly():

@@ -9,22 +9,28 @@ from eth_tester.exceptions import TransactionFailed
 from contracts.packing import UNMEASURED, pack_consumption, pack_profile
 
 GAS = 3_000_000
-PENALISED, EXCUSED = 0, 1
+PROPOSED, ACTIVE, FINAL_PERIOD, ENDED = 0, 1, 2, 3
 DISCONNECTED, CONNECTED, READY = 0, 1, 2
 HEAD = b"\x42" * 32
 
 
-def model_batch(values, first_slot, profile, policy):
-    """(violations, unmeasured, charged) for `values` starting at `first_slot`,
-    computed slot by slot from the rules in contracts/README.md."""
-    violations = unmeasured = 0
+def model_batch(values, first_slot, profile, allowance_left):
+    """(violations, unmeasured, charged) for `values` starting at `first_slot`, computed
+    slot by slot from the rules in contracts/README.md: a slot outside its interval is
+    charged; an unmeasured one is excused while `allowance_left` (what is left of the
+    period's unmeasured allowance) lasts, then charged."""
+    violations = unmeasured = charged = 0
     for i, v in enumerate(values):
         lo, hi = profile[(first_slot + i) % len(profile)]
         if v == UNMEASURED:
             unmeasured += 1
+            if allowance_left > 0:
+                allowance_left -= 1
+            else:
+                charged += 1
         elif v < lo or v > hi:
             violations += 1
-    charged = violations + (unmeasured if policy == PENALISED else 0)
+            charged += 1
     return violations, unmeasured, charged
 
 
@@ -63,7 +69,7 @@ def submit_fn(contract, agreement_id, seq, first_slot, values, head=HEAD, count=
 
 
 __all__ = [
-    "GAS", "PENALISED", "EXCUSED", "DISCONNECTED", "CONNECTED", "READY", "HEAD", "UNMEASURED",
+    "GAS", "PROPOSED", "ACTIVE", "FINAL_PERIOD", "ENDED", "DISCONNECTED", "CONNECTED", "READY", "HEAD", "UNMEASURED",
     "model_batch", "transact", "reverts", "events", "submit", "submit_fn", "pack_profile",
     "pack_consumption",
 ]

@@ -89,9 +89,11 @@ def set_up_chain(state, device, log):
     with open(f"{state}/agreement.toml", "w") as file:
         file.write(f'consumer = "{started["accounts"][1]["address"]}"\ndevice = "{device}"\nperiod_start = {int(time.time()) // slot * slot}\n'
                    f'slot_seconds = {slot}\nslots_per_period = 1440\nbonus_per_period = 10000\npenalty_per_slot = 10\n'
-                   'emergency_penalty = 2000\ngrace_seconds = 3600\nunmeasured = "excused"\n[profile]\nuniform = [100, 100000]\nslots = 1\n')
-    subprocess.run(admin + ["create-agreement", "--file", f"{state}/agreement.toml"], check=True, stdout=subprocess.DEVNULL,
+                   'emergency_penalty = 2000\ngrace_seconds = 3600\nunmeasured_allowance = 60\n[profile]\nuniform = [100, 100000]\nslots = 1\n')
+    subprocess.run(admin + ["propose", "--file", f"{state}/agreement.toml"], check=True, stdout=subprocess.DEVNULL,
                    env=environment, cwd=ROOT)
+    consumer = dict(environment, ELECTRO_ADMIN_KEY=started["accounts"][1]["private_key"])
+    subprocess.run(admin + ["accept", "0"], check=True, stdout=subprocess.DEVNULL, env=consumer, cwd=ROOT)
     settings = (f'[chain]\nrpc_urls = ["{rpc}"]\nchain_id = 1337\nnetwork = "ethereum"\ncontract = "{contract}"\nagreement_id = 0\n'
                 'confirmations = 1\nwatch_interval_seconds = 5\nbatch_slots = 4\nbatch_max_wait_seconds = 240\n')
     return chain, settings

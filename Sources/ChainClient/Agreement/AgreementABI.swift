@@ -4,7 +4,8 @@
 public enum AgreementABI {
     static let agreementTuple: [ABIType] = [
         .address, .address, .uint(256), .uint(256), .uint(256), .uint(256), .address, .uint(256), .uint(256), .uint(256),
-        .uint(256), .uint(8), .uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .uint(8), .bool, .uint(256),
+        .uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .uint(8), .bool, .uint(256),
+        .uint(8), .uint(256), .uint(256), .uint(256), .address, .uint(256), .uint(256),
     ]
 
     public static let submitBatch = ABIFunction(
@@ -14,7 +15,7 @@ public enum AgreementABI {
     public static let reportEmergencyShutdown = ABIFunction(name: "report_emergency_shutdown", inputs: [.uint(256), .fixedBytes(32)])
     public static let closePeriod = ABIFunction(name: "close_period", inputs: [.uint(256)])
     public static let deviceState = ABIFunction(
-        name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool])
+        name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool, .uint(8)])
     public static let agreement = ABIFunction(name: "agreement", inputs: [.uint(256)], outputs: [.tuple(agreementTuple)])
     public static let periodEnd = ABIFunction(name: "period_end", inputs: [.uint(256)], outputs: [.uint(256)])
     public static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
@@ -31,10 +32,12 @@ public enum AgreementABI {
     private static let head = ABIEvent.Parameter(.fixedBytes(32))
     private static let text = ABIEvent.Parameter(.string)
 
-    public static let agreementCreated = event("AgreementCreated", [
+    public static let agreementProposed = event("AgreementProposed", [
         id, .init(.address, indexed: true), .init(.address, indexed: true), uint, uint, uint, .init(.fixedBytes(32)), .init(.address),
-        uint, uint, uint, uint, .init(.uint(8)),
+        uint, uint, uint, uint, uint, uint, uint,
     ])
+    public static let agreementAccepted = event("AgreementAccepted", [id, .init(.address, indexed: true), .init(.address)])
+    public static let agreementEnded = event("AgreementEnded", [id, .init(.uint(256), indexed: true)])
     public static let periodOpened = event("PeriodOpened", [id, .init(.uint(256), indexed: true), uint, uint])
     public static let batchSubmitted = event("BatchSubmitted", [id, uint, uint, uint, uint, uint, uint, head])
     public static let periodClosed = event("PeriodClosed", [id, .init(.uint(256), indexed: true), uint, uint, uint, uint])
@@ -50,7 +53,7 @@ public enum AgreementABI {
     public static let unpausedEvent = event("Unpaused", [.init(.address)])
 
     /// Every event the watcher asks eth_getLogs for (ownership transfers are the utility's business).
-    public static let events = [agreementCreated, periodOpened, batchSubmitted, periodClosed, emergencyShutdown, cutoffOrdered,
+    public static let events = [agreementProposed, agreementAccepted, agreementEnded, periodOpened, batchSubmitted, periodClosed, emergencyShutdown, cutoffOrdered,
                                 cutoffAcknowledged, reconnectionAllowed, reconnected, bonusAdjusted, creditAdjusted, deviceChanged,
                                 pausedEvent, unpausedEvent]
 }

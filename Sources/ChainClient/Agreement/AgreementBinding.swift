@@ -86,7 +86,8 @@ public struct AgreementBinding: Sendable {
         let v = try await view(AgreementABI.deviceState, [.uint(agreementID)], rpc: rpc, at: tag)
         do {
             return DeviceState(device: try v[0].address(), lastBatchSeq: try v[1].word().unsigned(), nextSlot: try v[2].word().unsigned(),
-                               controlState: try v[3].word().unsigned(), cutoffAcknowledged: try v[4].bool())
+                               controlState: try v[3].word().unsigned(), cutoffAcknowledged: try v[4].bool(),
+                               status: try AgreementStatus(code: try v[5].word().unsigned()))
         } catch { throw Failure.decoding(function: "device_state", error) }
     }
 

@@ -3,7 +3,9 @@ extension AgreementEvent: CustomStringConvertible {
     public var description: String {
         func head(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
         switch self {
-        case .agreementCreated(let consumer, let device): return "AgreementCreated consumer \(consumer) device \(device)"
+        case .agreementProposed(let consumer, let device): return "AgreementProposed consumer \(consumer) device \(device)"
+        case .agreementAccepted(let consumer): return "AgreementAccepted consumer \(consumer)"
+        case .agreementEnded(let period): return "AgreementEnded after period \(period)"
         case .periodOpened(let period, let firstSlot, let bonus): return "PeriodOpened period \(period) first slot \(firstSlot) bonus \(bonus)"
         case .batchSubmitted(let seq, let firstSlot, let count, let violations, let unmeasured, let bonus, let journal):
             return "BatchSubmitted batch \(seq) slots \(firstSlot)..\(firstSlot + count - 1) violations \(violations) unmeasured \(unmeasured) bonus \(bonus) journal \(head(journal))"

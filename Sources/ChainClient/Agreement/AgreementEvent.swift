@@ -1,6 +1,10 @@
 /// A decoded event of the agreement contract.
 public enum AgreementEvent: Sendable, Equatable {
-    case agreementCreated(consumer: Address, device: Address)
+    case agreementProposed(consumer: Address, device: Address)
+    /// The consumer accepted the agreement: from now on it takes batches.
+    case agreementAccepted(consumer: Address)
+    /// The agreement's final period closed: it takes no more batches.
+    case agreementEnded(period: UInt64)
     case periodOpened(period: UInt64, firstSlot: UInt64, bonus: UInt128)
     case batchSubmitted(batchSeq: UInt64, firstSlot: UInt64, slotCount: UInt64, violations: UInt64, unmeasured: UInt64, bonus: UInt128, journalHead: [UInt8])
     case periodClosed(period: UInt64, missingSlots: UInt64, penalty: UInt128, creditAdded: UInt128, credit: UInt128)
@@ -18,7 +22,9 @@ public enum AgreementEvent: Sendable, Equatable {
 
     public var name: String {
         switch self {
-        case .agreementCreated: return "AgreementCreated"
+        case .agreementProposed: return "AgreementProposed"
+        case .agreementAccepted: return "AgreementAccepted"
+        case .agreementEnded: return "AgreementEnded"
         case .periodOpened: return "PeriodOpened"
         case .batchSubmitted: return "BatchSubmitted"
         case .periodClosed: return "PeriodClosed"
@@ -56,7 +62,9 @@ extension AgreementEvent {
         func i128(_ i: Int) throws(ABIError) -> Int128 { try v[i].word().signed() }
         let event: AgreementEvent
         switch abi.name {
-        case "AgreementCreated": event = .agreementCreated(consumer: try v[1].address(), device: try v[2].address())
+        case "AgreementProposed": event = .agreementProposed(consumer: try v[1].address(), device: try v[2].address())
+        case "AgreementAccepted": event = .agreementAccepted(consumer: try v[1].address())
+        case "AgreementEnded": event = .agreementEnded(period: try u64(1))
         case "PeriodOpened": event = .periodOpened(period: try u64(1), firstSlot: try u64(2), bonus: try u128(3))
         case "BatchSubmitted":
             event = .batchSubmitted(batchSeq: try u64(1), firstSlot: try u64(2), slotCount: try u64(3), violations: try u64(4),

@@ -11,8 +11,8 @@ public struct AgreementState: Sendable, Equatable {
     public var penaltyPerSlot: UInt128
     public var emergencyPenalty: UInt128
     public var graceSeconds: UInt64
-    /// 0: unmeasured slots are penalised; 1: excused.
-    public var unmeasuredPolicy: UInt8
+    /// Unmeasured (or never submitted) slots excused per period; every one beyond is penalised.
+    public var unmeasuredAllowance: UInt64
     public var period: UInt64
     public var nextSlot: UInt64
     public var lastBatchSeq: UInt64
@@ -22,6 +22,15 @@ public struct AgreementState: Sendable, Equatable {
     public var controlState: UInt8
     public var cutoffAcknowledged: Bool
     public var credit: UInt128
+    public var status: AgreementStatus
+    /// Unmeasured slots of the open period excused so far (at most the allowance).
+    public var excusedSlots: UInt64
+    /// Seconds by which a submitted slot may end after the block's time.
+    public var slotTolerance: UInt64
+    public var deviceNoticeSeconds: UInt64
+    /// A device change the utility proposed, not yet in effect (zero address: none).
+    public var pendingDevice: Address
+    public var deviceChangeAt: UInt64
 
     /// False for an id the contract has never created (its device is the zero address).
     public var exists: Bool { device.bytes != [UInt8](repeating: 0, count: 20) }
@@ -40,7 +49,7 @@ public struct AgreementState: Sendable, Equatable {
         penaltyPerSlot = try u128(8)
         emergencyPenalty = try u128(9)
         graceSeconds = try u64(10)
-        unmeasuredPolicy = try v[11].word().unsigned()
+        unmeasuredAllowance = try u64(11)
         period = try u64(12)
         nextSlot = try u64(13)
         lastBatchSeq = try u64(14)
@@ -49,6 +58,12 @@ public struct AgreementState: Sendable, Equatable {
         controlState = try v[17].word().unsigned()
         cutoffAcknowledged = try v[18].bool()
         credit = try u128(19)
+        status = try AgreementStatus(code: try v[20].word().unsigned())
+        excusedSlots = try u64(21)
+        slotTolerance = try u64(22)
+        deviceNoticeSeconds = try u64(23)
+        pendingDevice = try v[24].address()
+        deviceChangeAt = try u64(25)
     }
 }
 
@@ -59,4 +74,5 @@ public struct DeviceState: Sendable, Equatable {
     public var nextSlot: UInt64
     public var controlState: UInt8
     public var cutoffAcknowledged: Bool
+    public var status: AgreementStatus
 }

@@ -64,8 +64,10 @@ public struct ChainStatus: Sendable {
             if state.device != device {
                 out.append("agreement \(agreementID): its device is \(state.device.checksummed), not this key: the contract will refuse its batches")
             }
+            out.append("agreement \(agreementID): \(state.status.explanation)"
+                       + (state.status.acceptsBatches ? "" : ": meterd sends no batch until the consumer has accepted it and it is active"))
             let control = ["disconnected", "connected", "ready for reconnection"]
-            out.append("agreement \(agreementID): period \(state.period), next slot \(state.nextSlot), bonus \(state.bonus), credit \(state.credit), penalised slots \(state.penalisedSlots)")
+            out.append("agreement \(agreementID): period \(state.period), next slot \(state.nextSlot), bonus \(state.bonus), credit \(state.credit), penalised slots \(state.penalisedSlots), unmeasured slots excused \(state.excusedSlots) of \(state.unmeasuredAllowance)")
             out.append("cutoff:      \(Int(state.controlState) < control.count ? control[Int(state.controlState)] : "state \(state.controlState)")"
                        + (state.controlState == 0 ? (state.cutoffAcknowledged ? ", acknowledged" : ", not yet acknowledged") : ""))
             out.append("last confirmed batch: \(state.lastBatchSeq)")

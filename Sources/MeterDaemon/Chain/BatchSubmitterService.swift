@@ -31,6 +31,8 @@ actor BatchSubmitterService: Service {
     private var nextSlot: UInt64?
     private var lastBatchSeq: UInt64 = 0
     private var inFlight: InFlight?
+    /// The agreement's status while it takes no batches (proposed, or ended); nil while it does.
+    private var inactive: AgreementStatus?
 
     init(chain: ChainConfiguration, rpc: RPCClient, sender: TransactionSender, journal: Journal, status: StatusBoard,
          cutoff: CutoffService?, batchSlots: Int, maxWait: Double, logger: Logger) {
@@ -54,7 +56,7 @@ actor BatchSubmitterService: Service {
     func run() async throws {
         while keepRunning {
             do {
-                if nextSlot == nil { try await refresh() }
+                if nextSlot == nil || inactive != nil { try await refresh() }
                 try await collectOutcomes()
                 try await submitBatchIfDue()
                 try await sendChainActions()
@@ -77,10 +79,25 @@ actor BatchSubmitterService: Service {
     /// The contract's view: what it has, so nothing is sent twice or skipped.
     private func refresh() async throws {
         let state = try await chain.binding.agreement(rpc: rpc)
+        noteStatus(state.status)
         nextSlot = state.nextSlot
         lastBatchSeq = state.lastBatchSeq
         waiting = waiting.filter { $0.key >= state.nextSlot }
         await status.agreement(bonus: state.bonus, credit: state.credit, nextSlot: state.nextSlot, controlState: state.controlState)
+    }
+
+    /// Logs once per change whether the contract takes this agreement's batches.
+    private func noteStatus(_ status: AgreementStatus) {
+        if status.acceptsBatches {
+            if inactive != nil {
+                logger.notice("agreement is \(status.explanation): batches go out", metadata: ["agreement": "\(chain.agreementID)"])
+            }
+            inactive = nil
+        } else if inactive != status {
+            logger.warning("agreement is \(status.explanation): meterd sends no batch for it; slots wait in the journal",
+                           metadata: ["agreement": "\(chain.agreementID)"])
+            inactive = status
+        }
     }
 
     private func collectOutcomes() async throws {
@@ -122,7 +139,7 @@ actor BatchSubmitterService: Service {
     }
 
     private func submitBatchIfDue() async throws {
-        guard inFlight == nil, let first = nextSlot else { return }
+        guard inFlight == nil, inactive == nil, let first = nextSlot else { return }
         var values: [UInt32] = []
         var oldest: Date?
         var slot = first

@@ -29,6 +29,7 @@ final class DevChain: @unchecked Sendable {
 
     var utility: PrivateKey { keys[0] }
     var device: PrivateKey { keys[1] }
+    var consumer: PrivateKey { keys[2] }
 
     init(besu: Bool = false, chainID: UInt64 = 1337, blockTime: Double? = nil) throws {
         var arguments = ["--port", "0", "--chain-id", String(chainID), "--accounts", "3"]
@@ -91,37 +92,59 @@ final class DevChain: @unchecked Sendable {
         return try Address(bytes: Array(Keccak256.hash(RLPItem.list([.bytes(utility.address.bytes), .uint(nonce)]).encoded).suffix(20)))
     }
 
-    static let createAgreement = ABIFunction(name: "create_agreement", inputs: [
-        .address, .address, .uint(256), .uint(256), .uint(256), .bytes, .uint(256), .uint(256), .uint(256), .uint(256), .uint(8)])
+    static let proposeAgreement = ABIFunction(name: "propose_agreement", inputs: [
+        .address, .address, .uint(256), .uint(256), .uint(256), .bytes, .uint(256), .uint(256), .uint(256), .uint(256),
+        .uint(256), .uint(256), .uint(256)])
+    static let acceptAgreement = ABIFunction(name: "accept_agreement", inputs: [.uint(256)])
     static let orderCutoff = ABIFunction(name: "order_cutoff", inputs: [.uint(256), .string])
     static let allowReconnection = ABIFunction(name: "allow_reconnection", inputs: [.uint(256)])
     static let adjustBonus = ABIFunction(name: "adjust_bonus", inputs: [.uint(256), .int(256), .string])
 
-    /// An agreement for the device: quarter-hour slots from `periodStart`, 96 to a period, every slot
-    /// expected between 500 and 4000 Wh, a bonus of 50000 and 200 per slot outside.
+    /// An agreement for the device, accepted by its consumer: quarter-hour slots from `periodStart`, 96 to a
+    /// period, every slot expected between 500 and 4000 Wh, a bonus of 50000 and 200 per slot outside.
     func createAgreement(contract: Address, periodStart: UInt64, slotSeconds: UInt64 = 900, slotsPerPeriod: UInt64 = 96,
-                         interval: (min: UInt32, max: UInt32) = (500, 4000)) async throws -> UInt64 {
+                         interval: (min: UInt32, max: UInt32) = (500, 4000), unmeasuredAllowance: UInt64 = 0) async throws -> UInt64 {
+        let id = try await proposeAgreement(contract: contract, periodStart: periodStart, slotSeconds: slotSeconds,
+                                            slotsPerPeriod: slotsPerPeriod, interval: interval, unmeasuredAllowance: unmeasuredAllowance)
+        try await acceptAgreement(contract: contract, id: id)
+        return id
+    }
+
+    /// The utility's proposal of the agreement `createAgreement` describes; it binds nobody until accepted.
+    func proposeAgreement(contract: Address, periodStart: UInt64, slotSeconds: UInt64 = 900, slotsPerPeriod: UInt64 = 96,
+                          interval: (min: UInt32, max: UInt32) = (500, 4000), unmeasuredAllowance: UInt64 = 0) async throws -> UInt64 {
         let profile = [interval.min, interval.max].flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
-        let data = try Self.createAgreement.encodeCall([
-            .address(keys[2].address), .address(device.address), .uint(periodStart), .uint(slotSeconds), .uint(slotsPerPeriod), .bytes(profile),
-            .uint(UInt64(50_000)), .uint(UInt64(200)), .uint(UInt64(10_000)), .uint(UInt64(172_800)), .uint(UInt8(0)),
+        let data = try Self.proposeAgreement.encodeCall([
+            .address(consumer.address), .address(device.address), .uint(periodStart), .uint(slotSeconds), .uint(slotsPerPeriod), .bytes(profile),
+            .uint(UInt64(50_000)), .uint(UInt64(200)), .uint(UInt64(10_000)), .uint(UInt64(172_800)), .uint(unmeasuredAllowance),
+            .uint(UInt64(0)), .uint(UInt64(86_400)),
         ])
         let receipt = try await utilityCall(contract: contract, data: data)
-        guard let created = receipt.logs.first(where: { $0.topics.first == AgreementABI.agreementCreated.topic }) else {
-            throw Failure(description: "create_agreement logged no AgreementCreated")
+        guard let proposed = receipt.logs.first(where: { $0.topics.first == AgreementABI.agreementProposed.topic }) else {
+            throw Failure(description: "propose_agreement logged no AgreementProposed")
         }
-        return try Word256(bytes: created.topics[1]).unsigned()
+        return try Word256(bytes: proposed.topics[1]).unsigned()
+    }
+
+    /// The consumer's acceptance, signed by the consumer's key.
+    func acceptAgreement(contract: Address, id: UInt64) async throws {
+        try await call(from: consumer, contract: contract, data: try Self.acceptAgreement.encodeCall([.uint(id)]))
     }
 
     /// A call signed by the utility's key, waited for until mined; throws on a revert.
     @discardableResult
     func utilityCall(contract: Address, data: [UInt8]) async throws -> TransactionReceipt {
-        let nonce = try await rpc.transactionCount(of: utility.address)
+        try await call(from: utility, contract: contract, data: data)
+    }
+
+    @discardableResult
+    func call(from key: PrivateKey, contract: Address, data: [UInt8]) async throws -> TransactionReceipt {
+        let nonce = try await rpc.transactionCount(of: key.address)
         let fee: TransactionFee = besu ? .legacy(gasPrice: 0) : .eip1559(maxFeePerGas: 50_000_000_000, maxPriorityFeePerGas: 1_000_000_000)
         let transaction = Transaction(chainID: chainID, nonce: nonce, gasLimit: 3_000_000, to: contract, data: data, fee: fee)
-        let hash = try await rpc.sendRawTransaction(try transaction.signed(with: utility).raw)
+        let hash = try await rpc.sendRawTransaction(try transaction.signed(with: key).raw)
         let receipt = try await waitForReceipt(hash)
-        guard receipt.succeeded else { throw Failure(description: "utility call reverted") }
+        guard receipt.succeeded else { throw Failure(description: "call from \(key.address.checksummed) reverted") }
         return receipt
     }
 

@@ -4,7 +4,7 @@ import Foundation
 import MeterDaemon
 
 /// A whole site for end-to-end tests: a development chain with the contract and an agreement of
-/// two-second slots, a simulated SDM630 whose load runs sixty times faster than the clock, and a
+/// two-second slots (accepted by its consumer unless the test asks for a bare proposal), a simulated SDM630 whose load runs sixty times faster than the clock, and a
 /// meterd configuration that settles on that chain. The RPC URL meterd uses goes through `rpcURL`,
 /// so a test can put a proxy in between.
 final class SettlementSite: @unchecked Sendable {
@@ -12,18 +12,22 @@ final class SettlementSite: @unchecked Sendable {
     static let interval: (min: UInt32, max: UInt32) = (400, 700)
     static let penaltyPerSlot: UInt64 = 200
     static let bonus: UInt64 = 50_000
+    /// Unmeasured slots excused per period; the first ones of the period are, later ones are penalised.
+    static let unmeasuredAllowance: UInt64 = 2
 
     let chain: DevChain
     let simulator: ModbusSimulator
     let contract: Address
     let agreement: UInt64
 
-    init() async throws {
+    init(accepted: Bool = true) async throws {
         chain = try DevChain(blockTime: 0.5)
         contract = try await chain.deploy()
         let start = UInt64(Date().timeIntervalSince1970) / Self.slotSeconds * Self.slotSeconds
-        agreement = try await chain.createAgreement(contract: contract, periodStart: start, slotSeconds: Self.slotSeconds,
-                                                    slotsPerPeriod: 1800, interval: Self.interval)
+        agreement = try await chain.proposeAgreement(contract: contract, periodStart: start, slotSeconds: Self.slotSeconds,
+                                                     slotsPerPeriod: 1800, interval: Self.interval,
+                                                     unmeasuredAllowance: Self.unmeasuredAllowance)
+        if accepted { try await chain.acceptAgreement(contract: contract, id: agreement) }
         simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "11", "--time-scale", "60"])
     }
 
