@@ -11,7 +11,8 @@ import Testing
 
     @Test(arguments: [RPCProxy.geth, RPCProxy.otherNodes])
     func killsAtTheSendNeitherRepeatNorRevertABatch(identicalResend: String) async throws {
-        let site = try await SettlementSite()
+        // Blocks slow enough that the restarted daemon resends before its transaction is mined.
+        let site = try await SettlementSite(blockTime: 2)
         defer { site.stop() }
         let proxy = try RPCProxy(upstream: site.chain.url, identicalResend: identicalResend)
         defer { proxy.stop() }

@@ -4,8 +4,8 @@ It forwards every request to the node and can:
 - answer a byte-identical resend of a pooled transaction in a chosen wording (--identical-resend): geth
   says "already known", other nodes "replacement transaction underpriced"; whatever the node says, the
   proxy makes it answer as the chosen node would;
-- kill the client at an exact point of a send (--kill-file): when the file exists at an
-  eth_sendRawTransaction, it holds "PID before-send" (the request is dropped, the process killed: the
+- kill the client at an exact point of a send (--kill-file): when the file exists at the first
+  eth_sendRawTransaction of a transaction (never at a resend of one it has seen), it holds "PID before-send" (the request is dropped, the process killed: the
   transaction was persisted but never reached the node) or "PID after-send" (the node has it, the
   process is killed before it learns the answer); the file is removed once used;
 - record the method of every call, one per line (--record), for counting what meterd asks.
@@ -33,6 +33,7 @@ class Proxy:
         self.record = record
         self.lock = threading.Lock()
         self.accepted = {}  # raw transaction -> the hash the node gave it
+        self.seen = set()  # every raw transaction that arrived
 
     def forward(self, body):
         request = urllib.request.Request(self.upstream, data=body, headers={"Content-Type": "application/json"})
@@ -64,14 +65,17 @@ class Proxy:
                 file.writelines(f"{method}\n" for method in methods)
         if methods != ["eth_sendRawTransaction"] or isinstance(call, list):
             return self.forward(body)
-        order = self.take_kill_order()
+        raw = call["params"][0]
+        with self.lock:
+            first_arrival = raw not in self.seen
+            self.seen.add(raw)
+        order = self.take_kill_order() if first_arrival else None
         if order and order[1] == "before-send":
             os.kill(order[0], signal.SIGKILL)
             return None
         answer = json.loads(self.forward(body))
         if order:
             os.kill(order[0], signal.SIGKILL)
-        raw = call["params"][0]
         if "result" in answer:
             with self.lock:
                 self.accepted[raw] = answer["result"]

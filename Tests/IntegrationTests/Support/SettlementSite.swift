@@ -18,8 +18,8 @@ final class SettlementSite: @unchecked Sendable {
     let contract: Address
     let agreement: UInt64
 
-    init() async throws {
-        chain = try DevChain(blockTime: 0.5)
+    init(blockTime: Double = 0.5) async throws {
+        chain = try DevChain(blockTime: blockTime)
         contract = try await chain.deploy()
         let start = UInt64(Date().timeIntervalSince1970) / Self.slotSeconds * Self.slotSeconds
         agreement = try await chain.createAgreement(contract: contract, periodStart: start, slotSeconds: Self.slotSeconds,
