@@ -32,4 +32,25 @@ import Testing
         let all = try await watcher.events(from: 0, to: head)
         #expect(all.map(\.event.name) == ["AgreementProposed", "AgreementAccepted", "PeriodOpened", "CutoffOrdered", "BonusAdjusted", "ReconnectionAllowed"])
     }
+
+    /// While nothing happens a check is one eth_blockNumber; a new block adds the reorganisation check,
+    /// its logs and its header (counted by the recording proxy).
+    @Test func anIdleChainCostsOneCallPerCheck() async throws {
+        let setup = try await ChainSubmissionTests.Setup(besu: true)
+        defer { setup.chain.stop() }
+        let proxy = try RPCProxy(upstream: setup.chain.url)
+        defer { proxy.stop() }
+        let watcher = try EventWatcher(rpc: RPCClient(urls: [proxy.url]), binding: setup.binding, finality: .depth(0), startBlock: 0,
+                                       store: MemoryStateStore<EventCursor>())
+        try await watcher.poll { _ in }
+        let caughtUp = proxy.calls.count
+        for _ in 0..<10 { #expect(try await watcher.poll { _ in } == 0) }
+        #expect(Array(proxy.calls.dropFirst(caughtUp)) == Array(repeating: "eth_blockNumber", count: 10))
+        try await setup.chain.utilityCall(contract: setup.contract, data: DevChain.orderCutoff.encodeCall([.uint(setup.binding.agreementID), .string("test")]))
+        var events: [AgreementEvent] = []
+        let before = proxy.calls.count
+        try await watcher.poll { events.append($0.event) }
+        #expect(events == [.cutoffOrdered(reason: "test")])
+        #expect(Array(proxy.calls.dropFirst(before)) == ["eth_blockNumber", "eth_getBlockByNumber", "eth_getLogs", "eth_getBlockByNumber"])
+    }
 }

@@ -51,6 +51,47 @@ import Testing
         #expect(try FileStateStore<SenderState>(path: path).load()?.pending.isEmpty == true)
     }
 
+    /// The development chain answers a byte-identical resend of a pooled transaction with "replacement
+    /// transaction underpriced" (geth: "already known"): the restarted sender finds its own transaction
+    /// pooled and keeps its nonce instead of signing the batch again under a new one.
+    @Test func aRestartThatResendsAPooledTransactionKeepsItsNonce() async throws {
+        let setup = try await Setup(besu: false, blockTime: 1000)
+        defer { setup.chain.stop() }
+        let store = MemoryStateStore<SenderState>()
+        let before = try setup.sender(store)
+        let (intent, data) = try setup.batch(1, firstSlot: 0, slots: [1000])
+        guard case .sent(let hash) = try await before.submit(intent, to: setup.contract, data: data) else { Issue.record("not sent"); return }
+        // The process dies here; the next one sends its persisted transaction again.
+        let after = try setup.sender(store)
+        #expect(try await after.poll().isEmpty)
+        #expect(await after.pending.map(\.signed.hash) == [hash], "the same transaction, not a new one")
+        #expect(await after.nextNonce == 1)
+        #expect(await after.pending.first?.accepted == true)
+        let outcomes = try await setup.settle(after, mining: true)
+        guard outcomes.count == 1, case .confirmed(intent, hash, _, _) = outcomes[0] else { Issue.record("\(outcomes)"); return }
+        #expect(try await setup.chain.rpc.transactionCount(of: setup.chain.device.address) == 1)
+    }
+
+    /// A nonce taken by another transaction while the contract already has the batch: nothing is sent again.
+    @Test func aTakenNonceOfABatchTheContractHasSendsNothingAgain() async throws {
+        let setup = try await Setup(besu: false, blockTime: 1000)
+        defer { setup.chain.stop() }
+        let store = MemoryStateStore<SenderState>()
+        let lost = try setup.sender(store, rpc: RPCClient(endpoints: [FlakyTransport(url: setup.chain.url, failing: ["eth_sendRawTransaction"])]))
+        let (intent, data) = try setup.batch(1, firstSlot: 0, slots: [1000])
+        guard case .sent = try await lost.submit(intent, to: setup.contract, data: data) else { Issue.record("not sent"); return }
+        // Another copy of meterd with the same key (a restored backup) delivered batch 1 under nonce 0.
+        let other = try setup.sender()
+        let (_, otherData) = try setup.batch(1, firstSlot: 0, slots: [1200])
+        _ = try await other.submit(intent, to: setup.contract, data: otherData)
+        #expect(try await setup.settle(other, mining: true).count == 1)
+        let after = try setup.sender(store)
+        #expect(try await after.poll() == [.alreadyDone(intent)])
+        #expect(await after.pending.isEmpty)
+        try await setup.chain.mine()
+        #expect(try await setup.chain.rpc.transactionCount(of: setup.chain.device.address) == 1, "no second transaction")
+    }
+
     @Test func aBatchTheContractAlreadyHasCountsAsDone() async throws {
         let setup = try await Setup(besu: true)
         defer { setup.chain.stop() }

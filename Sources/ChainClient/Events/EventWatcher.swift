@@ -76,14 +76,16 @@ public actor EventWatcher {
     }
 
     /// Delivers every new event of confirmed blocks, at most `maximumRange` blocks per request, moving
-    /// the cursor after each range. Returns how many events were delivered.
+    /// the cursor after each range. Returns how many events were delivered. Without a new confirmed
+    /// block it costs one call (the head); the reorganisation check and the logs wait for a new block.
     @discardableResult
     public func poll(deliver: (ContractEvent) async throws -> Void) async throws -> Int {
         if busy { await withCheckedContinuation { queued.append($0) } } else { busy = true }
         defer { if queued.isEmpty { busy = false } else { queued.removeFirst().resume() } }
         try await verifyChain()
-        try await detectReorganisation()
         let head = try await confirmedHead()
+        guard cursor.nextBlock <= head else { return 0 }
+        try await detectReorganisation()
         var delivered = 0
         while cursor.nextBlock <= head {
             let last = min(head, cursor.nextBlock + maximumRange - 1)

@@ -93,3 +93,18 @@ public enum WaitReason: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Who holds the nonce of a pending transaction that a node refused as taken.
+enum NonceHolder: Equatable {
+    /// One of the transaction's own versions, pooled or mined.
+    case ours
+    /// Not ours, but the contract already has what the transaction asks for: nothing is sent again.
+    case intentDone
+    /// The node's pending nonce does not reach it after all: the same transaction is sent again later.
+    case nobody
+    /// Another transaction of the key: the intent goes out under a nonce from `pendingNonce` on.
+    case another(pendingNonce: UInt64)
+}
+
+/// Thrown by a send that found the contract already has the transaction's intent.
+struct IntentAlreadyDone: Error {}

@@ -16,7 +16,13 @@ extension TransactionSender {
                     record.inclusion = Inclusion(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash,
                                                  succeeded: receipt.succeeded, gasUsed: receipt.gasUsed)
                 } else {
-                    try await resend(&record)
+                    do {
+                        try await resend(&record)
+                    } catch is IntentAlreadyDone {
+                        try forget(record)
+                        outcomes.append(.alreadyDone(record.intent))
+                        continue
+                    }
                     replace(record)
                     try persist()
                     continue
@@ -53,9 +59,7 @@ extension TransactionSender {
             }
             outcome = .reverted(record.intent, hash: inclusion.hash, reason: await revertReason(record, inclusion))
         }
-        state.budget.release(record.reservedGas - min(record.reservedGas, inclusion.gasUsed), reservedOn: record.reservedDay)
-        state.pending.removeAll { $0.intent == record.intent }
-        try persist()
+        try forget(record, gasUsed: inclusion.gasUsed)
         return outcome
     }
 

@@ -105,13 +105,14 @@ public actor TransactionSender {
         try persist()
         do {
             try await broadcast(&record)
+        } catch is IntentAlreadyDone {
+            try forget(record)
+            return .alreadyDone
         } catch let error as SenderError {
             if case .rejected = error {
-                state.pending.removeAll { $0.intent == intent }
-                state.budget.release(gasLimit, reservedOn: record.reservedDay)
                 state.nextNonce = nil
                 nonceReconciled = false
-                try persist()
+                try forget(record)
             }
             throw error
         }
@@ -138,20 +139,24 @@ public actor TransactionSender {
                     record.accepted = true
                     return
                 }
-                if message.contains("replacement transaction underpriced"), !record.earlierHashes.isEmpty {
-                    // Our own earlier version is pooled and outbids this one: it stays in charge.
-                    record.accepted = true
-                    record.lastSent = clock()
-                    return
-                }
                 if message.contains("nonce too low") || message.contains("replacement transaction underpriced") {
-                    if try await minedVersion(of: record) != nil { record.accepted = true; return }
-                    let fresh = try await chainNonce()
-                    state.nextNonce = max(fresh, (state.nextNonce ?? fresh))
-                    let nonce = state.nextNonce!
-                    state.nextNonce = nonce + 1
-                    try resign(&record, nonce: nonce, fee: record.signed.transaction.fee)
-                    continue
+                    switch try await holderOfNonce(record) {
+                    case .ours:
+                        record.accepted = true
+                        record.lastSent = clock()
+                        return
+                    case .intentDone:
+                        throw IntentAlreadyDone()
+                    case .nobody:
+                        record.accepted = false
+                        return
+                    case .another(let pendingNonce):
+                        state.nextNonce = max(pendingNonce, state.nextNonce ?? pendingNonce)
+                        let nonce = state.nextNonce!
+                        state.nextNonce = nonce + 1
+                        try resign(&record, nonce: nonce, fee: record.signed.transaction.fee)
+                        continue
+                    }
                 }
                 // geth: "max fee per gas less than block base fee", "transaction underpriced"; Besu: "gas price below
                 // configured minimum gas price" (a node with --min-gas-price above the network's usual 0).
@@ -167,6 +172,19 @@ public actor TransactionSender {
         record.accepted = false
     }
 
+    /// Who holds the nonce the node says is taken. A byte-identical resend of a pooled transaction is
+    /// answered "already known" by geth but "replacement transaction underpriced" by other nodes, so the
+    /// nonce goes to someone else only when none of the record's own versions is pooled or mined, the
+    /// contract does not already have the intent, and the node's pending nonce is past the record's.
+    func holderOfNonce(_ record: PendingTransaction) async throws -> NonceHolder {
+        for hash in record.allHashes {
+            if try await rpcCall({ try await self.rpc.knowsTransaction(hash) }) { return .ours }
+        }
+        if try await isDone(record.intent) { return .intentDone }
+        let pendingNonce = try await chainNonce()
+        return pendingNonce > record.nonce ? .another(pendingNonce: pendingNonce) : .nobody
+    }
+
     func resign(_ record: inout PendingTransaction, nonce: UInt64, fee: TransactionFee) throws {
         var transaction = record.signed.transaction
         transaction.nonce = nonce
@@ -178,6 +196,13 @@ public actor TransactionSender {
     }
 
     // MARK: helpers
+
+    /// Drops a pending transaction that ended, giving back the gas it reserved and did not use.
+    func forget(_ record: PendingTransaction, gasUsed: UInt64 = 0) throws {
+        state.budget.release(record.reservedGas - min(record.reservedGas, gasUsed), reservedOn: record.reservedDay)
+        state.pending.removeAll { $0.intent == record.intent }
+        try persist()
+    }
 
     /// Records why nothing is sent (for the status, also after a restart) and returns the error to throw.
     private func wait(_ reason: WaitReason) throws -> SenderError {

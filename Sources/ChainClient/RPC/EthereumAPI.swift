@@ -66,6 +66,11 @@ extension RPCClient {
         try await typed("eth_sendRawTransaction", [.data(raw)]) { (value) throws(ShapeError) in try value.data("the transaction hash", size: 32) }
     }
 
+    /// Whether the node has the transaction, in its pool or in a block (eth_getTransactionByHash is not null).
+    public func knowsTransaction(_ hash: [UInt8]) async throws(RPCError) -> Bool {
+        try await typed("eth_getTransactionByHash", [.data(hash)]) { (value) throws(ShapeError) in !value.isNull }
+    }
+
     /// nil while the transaction is not in a block of the canonical chain.
     public func receipt(of hash: [UInt8]) async throws(RPCError) -> TransactionReceipt? {
         try await typed("eth_getTransactionReceipt", [.data(hash)]) { (value) throws(ShapeError) in

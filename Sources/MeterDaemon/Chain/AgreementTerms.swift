@@ -11,7 +11,9 @@ struct AgreementTerms: Codable, Equatable {
 
     var clock: SlotClock { SlotClock(origin: Date(timeIntervalSince1970: Double(periodStart)), length: Int(slotSeconds)) }
 
-    static func load(chain: ChainConfiguration, rpc: RPCClient, attempts: Int = 3) async throws -> AgreementTerms {
+    /// Also checks that the agreement names `device` (this meterd's key): another key would sign a
+    /// journal and batches the contract refuses.
+    static func load(chain: ChainConfiguration, rpc: RPCClient, device: Address, attempts: Int = 3) async throws -> AgreementTerms {
         let cache = chain.stateDirectory.appendingPathComponent("agreement.json")
         var lastError: (any Error)?
         for attempt in 0..<attempts {
@@ -19,6 +21,12 @@ struct AgreementTerms: Codable, Equatable {
                 let state = try await chain.binding.agreement(rpc: rpc)
                 guard state.exists else {
                     throw Daemon.StartFailure(description: "agreement \(chain.agreementID) does not exist in contract \(chain.contract.checksummed): check [chain] agreement_id and contract")
+                }
+                guard state.device == device else {
+                    throw Daemon.StartFailure(description: "the device key's address is \(device.checksummed), but agreement \(chain.agreementID) names the device "
+                                              + "\(state.device.checksummed): start meterd with that device's key file ([meterd] key_file), or have the utility "
+                                              + "propose this key as the agreement's device (electro-admin propose-device), which takes effect once the consumer "
+                                              + "accepts it or after the notice time in the terms")
                 }
                 let terms = AgreementTerms(periodStart: state.periodStart, slotSeconds: state.slotSeconds, slotsPerPeriod: state.slotsPerPeriod)
                 try? FileManager.default.createDirectory(atPath: chain.stateDirectory, withIntermediateDirectories: true)

@@ -134,8 +134,9 @@ actor BatchSubmitterService: Service {
         nextSlot = flight.firstSlot + UInt64(flight.count)
         lastBatchSeq = batchSeq
         inFlight = nil
+        // No agreement() read here: the batch moved only next_slot and last_batch_seq, known already; its
+        // bonus reaches the status with the BatchSubmitted event.
         await status.batchConfirmed(lastSlot: Int64(flight.firstSlot) + Int64(flight.count) - 1)
-        try await refresh()
     }
 
     private func submitBatchIfDue() async throws {

@@ -26,6 +26,13 @@ public enum Daemon {
             throw StartFailure(description: "\(error)")
         }
         try makeDirectory(settings.stateDirectory)
+        // Before the journal: a key the agreement does not name must not sign a record.
+        var chain: ChainSetup?
+        if let chainSettings = configuration.chain {
+            do { chain = try await ChainSetup.start(chainSettings, key: key, logger: logger) } catch {
+                throw error as? StartFailure ?? StartFailure(description: "chain: \(error)")
+            }
+        }
         let (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal)
         logger.info("journal open", metadata: [
             "directory": "\(settings.journalDirectory)", "records": "\(recovery.records)", "head": "\(recovery.head.sequence)",
@@ -47,13 +54,6 @@ public enum Daemon {
             throw StartFailure(description: error.description)
         }
         let status = StatusBoard(meterNames: configuration.meters.map(\.name))
-        var chain: ChainSetup?
-        if let settings = configuration.chain {
-            do { chain = try await ChainSetup.start(settings, key: key, logger: logger) } catch {
-                try? journal.close()
-                throw error as? StartFailure ?? StartFailure(description: "chain: \(error)")
-            }
-        }
         let clock = chain?.terms.clock ?? SlotClock(origin: Date(timeIntervalSince1970: 0), length: configuration.slotLength)
         if let chain, Int(chain.terms.slotSeconds) != configuration.slotLength {
             logger.notice("the agreement's slots are \(chain.terms.slotSeconds) s (slot_length_seconds says \(configuration.slotLength)): the contract's length is used")

@@ -75,6 +75,7 @@ public actor StatusBoard {
 
     public func batchConfirmed(lastSlot: Int64) {
         lastConfirmedSlot = lastSlot
+        contractNextSlot = UInt64(lastSlot + 1)
         batchesConfirmed += 1
     }
 

@@ -20,8 +20,8 @@ final class SettlementSite: @unchecked Sendable {
     let contract: Address
     let agreement: UInt64
 
-    init(accepted: Bool = true) async throws {
-        chain = try DevChain(blockTime: 0.5)
+    init(accepted: Bool = true, blockTime: Double = 0.5) async throws {
+        chain = try DevChain(blockTime: blockTime)
         contract = try await chain.deploy()
         let start = UInt64(Date().timeIntervalSince1970) / Self.slotSeconds * Self.slotSeconds
         agreement = try await chain.proposeAgreement(contract: contract, periodStart: start, slotSeconds: Self.slotSeconds,
@@ -37,7 +37,7 @@ final class SettlementSite: @unchecked Sendable {
     }
 
     /// A daemon for this site whose device key is the agreement's device.
-    func daemon(rpcURL: String? = nil) throws -> DaemonProcess {
+    func daemon(rpcURL: String? = nil, batchSlots: Int = 3) throws -> DaemonProcess {
         let daemon = try DaemonProcess(configuration: """
             [meterd]
             profile_dirs = ["\(ModbusSimulator.profiles)"]
@@ -66,7 +66,7 @@ final class SettlementSite: @unchecked Sendable {
             watch_interval_seconds = 0.5
             request_timeout_ms = 2000
             connect_timeout_ms = 500
-            batch_slots = 3
+            batch_slots = \(batchSlots)
             batch_max_wait_seconds = 3
             """)
         try FileManager.default.removeItem(atPath: daemon.key)
@@ -88,6 +88,23 @@ final class SettlementSite: @unchecked Sendable {
             batches.append(try Self.decodeSubmitBatch(Hex.decode(input)))
         }
         return batches
+    }
+
+    /// Every transaction of the device key in a block, in chain order: its nonce, the batch number its
+    /// calldata carries, and whether it succeeded.
+    func deviceTransactionsOnChain() async throws -> [(nonce: UInt64, batch: UInt64, succeeded: Bool)] {
+        var found: [(UInt64, UInt64, Bool)] = []
+        let device = Hex.encode(chain.device.address.bytes).lowercased()
+        for number in 0...(try await chain.rpc.blockNumber()) {
+            let block = try await chain.rpc.call("eth_getBlockByNumber", [.string("0x" + String(number, radix: 16)), .bool(true)])
+            guard case .array(let transactions)? = block["transactions"] else { throw DevChain.Failure(description: "block \(number) has no transactions") }
+            for transaction in transactions where transaction["from"]?.text?.lowercased() == device {
+                guard let hash = transaction["hash"]?.text, let input = transaction["input"]?.text, let nonce = transaction["nonce"]?.text,
+                      let receipt = try await chain.rpc.receipt(of: Hex.decode(hash)) else { throw DevChain.Failure(description: "a transaction without its fields") }
+                found.append((UInt64(nonce.dropFirst(2), radix: 16)!, try Self.decodeSubmitBatch(Hex.decode(input)).0, receipt.succeeded))
+            }
+        }
+        return found
     }
 
     /// submit_batch(uint256 agreement, uint64 batch, uint64 first, uint16 count, uint256[] packed, bytes32 head),
