@@ -60,7 +60,7 @@ public enum Daemon {
         }
         let aggregator = try settings.settlementMeter.map { try SlotResumption.aggregator(clock: clock, journal: journal, meter: $0) }
         let cutoff: CutoffService?
-        do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, logger: logger) } catch {
+        do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, status: status, logger: logger) } catch {
             try? journal.close()
             throw StartFailure(description: "relay: \(error)")
         }
@@ -115,12 +115,12 @@ public enum Daemon {
 
     /// Requests the relay line at its reconciled position before meterd reports ready.
     static func startRelay(_ configuration: MeterdConfiguration, journal: Journal, contract: ContractCutoffState?,
-                           logger: Logger) throws -> CutoffService? {
+                           status: StatusBoard, logger: Logger) throws -> CutoffService? {
         guard let relay = configuration.relay else { return nil }
         let startup = try RelayStartup.start(relay, limiter: configuration.limiter, journal: journal, contract: contract,
                                              provider: relay.lineProvider, logger: logger)
         logger.notice("relay ready", metadata: ["line": "\(relay.line)", "state": "\(startup.controller.state.state)"])
-        return CutoffService(startup: startup, relay: relay, logger: logger)
+        return CutoffService(startup: startup, relay: relay, status: status, logger: logger)
     }
 
     static func makeDirectory(_ path: String) throws {

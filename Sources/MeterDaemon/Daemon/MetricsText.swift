@@ -42,6 +42,10 @@ extension StatusBoard {
         sample("journal_bytes", [], Double(journalBytes))
         family("journal_healthy", "gauge", "0 while the journal cannot write (disk full, budget reached).")
         sample("journal_healthy", [], journalProblem == nil ? 1 : 0)
+        family("relay_actuation_failures_total", "counter", "Failed attempts to bring the relay to its commanded or the contract's state.")
+        sample("relay_actuation_failures_total", [], Double(relayActuationFailures))
+        family("relay_healthy", "gauge", "0 while the relay is not where it was commanded (the failure is retried).")
+        sample("relay_healthy", [], relayProblem == nil ? 1 : 0)
         family("slots_closed_waiting", "gauge", "Closed slots not yet submitted on chain.")
         sample("slots_closed_waiting", [], Double(slotsWaiting))
         if let lastClosedSlot {

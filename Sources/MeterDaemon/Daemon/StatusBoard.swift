@@ -23,6 +23,9 @@ public actor StatusBoard {
     public private(set) var journalBytes: Int = 0
     public private(set) var journalProblem: String?
     public private(set) var rejectedEnergy = 0
+    /// Why the relay is not where it was commanded (a line write or a journal record failed), while it is not.
+    public private(set) var relayProblem: String?
+    public private(set) var relayActuationFailures = 0
     public private(set) var bonus: UInt128?
     public private(set) var credit: UInt128?
     public private(set) var contractNextSlot: UInt64?
@@ -50,6 +53,13 @@ public actor StatusBoard {
     }
 
     public func recordRejectedEnergy(_ count: Int) { rejectedEnergy += count }
+
+    public func relayActuationFailed(_ why: String) {
+        relayActuationFailures += 1
+        relayProblem = why
+    }
+
+    public func relayRecovered() { relayProblem = nil }
     public func pollCycleCompleted(at time: Date) { lastPollCycle = time }
     public func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
     public func slotClosed(_ index: Int64) {
@@ -108,6 +118,7 @@ public actor StatusBoard {
         if let lastConfirmedSlot { parts.append("slots up to \(lastConfirmedSlot) on chain") }
         if let bonus { parts.append("bonus \(bonus)") }
         if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
+        if let relayProblem { parts.append("RELAY: \(relayProblem)") }
         return parts.joined(separator: "; ")
     }
 }
