@@ -13,6 +13,8 @@ public actor ReadingPipeline {
     private var aggregator: SlotAggregator?
     private var guards: [String: EnergyRegisterGuard] = [:]
     private var clockSynchronised: Bool?
+    /// Set while the journal refuses writes, so the refusal is logged once per episode.
+    private var refusal: String?
     private let logger: Logger
     private let cutoff: CutoffController?
     private let slotSink: BatchSubmitterService?
@@ -58,7 +60,7 @@ public actor ReadingPipeline {
                     endEnergyMilliwattHours: slot.endEnergyMilliwattHours)))
             }
         }
-        try write(entries)
+        try await write(entries)
         await status.recordReading(admitted)
         for slot in closed {
             await status.slotClosed(slot.index)
@@ -67,25 +69,49 @@ public actor ReadingPipeline {
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])
         }
-        await status.journal(records: journal.head.sequence, bytes: journal.segmentSummaries().reduce(0) { $0 + $1.bytes },
-                             problem: journal.problem().map { "\($0)" })
+        await reportJournal()
     }
 
     /// Journals a gap: a meter that did not answer from `from` to `to`.
     public func gap(meter: String, from: Date, to: Date, reason: String) async throws {
-        try write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
+        try await write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
                                 payload: .gap(Gap(meter: meter, from: from, to: to, reason: reason)))])
         logger.notice("meter answers again", metadata: ["meter": "\(meter)", "gap_seconds": "\(Int(to.timeIntervalSince(from)))"])
     }
 
-    private func write(_ entries: [JournalEntry]) throws {
-        guard let last = try journal.enqueue(entries).last else { return }
+    /// Writes and, while the journal refuses (a full disk), says so once per episode with the room
+    /// it needs, and in the status line and `meterd_journal_healthy` at every refusal.
+    private func write(_ entries: [JournalEntry]) async throws {
+        let last: UInt64?
+        do {
+            last = try journal.enqueue(entries).last
+        } catch {
+            let why = withRoomNeeded(error)
+            if refusal == nil { logger.error("journal refuses records: \(why)") }
+            refusal = why
+            await reportJournal()
+            throw error
+        }
+        if refusal != nil {
+            refusal = nil
+            logger.notice("journal writes again")
+        }
+        guard let last else { return }
         let journal = journal, logger = logger
         Task {
             do { try await journal.waitUntilDurable(last) } catch {
                 logger.error("journal: records up to #\(last) are not on disk: \(error)")
             }
         }
+    }
+
+    private func withRoomNeeded(_ error: any Error) -> String {
+        ["\(error)", journal.roomNeeded()].compactMap { $0 }.joined(separator: " ")
+    }
+
+    private func reportJournal() async {
+        let problem = journal.problem().map(withRoomNeeded)
+        await status.journal(records: journal.head.sequence, bytes: journal.segmentSummaries().reduce(0) { $0 + $1.bytes }, problem: problem)
     }
 
     /// The clock's state, journaled whenever it changes.
@@ -95,7 +121,7 @@ public actor ReadingPipeline {
             clockSynchronised = now
             journal.setClockSynchronised(now)
             await status.setClockSynchronised(now)
-            try? write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
+            try? await write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
             if now {
                 logger.notice("system clock synchronised: slots open and close")
             } else {

@@ -32,6 +32,8 @@ public final class Journal: @unchecked Sendable {
     private var budgetProblem: JournalError?
     /// The last write error (a full disk): cleared by the next successful write.
     private var writeProblem: JournalError?
+    /// The size of the write `writeProblem` refused.
+    private var refusedBytes = 0
     private var isClosed = false
     /// fdatasyncs of segment data so far (tests check that appends arriving together share one).
     private var syncs = 0
@@ -80,6 +82,15 @@ public final class Journal: @unchecked Sendable {
     public var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
     public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem } }
+
+    /// While writes are refused (a full disk): what must be freed for the refused records and the
+    /// next segment, as a sentence for the log and the status line.
+    public func roomNeeded() -> String? {
+        locked {
+            writeProblem == nil ? nil : "free at least \(refusedBytes + options.segmentBytes) bytes on the filesystem of \(directory) "
+                + "(\(refusedBytes) for the refused records, up to \(options.segmentBytes) for the next segment)"
+        }
+    }
 
     /// Whether records appended from now on (and internal ones) are stamped as clock-synchronised.
     public func setClockSynchronised(_ synchronised: Bool) { locked { clockSynchronised = synchronised } }
@@ -232,6 +243,7 @@ public final class Journal: @unchecked Sendable {
             writeProblem = nil
         } catch let error as JournalError {
             writeProblem = error
+            refusedBytes = buffer.count
             throw error
         }
         chainHead = JournalHead(sequence: sequence, hash: hash)
