@@ -63,6 +63,26 @@ import Testing
         #expect(((counts["units"] as? [String: Any])?["1"] as? [String: Any])?["exceptions"] as? Int == 0)
     }
 
+    @Test func anAbsentRegisterInsideABlockCostsAtMostTwoMoreRequestsPerPoll() async throws {
+        let known = try KnownValues(profileNamed: "eastron-sdm630")
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], values: [1: known.simulatorValues])
+        defer { simulator.stop() }
+        try simulator.control(["cmd": "absent", "unit": 1, "quantity": "voltage_l2"])
+        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator))
+        let blocks = await meter.blocks.count
+        _ = try await meter.read()
+        #expect(await meter.absentQuantities == [.voltageL2])
+        for _ in 0..<3 {
+            try simulator.control(["cmd": "reset_counts"])
+            let reading = try await meter.read()
+            #expect(reading.values[.voltageL1] != nil && reading.values[.voltageL3] != nil && reading.values[.voltageL2] == nil)
+            let unit = try #require((try simulator.control(["cmd": "counts"])["units"] as? [String: Any])?["1"] as? [String: Any])
+            #expect(unit["exceptions"] as? Int == 0)
+            let requests = try simulator.requestCount(unit: 1)
+            #expect(requests <= blocks + 2, "a poll took \(requests) requests for \(blocks) blocks")
+        }
+    }
+
     @Test func notAvailableMarkersAreAbsentNeverZero() async throws {
         let simulator = try ModbusSimulator(units: [1: "abb-b23", 2: "eastron-sdm630"])
         defer { simulator.stop() }

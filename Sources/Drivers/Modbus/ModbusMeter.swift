@@ -6,7 +6,8 @@ import Logging
 /// A poll reads each coalesced block of the profile in one transaction. When a block is refused
 /// with "illegal data address" (exception 2) the meter is a variant that lacks some register in
 /// it: the block's quantities are read one by one once, the missing ones are remembered as absent,
-/// and the plan is rebuilt without them, so one missing register never fails the whole poll.
+/// and the plan is rebuilt without them and never spanning them, so one missing register neither
+/// fails the whole poll nor costs more than the extra block it splits.
 public actor ModbusMeter: Meter {
     public nonisolated let name: String
     public nonisolated let unit: UInt8
@@ -61,7 +62,8 @@ public actor ModbusMeter: Meter {
                 logger.notice("register absent on this unit, quantity dropped", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
             }
         }
-        plan = ReadPlanner.plan(profile.registers.filter { !absent.contains($0.quantity) }, maxGap: profile.maxGap)
+        plan = ReadPlanner.plan(profile.registers.filter { !absent.contains($0.quantity) }, maxGap: profile.maxGap,
+                                avoiding: profile.registers.filter { absent.contains($0.quantity) })
     }
 
     static func reading(meter: String, decoded: [Quantity: DecodedQuantity]) -> Reading {
