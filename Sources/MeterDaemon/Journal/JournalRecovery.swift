@@ -4,6 +4,9 @@ import Glibc
 /// Reads every segment at open and decides, per the journal's rules, what to repair:
 /// a torn tail of the last segment is saved aside and cut; any other damage is kept untouched and a
 /// new segment is started whose first record names it; damage already named by a break is not named again.
+/// The chain goes on in the last segment only when it is whole, named for its first record and continues
+/// its predecessor: segments renamed or swapped on disk are named by breaks and left as they are, and the new
+/// segment's name is past every name and sequence seen, so a damaged journal never keeps meterd from starting.
 struct JournalRecovery {
     var writer: SegmentWriter
     var head: JournalHead
@@ -59,27 +62,32 @@ struct JournalRecovery {
         }
 
         var breaks: [JournalBreak] = []
-        var previous: SegmentScan?
+        var previous: (name: String, scan: SegmentScan)?
         for (index, entry) in scans.enumerated() {
             let isLast = index == scans.count - 1
             if let problem = entry.scan.problem, !(isLast && entry.scan.tornTail) {
                 if journaled[entry.name]?.contains(UInt64(problem.offset)) != true {
-                    let lastGood = entry.scan.lastSequence ?? entry.scan.header.map { $0.firstSequence - 1 } ?? previous?.lastSequence ?? 0
+                    let lastGood = entry.scan.lastSequence ?? entry.scan.header.map { $0.firstSequence - 1 } ?? previous?.scan.lastSequence ?? 0
                     breaks.append(JournalBreak(segment: entry.name, offset: UInt64(problem.offset), lastGoodSequence: lastGood, detail: problem.description))
                 }
-            } else if let previous, previous.problem == nil, let header = entry.scan.header,
-                      let reason = discontinuity(previous: previous, header: header),
+            } else if let header = entry.scan.header, let misnamed = misnaming(entry.name, header), journaled[entry.name]?.contains(0) != true {
+                breaks.append(JournalBreak(segment: entry.name, offset: 0, lastGoodSequence: previous?.scan.lastSequence ?? 0, detail: misnamed))
+            } else if let previous, let header = entry.scan.header, inPlace(previous),
+                      let reason = discontinuity(previous: previous.scan, header: header),
                       journaled[entry.name]?.contains(0) != true {
-                breaks.append(JournalBreak(segment: entry.name, offset: 0, lastGoodSequence: previous.lastSequence ?? 0,
+                breaks.append(JournalBreak(segment: entry.name, offset: 0, lastGoodSequence: previous.scan.lastSequence ?? 0,
                                            detail: "the chain does not continue from the previous segment: \(reason)"))
             }
-            previous = entry.scan
+            previous = (entry.name, entry.scan)
         }
 
-        let highestSeen = scans.compactMap { $0.scan.highestSequenceSeen ?? $0.scan.header?.firstSequence }.max() ?? 0
+        let highestSeen = (scans.compactMap { $0.scan.highestSequenceSeen ?? $0.scan.header?.firstSequence }
+            + scans.compactMap { SegmentHeader.firstSequence(ofFileName: $0.name) }).max() ?? 0
         var writer: SegmentWriter
         var head: JournalHead
-        if let last = scans.last, let header = last.scan.header, last.scan.problem == nil || last.scan.tornTail {
+        if let last = scans.last, let header = last.scan.header, last.scan.problem == nil || last.scan.tornTail,
+           misnaming(last.name, header) == nil,
+           scans.dropLast().last.map({ !inPlace(($0.name, $0.scan)) || discontinuity(previous: $0.scan, header: header) == nil }) ?? true {
             head = JournalHead(sequence: last.scan.lastSequence ?? header.firstSequence - 1, hash: last.scan.headHash)
             if last.scan.tornTail {
                 let bytes = try FileIO.readAll(path(directory, last.name))
@@ -128,6 +136,20 @@ struct JournalRecovery {
         if header.firstSequence != expected { return "it starts at sequence \(header.firstSequence), \(expected) was expected" }
         if previous.headHashKnown && header.startHash != previous.headHash { return "its start hash is not the previous segment's last hash" }
         return nil
+    }
+
+    /// Whether a segment can be judged as the chain's predecessor of the next: undamaged and under its own name
+    /// (the successor of a damaged or misplaced segment is not named again; the damage already is).
+    static func inPlace(_ segment: (name: String, scan: SegmentScan)) -> Bool {
+        guard segment.scan.problem == nil else { return false }
+        return segment.scan.header.map { misnaming(segment.name, $0) == nil } ?? true
+    }
+
+    /// Why a segment's name does not fit its header (files renamed or swapped), or nil.
+    static func misnaming(_ name: String, _ header: SegmentHeader) -> String? {
+        let expected = SegmentHeader.fileName(firstSequence: header.firstSequence)
+        guard name != expected else { return nil }
+        return "the segment's header starts at sequence \(header.firstSequence), which names it \(expected): segment files were renamed or swapped"
     }
 
     private static func path(_ directory: String, _ name: String) -> String {
