@@ -83,6 +83,35 @@ import Testing
         }
     }
 
+    /// A meter that hangs (answers every request seconds late), then answers at once again: the late
+    /// answers queued on the connection are dropped after the first timeout, so the first poll after
+    /// the hang reads, instead of one stale answer being drained per poll.
+    @Test func aMeterThatHungAnswersAgainAtTheFirstPollAfterTheHang() async throws {
+        let known = try KnownValues(profileNamed: "eastron-sdm630")
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], values: [1: known.simulatorValues])
+        defer { simulator.stop() }
+        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile,
+                                bus: try bus(simulator, timing: BusTiming(responseTimeout: 0.2, retries: 1, retryBackoff: 0.02)))
+        known.expectExact(try await meter.read())
+        try simulator.control(["cmd": "delay", "unit": 1, "ms": 1_500])
+        var failedPolls = 0
+        let hangEnds = Date().addingTimeInterval(3)
+        while Date() < hangEnds {
+            do { _ = try await meter.read() } catch { failedPolls += 1 }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(failedPolls > 3, "the meter never hung")
+        try simulator.control(["cmd": "delay", "unit": 1, "ms": 0])
+        // The answer in flight when the hang ends is at most one delay late; after that every poll reads.
+        try await Task.sleep(for: .milliseconds(1_600))
+        var results: [Bool] = []
+        for _ in 0..<5 {
+            do { known.expectExact(try await meter.read()); results.append(true) } catch { results.append(false) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(results == Array(repeating: true, count: 5), "polls after the hang: \(results)")
+    }
+
     @Test func notAvailableMarkersAreAbsentNeverZero() async throws {
         let simulator = try ModbusSimulator(units: [1: "abb-b23", 2: "eastron-sdm630"])
         defer { simulator.stop() }
