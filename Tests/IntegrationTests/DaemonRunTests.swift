@@ -99,6 +99,53 @@ import Testing
         #expect(daemon.log.contains("meter does not answer"))
     }
 
+    /// The settlement register goes missing (exception 2, or a NaN not-available marker) and comes
+    /// back: said once at error level, in STATUS= and the metrics while it lasts, and the slots across
+    /// the gap carry its energy from the next good value.
+    @Test(arguments: ["absent", "nan"])
+    func aMissingSettlementRegisterIsLoudAndLosesNoEnergy(fault: String) async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "7", "--time-scale", "600"])
+        defer { simulator.stop() }
+        let metrics = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-\(UUID().uuidString.prefix(8)).prom").path
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!) + """
+
+            [metrics]
+            textfile = "\(metrics)"
+            interval_seconds = 1
+            """)
+        defer { try? FileManager.default.removeItem(atPath: metrics) }
+        let notify = try NotifySocket()
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
+        #expect(notify.receive(until: "READY=1", timeout: 15) != nil, "no READY=1; log:\n\(daemon.log)")
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        if fault == "absent" {
+            try simulator.control(["cmd": "absent", "unit": 1, "quantity": "import_active_energy"])
+        } else {
+            try simulator.control(["cmd": "not_available", "unit": 1, "quantity": "import_active_energy", "marker": "nan"])
+        }
+        #expect(notify.receive(until: "SETTLEMENT REGISTER: main import energy missing", timeout: 5) != nil, "no STATUS=; log:\n\(daemon.log)")
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        let during = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
+        #expect(during.contains("meterd_settlement_register_healthy 0"), "\(during)")
+        try simulator.control(["cmd": "unset", "unit": 1, "quantities": ["import_active_energy"]])
+        // An absent register is asked for again every 10 polls (2 s here).
+        try await Task.sleep(nanoseconds: 4_000_000_000)
+        let after = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
+        #expect(after.contains("meterd_settlement_register_healthy 1"), "\(after)")
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+
+        #expect(daemon.log.components(separatedBy: "<3>settlement register missing").count == 2, "once per episode, at error level; log:\n\(daemon.log)")
+        #expect(daemon.log.contains("settlement register reads again"))
+        let journal = try records(daemon)
+        let readings = journal.compactMap { record -> Reading? in if case .reading(let reading) = record.payload { reading } else { nil } }
+        #expect(readings.contains { $0.energy[.importActiveEnergy] == nil }, "the fault never reached the journal")
+        let slots = journal.compactMap { record -> SlotClosed? in if case .slotClosed(let slot) = record.payload { slot } else { nil } }
+        let first = try #require(slots.first?.endEnergyMilliwattHours)
+        let last = try #require(slots.last?.endEnergyMilliwattHours)
+        #expect(slots.filter { $0.consumptionWattHours != nil }.reduce(0) { $0 + $1.consumptionWattHours! } == last / 1000 - first / 1000)
+        #expect(slots.map(\.slotIndex) == Array(slots.first!.slotIndex...slots.last!.slotIndex), "no slot skipped across the gap")
+    }
+
     @Test func aStalledPollLoopStopsTheWatchdogPings() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }

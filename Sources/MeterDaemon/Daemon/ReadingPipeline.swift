@@ -15,6 +15,8 @@ public actor ReadingPipeline {
     private var clockSynchronised: Bool?
     /// Set while the journal refuses writes, so the refusal is logged once per episode.
     private var refusal: String?
+    /// Set while the settlement meter's readings come without the import register.
+    private var settlementRegisterMissing = false
     private let logger: Logger
     private let cutoff: CutoffController?
     private let slotSink: BatchSubmitterService?
@@ -49,6 +51,8 @@ public actor ReadingPipeline {
         for rejection in rejections { logger.warning("\(rejection)", metadata: ["meter": "\(reading.meter)"]) }
         if !rejections.isEmpty { await status.recordRejectedEnergy(rejections.count) }
 
+        if admitted.meter == settlementMeter { await watchSettlementRegister(admitted) }
+
         var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
         var closed: [SlotAggregator.ClosedSlot] = []
         if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], var slots = aggregator {
@@ -70,6 +74,26 @@ public actor ReadingPipeline {
             ])
         }
         await reportJournal()
+    }
+
+    /// A settlement reading without the import register (exception 2, a not-available marker, a
+    /// rejected value) starts an episode: said once at error level, counted and shown in status until
+    /// the register reads again. The slots across it take their energy from the register's next good
+    /// value (interpolated at the boundaries, as after an outage), or stay unmeasured if none comes.
+    private func watchSettlementRegister(_ reading: Reading) async {
+        guard reading.energy[.importActiveEnergy] == nil else {
+            if settlementRegisterMissing {
+                settlementRegisterMissing = false
+                logger.notice("settlement register reads again: the slots across the gap take their energy from it", metadata: ["meter": "\(reading.meter)"])
+                await status.settlementRegisterReads()
+            }
+            return
+        }
+        if !settlementRegisterMissing {
+            settlementRegisterMissing = true
+            logger.error("settlement register missing: the import energy register gives no value (absent or not available); slots wait for its next good value and are unmeasured if none comes", metadata: ["meter": "\(reading.meter)"])
+        }
+        await status.settlementRegisterMissing(meter: reading.meter, at: reading.time)
     }
 
     /// Journals a gap: a meter that did not answer from `from` to `to`.
