@@ -32,7 +32,10 @@ public enum Daemon {
             "device": "\(key.address.checksummed)",
         ])
         for cut in recovery.cuts { logger.warning("journal: a torn record was cut at start", metadata: ["segment": "\(cut.segment)", "offset": "\(cut.offset)"]) }
-        for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside", metadata: ["segment": "\(damage.segment)"]) }
+        for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside: \(damage.detail)", metadata: ["segment": "\(damage.segment)"]) }
+        for finding in recovery.headFindings {
+            logger.log(level: finding.isDamage ? .error : .warning, "journal: \(finding)", metadata: ["directory": "\(settings.journalDirectory)"])
+        }
 
         let configurationHash = Keccak256.hash(Array(source.text.utf8))
         _ = try await journal.append([

@@ -26,6 +26,9 @@ public final class Journal: @unchecked Sendable {
     private var lastSyncEnd = ContinuousClock.now - .seconds(3600)
     private var oldestPending: ContinuousClock.Instant?
     private var lastCheckpointSequence: UInt64
+    /// The oldest sequence kept, as the head record says (moved forward before retention removes a segment).
+    private var firstSequence: UInt64
+    private var durableHash: [UInt8]
     private var lastCheckpointInstant = ContinuousClock.now
     private var clockSynchronised = true
     private var failure: JournalError?
@@ -42,7 +45,16 @@ public final class Journal: @unchecked Sendable {
     public static func open(directory: String, key: PrivateKey, options: JournalOptions = JournalOptions()) throws -> (Journal, RecoveryReport) {
         try FileIO.createDirectory(directory)
         let lock = try DirectoryLock(directory: directory)
-        let recovery = try JournalRecovery.run(directory: directory, now: Date())
+        let headRecord = Result { try JournalHeadRecord.read(directory: directory) }
+        let trusted = (try? headRecord.get())?.flatMap { $0.signer == key.address ? $0 : nil }
+        var recovery = try JournalRecovery.run(directory: directory, now: Date(), floor: trusted?.sequence ?? 0)
+        let headFindings = JournalHeadCheck.check(present: recovery.present, oldest: recovery.oldestSequence, record: headRecord, signer: key.address)
+        recovery.notes += headFindings.filter(\.isDamage).map { finding in
+            // A rollback is named at the start of the new segment that goes on past it, where the next
+            // open sees the chain resume and must know the gap is already journaled.
+            let segment = if case .rolledBack = finding { recovery.writer.name } else { JournalHeadRecord.fileName }
+            return .journalBreak(JournalBreak(segment: segment, offset: 0, lastGoodSequence: recovery.present.sequence, detail: finding.description))
+        }
         let journal = Journal(directory: directory, key: key, options: options, recovery: recovery, lock: lock)
         let uncovered = recovery.head.sequence - min(recovery.head.sequence, recovery.lastCheckpointSequence)
         if !recovery.notes.isEmpty {
@@ -53,7 +65,7 @@ public final class Journal: @unchecked Sendable {
         }
         _ = try? journal.applyRetention(now: Date())
         let report = RecoveryReport(head: journal.head, segments: recovery.segments.count, records: recovery.records,
-                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered)
+                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered, headFindings: headFindings)
         return (journal, report)
     }
 
@@ -70,6 +82,8 @@ public final class Journal: @unchecked Sendable {
         self.writtenSequence = recovery.head.sequence
         self.durableSequence = recovery.head.sequence
         self.lastCheckpointSequence = recovery.lastCheckpointSequence
+        self.firstSequence = recovery.oldestSequence ?? 1
+        self.durableHash = recovery.head.hash
     }
 
     // MARK: - Reading state
@@ -307,6 +321,7 @@ public final class Journal: @unchecked Sendable {
     private func commitLocked(checkpointFirst: Bool = true) throws {
         if checkpointFirst && checkpointDue { try writeCheckpoint() }
         let target = writtenSequence
+        let targetHash = chainHead.hash
         let file = writer
         syncing = true
         condition.unlock()
@@ -321,8 +336,23 @@ public final class Journal: @unchecked Sendable {
             failure = syncError as? JournalError ?? .stopped(path: file.path, errno: EIO)
             throw failure!
         }
-        durableSequence = max(durableSequence, target)
+        if target > durableSequence {
+            durableSequence = target
+            durableHash = targetHash
+            writeHeadRecord()
+        }
         if durableSequence == writtenSequence { oldestPending = nil }
+    }
+
+    /// Rewrites the head record for the durable head. Its failure (a full disk) does not undo the
+    /// commit: the records are on disk; it is said in `problem()` and the next commit tries again.
+    private func writeHeadRecord() {
+        do {
+            try JournalHeadRecord.signed(head: JournalHead(sequence: durableSequence, hash: durableHash), firstSequence: firstSequence, key: key)
+                .write(directory: directory)
+        } catch {
+            writeProblem = error as? JournalError ?? .io(operation: "writing the head record in", path: directory, errno: EIO)
+        }
     }
 
     private func rotate() throws {
@@ -373,6 +403,8 @@ public final class Journal: @unchecked Sendable {
             } else {
                 guard let time = candidate.lastTime, now.timeIntervalSince(time) > retention else { break }
             }
+            firstSequence = segments[index + 1].firstSequence ?? last + 1
+            writeHeadRecord()
             let path = directory.appendingPathComponent(candidate.name)
             guard unlink(path) == 0 else { throw JournalError.io(operation: "removing", path: path, errno: errno) }
             segments.remove(at: index)

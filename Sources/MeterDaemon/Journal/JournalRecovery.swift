@@ -18,8 +18,14 @@ struct JournalRecovery {
     var notes: [JournalPayload]
     var cuts: [JournalCut]
     var breaks: [JournalBreak]
+    /// The newest record present before anything was written (for the head record check).
+    var present: JournalHead
+    /// The first sequence of the oldest segment, if any.
+    var oldestSequence: UInt64?
 
-    static func run(directory: String, now: Date) throws -> JournalRecovery {
+    /// `floor`: a sequence the journal is known to have reached (the head record's): when the
+    /// segments end before it, new records start after it, so no sequence number is used twice.
+    static func run(directory: String, now: Date, floor: UInt64 = 0) throws -> JournalRecovery {
         try FileIO.createDirectory(directory)
         var scans: [(name: String, scan: SegmentScan, size: Int)] = []
         let names = try FileIO.segmentNames(in: directory)
@@ -85,10 +91,13 @@ struct JournalRecovery {
             + scans.compactMap { SegmentHeader.firstSequence(ofFileName: $0.name) }).max() ?? 0
         var writer: SegmentWriter
         var head: JournalHead
+        let present: JournalHead
         if let last = scans.last, let header = last.scan.header, last.scan.problem == nil || last.scan.tornTail,
+           (last.scan.lastSequence ?? header.firstSequence - 1) >= floor,
            misnaming(last.name, header) == nil,
            scans.dropLast().last.map({ !inPlace(($0.name, $0.scan)) || discontinuity(previous: $0.scan, header: header) == nil }) ?? true {
             head = JournalHead(sequence: last.scan.lastSequence ?? header.firstSequence - 1, hash: last.scan.headHash)
+            present = head
             if last.scan.tornTail {
                 let bytes = try FileIO.readAll(path(directory, last.name))
                 let offset = last.scan.goodEnd
@@ -102,10 +111,11 @@ struct JournalRecovery {
             // No segment, or the last one is damaged: start a new segment after everything seen.
             let chainEnd = scans.last { $0.scan.header != nil }?.scan
             let hash = chainEnd?.headHash ?? [UInt8](repeating: 0, count: 32)
-            guard highestSeen < UInt64.max - 1 else {
-                throw JournalError.notAJournal(path: directory, reason: "a record claims sequence \(highestSeen), the largest possible")
+            present = JournalHead(sequence: scans.compactMap { $0.scan.highestSequenceSeen ?? $0.scan.lastSequence }.max() ?? 0, hash: hash)
+            guard max(highestSeen, floor) < UInt64.max - 1 else {
+                throw JournalError.notAJournal(path: directory, reason: "a record claims sequence \(max(highestSeen, floor)), the largest possible")
             }
-            let first = scans.isEmpty ? 1 : highestSeen + 1
+            let first = scans.isEmpty && floor == 0 ? 1 : max(highestSeen, floor) + 1
             head = JournalHead(sequence: first - 1, hash: hash)
             writer = try SegmentWriter.create(directory: directory,
                                               header: SegmentHeader(firstSequence: first, startHash: hash, created: now))
@@ -128,7 +138,7 @@ struct JournalRecovery {
             lastCheckpointSequence: scans.compactMap(\.scan.lastCheckpointSequence).max() ?? 0,
             records: scans.reduce(0) { $0 + $1.scan.recordCount },
             notes: cuts.map { .journalCut($0) } + breaks.map { .journalBreak($0) },
-            cuts: cuts, breaks: breaks)
+            cuts: cuts, breaks: breaks, present: present, oldestSequence: scans.first?.scan.header?.firstSequence)
     }
 
     static func discontinuity(previous: SegmentScan, header: SegmentHeader) -> String? {
