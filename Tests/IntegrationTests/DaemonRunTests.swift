@@ -123,15 +123,12 @@ import Testing
         } else {
             try simulator.control(["cmd": "not_available", "unit": 1, "quantity": "import_active_energy", "marker": "nan"])
         }
-        #expect(notify.receive(until: "SETTLEMENT REGISTER: main import energy missing", timeout: 5) != nil, "no STATUS=; log:\n\(daemon.log)")
-        try await Task.sleep(nanoseconds: 1_500_000_000)
-        let during = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
-        #expect(during.contains("meterd_settlement_register_healthy 0"), "\(during)")
+        #expect(notify.receive(until: "SETTLEMENT REGISTER: main import energy missing", timeout: 15) != nil, "no STATUS=; log:\n\(daemon.log)")
+        #expect(await metricsFile(metrics, contains: "meterd_settlement_register_healthy 0", within: 15))
         try simulator.control(["cmd": "unset", "unit": 1, "quantities": ["import_active_energy"]])
         // An absent register is asked for again every 10 polls (2 s here).
-        try await Task.sleep(nanoseconds: 4_000_000_000)
-        let after = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
-        #expect(after.contains("meterd_settlement_register_healthy 1"), "\(after)")
+        #expect(await metricsFile(metrics, contains: "meterd_settlement_register_healthy 1", within: 20))
+        try await Task.sleep(nanoseconds: 1_000_000_000)
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
 
         #expect(daemon.log.components(separatedBy: "<3>settlement register missing").count == 2, "once per episode, at error level; log:\n\(daemon.log)")
@@ -144,6 +141,16 @@ import Testing
         let last = try #require(slots.last?.endEnergyMilliwattHours)
         #expect(slots.filter { $0.consumptionWattHours != nil }.reduce(0) { $0 + $1.consumptionWattHours! } == last / 1000 - first / 1000)
         #expect(slots.map(\.slotIndex) == Array(slots.first!.slotIndex...slots.last!.slotIndex), "no slot skipped across the gap")
+    }
+
+    /// Waits up to `seconds` for the metrics textfile to contain `text`.
+    func metricsFile(_ path: String, contains text: String, within seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains(text) { return true }
+            try? await Task.sleep(nanoseconds: 200_000_000)
+        } while Date() < deadline
+        return false
     }
 
     @Test func aStalledPollLoopStopsTheWatchdogPings() async throws {

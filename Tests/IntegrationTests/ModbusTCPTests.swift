@@ -45,12 +45,21 @@ import Testing
         sdm120.expectExact(b)
     }
 
+    /// Unit 1 of `profile` on a simulator, lacking `absent` (exception 2), and its values.
+    func meter(_ profile: String, lacking absent: String) throws -> (ModbusSimulator, ModbusMeter, KnownValues) {
+        let known = try KnownValues(profileNamed: profile)
+        let simulator = try ModbusSimulator(units: [1: profile], values: [1: known.simulatorValues])
+        try simulator.control(["cmd": "absent", "unit": 1, "quantity": absent])
+        return (simulator, ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator)), known)
+    }
+
+    func exceptions(_ simulator: ModbusSimulator) throws -> Int? {
+        ((try simulator.control(["cmd": "counts"])["units"] as? [String: Any])?["1"] as? [String: Any])?["exceptions"] as? Int
+    }
+
     @Test func anAbsentRegisterDropsOnlyItsQuantity() async throws {
-        let known = try KnownValues(profileNamed: "carlo-gavazzi-em24")
-        let simulator = try ModbusSimulator(units: [1: "carlo-gavazzi-em24"], values: [1: known.simulatorValues])
+        let (simulator, meter, known) = try meter("carlo-gavazzi-em24", lacking: "export_active_energy")
         defer { simulator.stop() }
-        try simulator.control(["cmd": "absent", "unit": 1, "quantity": "export_active_energy"])
-        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator))
         let reading = try await meter.read()
         #expect(reading.energy[.exportActiveEnergy] == nil)
         #expect(reading.energy[.importActiveEnergy]?.milliwattHours == Int64(known.values[.importActiveEnergy]! * 1_000_000))
@@ -59,16 +68,12 @@ import Testing
         try simulator.control(["cmd": "reset_counts"])
         let again = try await meter.read()
         #expect(again.values.count == reading.values.count && again.energy.count == reading.energy.count)
-        let counts = try simulator.control(["cmd": "counts"])
-        #expect(((counts["units"] as? [String: Any])?["1"] as? [String: Any])?["exceptions"] as? Int == 0)
+        #expect(try exceptions(simulator) == 0)
     }
 
     @Test func anAbsentRegisterInsideABlockCostsAtMostTwoMoreRequestsPerPoll() async throws {
-        let known = try KnownValues(profileNamed: "eastron-sdm630")
-        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], values: [1: known.simulatorValues])
+        let (simulator, meter, _) = try meter("eastron-sdm630", lacking: "voltage_l2")
         defer { simulator.stop() }
-        try simulator.control(["cmd": "absent", "unit": 1, "quantity": "voltage_l2"])
-        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator))
         let blocks = await meter.blocks.count
         _ = try await meter.read()
         #expect(await meter.absentQuantities == [.voltageL2])
@@ -76,8 +81,7 @@ import Testing
             try simulator.control(["cmd": "reset_counts"])
             let reading = try await meter.read()
             #expect(reading.values[.voltageL1] != nil && reading.values[.voltageL3] != nil && reading.values[.voltageL2] == nil)
-            let unit = try #require((try simulator.control(["cmd": "counts"])["units"] as? [String: Any])?["1"] as? [String: Any])
-            #expect(unit["exceptions"] as? Int == 0)
+            #expect(try exceptions(simulator) == 0)
             let requests = try simulator.requestCount(unit: 1)
             #expect(requests <= blocks + 2, "a poll took \(requests) requests for \(blocks) blocks")
         }

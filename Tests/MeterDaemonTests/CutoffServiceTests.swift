@@ -22,17 +22,17 @@ import Testing
                                        effectivenessMeter: nil, requestDirectory: requests)
             let startup = try RelayStartup.start(relay, limiter: nil, journal: journal, contract: ContractCutoffState(block: 5, state: contract),
                                                  provider: provider)
-            service = CutoffService(startup: startup, relay: relay, status: status, logger: Logger(label: "test"), retrySeconds: 0.2)
+            service = CutoffService(startup: startup, relay: relay, status: status, logger: Logger(label: "test"), retrySeconds: 0)
         }
 
-        /// Waits up to `seconds` for `condition`.
-        func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if await condition() { return true }
-                try? await Task.sleep(for: .milliseconds(50))
+        /// Runs rounds of the service's loop (each retries what is due: all, with no pause between
+        /// retries here) until `condition` holds; returns the rounds it took, nil after `rounds`.
+        func rounds(upTo rounds: Int, until condition: () async -> Bool) async -> Int? {
+            for round in 0..<rounds {
+                if await condition() { return round }
+                await service.tick()
             }
-            return await condition()
+            return await condition() ? rounds : nil
         }
     }
 
@@ -52,14 +52,13 @@ import Testing
         #expect(await site.status.summary(now: Date()).contains("RELAY: relay line not set to supply disconnected"))
         #expect(await site.status.prometheusText(now: Date()).contains("meterd_relay_healthy 0"))
 
-        let running = Task { try await site.service.run() }
-        defer { running.cancel() }
-        let cut = await site.eventually(within: 5) { site.line.current }
-        #expect(cut, "the line was never set: \(site.line.values)")
-        #expect(await site.eventually(within: 2) { await site.status.relayProblem == nil })
+        // Three more failed writes, then the fourth retry sets the line.
+        #expect(await site.rounds(upTo: 10) { site.line.current } == 4, "\(site.line.values)")
+        #expect(await site.status.relayProblem == nil)
         #expect(await site.status.relayActuationFailures == 4)
         #expect(await site.status.prometheusText(now: Date()).contains("meterd_relay_actuation_failures_total 4"))
-        #expect(await site.eventually(within: 2) { await site.service.takeChainActions() == [.acknowledgeCutoff(block: 9)] })
+        #expect(await site.status.prometheusText(now: Date()).contains("meterd_relay_healthy 1"))
+        #expect(await site.service.takeChainActions() == [.acknowledgeCutoff(block: 9)])
         let causes = try journal.reader.records().compactMap { record -> String? in
             if case .relayTransition(let transition) = record.payload { return transition.cause }
             return nil
@@ -71,14 +70,10 @@ import Testing
     @Test func aReconnectionRefusedByAFullJournalHappensOnceTheJournalHasRoom() async throws {
         let disk = try SmallFilesystem()
         defer { disk.unmount() }
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 64 << 10
-        let (journal, _) = try Journal.open(directory: disk.journalDirectory, key: JournalFixtures.key, options: options)
+        let journal = try disk.openJournal()
         defer { try? journal.close() }
         let site = try Site(journal: journal, requests: disk.mountPoint.file("requests"), contract: .disconnected)
         #expect(site.line.current, "the remote cutoff is in force at start")
-        let running = Task { try await site.service.run() }
-        defer { running.cancel() }
 
         let (_, refusal) = try disk.fill(journal)
         try #require(refusal != nil, "the journal never filled the filesystem")
@@ -86,18 +81,15 @@ import Testing
         // No reconnection without its record: the relay stays open, and status says why.
         #expect(site.line.current)
         #expect(await site.status.relayProblem?.contains("filesystem is full") == true)
-        try await Task.sleep(for: .milliseconds(600))
-        #expect(site.line.current)
+        // Retried, still refused while the disk stays full.
+        #expect(await site.rounds(upTo: 3) { !site.line.current } == nil)
+        #expect(await site.status.relayActuationFailures == 4)
 
         try disk.freeSpace()
-        let reconnected = await site.eventually(within: 5) { !site.line.current }
-        #expect(reconnected, "the relay was still open 5 s after space returned")
-        #expect(await site.eventually(within: 2) { await site.status.relayProblem == nil })
-        var actions: [ChainAction] = []
-        #expect(await site.eventually(within: 2) {
-            actions += await site.service.takeChainActions()
-            return actions.contains(.confirmReconnection(block: 9))
-        })
+        // The next retry (a round after its interval) reconnects.
+        #expect(await site.rounds(upTo: 1) { !site.line.current } == 1, "the relay stayed open after space returned")
+        #expect(await site.status.relayProblem == nil)
+        #expect(await site.service.takeChainActions() == [.confirmReconnection(block: 9)])
         let last = try #require(try RelayJournalState.last(in: journal.reader))
         #expect(last.control.contract == ContractCutoffState(block: 9, state: .readyForReconnection) && last.control.supplyConnected)
     }

@@ -8,13 +8,12 @@ import Testing
         let disk = try SmallFilesystem()
         defer { disk.unmount() }
         let directory = disk.journalDirectory
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 64 << 10
+        let options = SmallFilesystem.journalOptions
 
         let acknowledged: [UInt64]
         let failure: JournalError?
         do {
-            let (journal, _) = try Journal.open(directory: directory, key: JournalFixtures.key, options: options)
+            let journal = try disk.openJournal()
             (acknowledged, failure) = try disk.fill(journal)
             // Still refused (not crashed, not half-written) while the disk stays full, and said in status.
             #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<50)) }

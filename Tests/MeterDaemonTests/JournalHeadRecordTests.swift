@@ -8,20 +8,12 @@ import Testing
 @Suite struct JournalHeadRecordTests {
     let key = JournalFixtures.key
 
-    /// A closed journal of several segments; returns its segment names and newest sequence.
-    private func journal(_ directory: TemporaryDirectory, options: JournalOptions = Self.options) throws -> (segments: [String], highest: UInt64) {
-        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
-        for index in 0..<30 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
-        try journal.close()
-        let segments = JournalFixtures.segments(directory)
-        try #require(segments.count > 3)
-        return (segments, try JournalReader(directory: directory.path).records().last!.sequence)
-    }
+    static var options: JournalOptions { JournalFixtures.segmentedOptions }
 
-    static var options: JournalOptions {
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 1_500
-        return options
+    private func journal(_ directory: TemporaryDirectory) throws -> (segments: [String], highest: UInt64) {
+        let journal = try JournalFixtures.segmentedJournal(directory)
+        try #require(journal.segments.count > 3)
+        return journal
     }
 
     @Test func deletingTheNewestSegmentIsARollbackNamedWithWhatIsMissing() throws {
@@ -72,9 +64,9 @@ import Testing
     @Test func segmentsRemovedByRetentionAreNotATruncation() throws {
         let directory = TemporaryDirectory("retention")
         defer { directory.remove() }
+        let (segments, highest) = try journal(directory)
         var options = Self.options
         options.retention = .seconds(1)
-        let (segments, highest) = try journal(directory, options: options)
         let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
         try journal.markAnchored(upTo: highest, transactionHash: [UInt8](repeating: 7, count: 32), block: 9)
         let removed = try journal.applyRetention(now: Date().addingTimeInterval(86_400 * 365 * 20))

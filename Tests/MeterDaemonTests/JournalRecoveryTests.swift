@@ -109,14 +109,9 @@ import Testing
     @Test func aMissingMiddleSegmentIsABreakAndAVerifyProblem() throws {
         let directory = TemporaryDirectory("gap")
         defer { directory.remove() }
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 1_500
-        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
-        for index in 0..<30 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
-        try journal.close()
-        let segments = JournalFixtures.segments(directory)
+        let (segments, _) = try JournalFixtures.segmentedJournal(directory)
         try FileManager.default.removeItem(atPath: directory.file(segments[2]))
-        let (reopened, report) = try Journal.open(directory: directory.path, key: key, options: options)
+        let (reopened, report) = try Journal.open(directory: directory.path, key: key, options: JournalFixtures.segmentedOptions)
         try reopened.close()
         #expect(report.breaks.map(\.segment) == [segments[3]])
         let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
@@ -133,14 +128,9 @@ import Testing
     func swappedSegmentsAreSetAsideAndTheJournalOpens(swap: (Int, Int)) throws {
         let directory = TemporaryDirectory("swapped")
         defer { directory.remove() }
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 1_500
-        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
-        for index in 0..<30 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
-        try journal.close()
-        let segments = JournalFixtures.segments(directory)
+        let options = JournalFixtures.segmentedOptions
+        let (segments, highest) = try JournalFixtures.segmentedJournal(directory)
         try #require(segments.count > 3)
-        let highest = try JournalReader(directory: directory.path).records().last!.sequence
         let index = { (position: Int) in position < 0 ? segments.count + position : position }
         let (a, b) = (directory.file(segments[index(swap.0)]), directory.file(segments[index(swap.1)]))
         try FileManager.default.moveItem(atPath: a, toPath: a + ".tmp")

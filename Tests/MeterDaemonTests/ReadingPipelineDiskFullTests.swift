@@ -10,9 +10,7 @@ import Testing
     @Test func aFullDiskTurnsTheJournalUnhealthyAndSaysHowMuchRoomIsNeeded() async throws {
         let disk = try SmallFilesystem()
         defer { disk.unmount() }
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 64 << 10
-        let (journal, _) = try Journal.open(directory: disk.journalDirectory, key: JournalFixtures.key, options: options)
+        let journal = try disk.openJournal()
         defer { try? journal.close() }
         let status = StatusBoard(meterNames: ["sdm630"])
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: nil, clockSource: .trusted, aggregator: nil,

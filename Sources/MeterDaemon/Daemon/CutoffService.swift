@@ -40,12 +40,17 @@ actor CutoffService: Service {
     func run() async throws {
         chainActions += startup.reconciliation.chainActions
         while keepRunning {
-            await sampleInputs()
-            await takeRequests()
-            await catchUp()
-            chainActions += controller.takeChainActions()
+            await tick()
             await pause(seconds: 0.1)
         }
+    }
+
+    /// One round: the inputs, the field requests, the retries that are due, the chain actions.
+    func tick() async {
+        await sampleInputs()
+        await takeRequests()
+        await catchUp()
+        chainActions += controller.takeChainActions()
     }
 
     /// The contract's state at a confirmed block, from the event watcher.

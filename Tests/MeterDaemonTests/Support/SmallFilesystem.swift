@@ -15,6 +15,17 @@ struct SmallFilesystem {
         try Data(count: fillerKilobytes << 10).write(to: URL(fileURLWithPath: filler))
     }
 
+    /// Segments of 64 KiB, so the journal fills the filesystem in its first few.
+    static var journalOptions: JournalOptions {
+        var options = JournalFixtures.fastOptions
+        options.segmentBytes = 64 << 10
+        return options
+    }
+
+    func openJournal() throws -> Journal {
+        try Journal.open(directory: journalDirectory, key: JournalFixtures.key, options: Self.journalOptions).0
+    }
+
     /// Appends readings, one record at a time, until the journal refuses them three times running (a
     /// commit that did get through may free a page of the head record); returns the acknowledged
     /// sequence numbers and the first refusal.
