@@ -143,11 +143,11 @@ import Testing
         #expect(slots.map(\.slotIndex) == Array(slots.first!.slotIndex...slots.last!.slotIndex), "no slot skipped across the gap")
     }
 
-    /// Waits up to `seconds` for the metrics textfile to contain `text`.
+    /// Waits up to `seconds` for the metrics textfile to have the line `text`.
     func metricsFile(_ path: String, contains text: String, within seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         repeat {
-            if ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains(text) { return true }
+            if ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").contains(Substring(text)) { return true }
             try? await Task.sleep(nanoseconds: 200_000_000)
         } while Date() < deadline
         return false

@@ -50,14 +50,14 @@ import Testing
         await site.service.apply(ContractCutoffState(block: 9, state: .disconnected))
         #expect(await site.service.takeChainActions().isEmpty)
         #expect(await site.status.summary(now: Date()).contains("RELAY: relay line not set to supply disconnected"))
-        #expect(await site.status.prometheusText(now: Date()).contains("meterd_relay_healthy 0"))
+        #expect(await site.status.prometheusText(now: Date()).hasSample("meterd_relay_healthy 0"))
 
         // Three more failed writes, then the fourth retry sets the line.
         #expect(await site.rounds(upTo: 10) { site.line.current } == 4, "\(site.line.values)")
         #expect(await site.status.relayProblem == nil)
         #expect(await site.status.relayActuationFailures == 4)
-        #expect(await site.status.prometheusText(now: Date()).contains("meterd_relay_actuation_failures_total 4"))
-        #expect(await site.status.prometheusText(now: Date()).contains("meterd_relay_healthy 1"))
+        #expect(await site.status.prometheusText(now: Date()).hasSample("meterd_relay_actuation_failures_total 4"))
+        #expect(await site.status.prometheusText(now: Date()).hasSample("meterd_relay_healthy 1"))
         #expect(await site.service.takeChainActions() == [.acknowledgeCutoff(block: 9)])
         let causes = try journal.reader.records().compactMap { record -> String? in
             if case .relayTransition(let transition) = record.payload { return transition.cause }

@@ -16,12 +16,12 @@ import Testing
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: nil, clockSource: .trusted, aggregator: nil,
                                        cutoff: nil, slotSink: nil, logger: Logger(label: "test"))
         try await pipeline.accept(JournalFixtures.reading(0))
-        #expect(await status.prometheusText(now: Date()).contains("meterd_journal_healthy 1"))
+        #expect(await status.prometheusText(now: Date()).hasSample("meterd_journal_healthy 1"))
 
         let (_, refusal) = try disk.fill(journal)
         try #require(refusal != nil, "the journal never filled the filesystem")
         await #expect(throws: JournalError.self) { try await pipeline.accept(JournalFixtures.reading(1)) }
-        #expect(await status.prometheusText(now: Date()).contains("meterd_journal_healthy 0"))
+        #expect(await status.prometheusText(now: Date()).hasSample("meterd_journal_healthy 0"))
         let summary = await status.summary(now: Date())
         #expect(summary.contains("JOURNAL: writing"), "\(summary)")
         #expect(summary.contains("The filesystem is full"), "\(summary)")
@@ -29,7 +29,7 @@ import Testing
 
         try disk.freeSpace()
         try await pipeline.accept(JournalFixtures.reading(2))
-        #expect(await status.prometheusText(now: Date()).contains("meterd_journal_healthy 1"))
+        #expect(await status.prometheusText(now: Date()).hasSample("meterd_journal_healthy 1"))
         #expect(await !status.summary(now: Date()).contains("JOURNAL"))
     }
 }
