@@ -143,6 +143,35 @@ import Testing
         #expect(slots.map(\.slotIndex) == Array(slots.first!.slotIndex...slots.last!.slotIndex), "no slot skipped across the gap")
     }
 
+    /// The journal's segments deleted behind meterd's back: `meterd journal verify` says it was rolled
+    /// back and what is missing, and `meterd run` starts anyway, logs it at error level and journals it.
+    @Test func aDeletedJournalIsReportedAsRolledBackAndMeterdStillStarts() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        let reached = try #require(try records(daemon).last?.sequence)
+        for segment in try FileManager.default.contentsOfDirectory(atPath: daemon.journal) where segment.hasSuffix(".seg") {
+            try FileManager.default.removeItem(atPath: daemon.journal + "/" + segment)
+        }
+
+        let verify = try DaemonProcess.meterd(["journal", "verify", "--journal", daemon.journal, "--key", daemon.key])
+        #expect(verify.status == 1)
+        #expect(verify.output.contains("the journal was rolled back: records 1 to \(reached) are missing"), "\(verify.output)")
+
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(daemon.log.contains("<3>journal: the journal was rolled back: records 1 to \(reached) are missing"), "\(daemon.log)")
+        let journal = try records(daemon)
+        #expect(journal.first?.sequence == reached + 1, "no sequence number is used twice")
+        #expect(journal.contains { record in
+            if case .journalBreak(let damage) = record.payload { damage.detail.contains("rolled back") } else { false }
+        })
+    }
+
     /// Waits up to `seconds` for the metrics textfile to have the line `text`.
     func metricsFile(_ path: String, contains text: String, within seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
