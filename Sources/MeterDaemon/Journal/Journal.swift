@@ -29,6 +29,8 @@ public final class Journal: @unchecked Sendable {
     /// The oldest sequence kept, as the head record says (moved forward before retention removes a segment).
     private var firstSequence: UInt64
     private var durableHash: [UInt8]
+    /// A checkpoint was written since the head record was last rewritten: the next commit rewrites it.
+    private var checkpointSinceHeadRecord = false
     private var lastCheckpointInstant = ContinuousClock.now
     private var clockSynchronised = true
     private var failure: JournalError?
@@ -278,6 +280,7 @@ public final class Journal: @unchecked Sendable {
                                  payload: .checkpoint(Checkpoint(headHash: chainHead.hash, signature: signature.bytes)))
         _ = try write([entry])
         lastCheckpointSequence = chainHead.sequence
+        checkpointSinceHeadRecord = true
         lastCheckpointInstant = .now
     }
 
@@ -322,6 +325,8 @@ public final class Journal: @unchecked Sendable {
         if checkpointFirst && checkpointDue { try writeCheckpoint() }
         let target = writtenSequence
         let targetHash = chainHead.hash
+        let withCheckpoint = checkpointSinceHeadRecord
+        checkpointSinceHeadRecord = false
         let file = writer
         syncing = true
         condition.unlock()
@@ -339,8 +344,10 @@ public final class Journal: @unchecked Sendable {
         if target > durableSequence {
             durableSequence = target
             durableHash = targetHash
-            writeHeadRecord()
         }
+        // With the signed checkpoints (once a minute by default), not at every commit: its own
+        // fsync would double the cost of a commit.
+        if withCheckpoint { writeHeadRecord() }
         if durableSequence == writtenSequence { oldestPending = nil }
     }
 
