@@ -29,8 +29,14 @@ public enum JournalHeadFinding: Sendable, Equatable, CustomStringConvertible {
     /// The oldest records are gone, though retention had not removed them.
     case truncatedAtFront(missing: ClosedRange<UInt64>)
 
-    /// Everything but a missing head record is damage to report and journal.
-    public var isDamage: Bool { self != .noHeadRecord }
+    /// Everything but a missing or unreadable head record (a crash may leave one unreadable, see
+    /// `JournalHeadRecord.write`) is damage to report and journal.
+    public var isDamage: Bool {
+        switch self {
+        case .noHeadRecord, .unreadableHeadRecord: return false
+        default: return true
+        }
+    }
 
     public var description: String {
         switch self {
