@@ -104,7 +104,7 @@ import Testing
             do { _ = try await meter.read() } catch { failedPolls += 1 }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(failedPolls > 3, "the meter never hung")
+        #expect(failedPolls > 0, "the meter never hung")
         try simulator.control(["cmd": "delay", "unit": 1, "ms": 0])
         // The answer in flight when the hang ends is at most one delay late; after that every poll reads.
         try await Task.sleep(for: .milliseconds(1_600))
