@@ -8,6 +8,11 @@ import Synchronization
 /// Order: a disconnect sets the line first and journals after (the cut is not delayed by a disk
 /// sync; the record follows before `handle` returns); a reconnect journals first and sets the line
 /// only once the record is durable, so the supply never comes back without a record.
+///
+/// A line that cannot be set is never taken for one that was: the commanded state stands, the
+/// failure is journaled, `handle` throws `RelayLineNotSet`, the chain actions of the change are held
+/// back (nothing is acknowledged on chain for a relay that did not move) and `retryLine` sets the
+/// line later; only then are they handed out.
 public final class CutoffController: @unchecked Sendable {
     public let reconnection: RemoteReconnection
     private let actuator: RelayActuator
@@ -18,6 +23,10 @@ public final class CutoffController: @unchecked Sendable {
     private var effectiveness: CutoffEffectiveness?
     private var pendingChain: [ChainAction] = []
     private var heldAcknowledgement: ChainAction?
+    /// Why the line is not at the commanded supply (a failed write), until a write succeeds.
+    private var lineFault: GPIOError?
+    /// Chain actions of changes whose line write failed, handed out once the line is set.
+    private var heldUntilLineSet: [ChainAction] = []
     private let limiterMeter: String?
     private let effectivenessMeter: String?
 
@@ -37,6 +46,22 @@ public final class CutoffController: @unchecked Sendable {
     }
 
     public var state: DisconnectControl { lock.withLock { _ in control } }
+
+    /// Why the relay line is not at the commanded supply; nil when it is.
+    public var lineNotSet: RelayLineNotSet? {
+        lock.withLock { _ in lineFault.map { RelayLineNotSet(supplyConnected: control.supplyConnected, error: $0) } }
+    }
+
+    /// Sets the line to the commanded supply after a failed write, journals that it is set and
+    /// hands out the chain actions held back meanwhile. Does nothing when the line is set.
+    public func retryLine(at time: Date = Date()) throws {
+        try lock.withLock { _ in
+            guard lineFault != nil else { return }
+            if let failure = drive(connected: control.supplyConnected) { throw failure }
+            releaseHeld()
+            try journal.record(CutoffRecord(from: control.state, to: control.state, cause: "relay line set after a failed write", control: control), at: time)
+        }
+    }
 
     /// Transactions for the contract since the last call (the daemon sends them).
     public func takeChainActions() -> [ChainAction] {
@@ -92,15 +117,15 @@ public final class CutoffController: @unchecked Sendable {
             pendingChain += step.chainActions
             return step
         }
-        var lineError: GPIOError?
+        var lineFailure: RelayLineNotSet?
         switch step.supplyChange {
         case true?:
             try journal.record(record, at: time)
-            commit(step)
             effectiveness?.reconnectOrdered()
-            do throws(GPIOError) { try actuator.setSupply(connected: true) } catch { lineError = error }
+            lineFailure = drive(connected: true)
+            commit(step)
         case false?:
-            do throws(GPIOError) { try actuator.setSupply(connected: false) } catch { lineError = error }
+            lineFailure = drive(connected: false)
             effectiveness?.disconnectOrdered(at: time)
             commit(step)
             try journal.record(record, at: time)
@@ -108,20 +133,48 @@ public final class CutoffController: @unchecked Sendable {
             try journal.record(record, at: time)
             commit(step)
         }
-        if let lineError { throw lineError }
+        if var lineFailure {
+            do {
+                try journal.record(CutoffRecord(from: control.state, to: control.state, cause: lineFailure.description, control: control), at: time)
+            } catch {
+                lineFailure.journalError = "\(error)"
+            }
+            throw lineFailure
+        }
         return step
+    }
+
+    /// Sets the line; a failure is remembered (the line is owed) and returned.
+    private func drive(connected: Bool) -> RelayLineNotSet? {
+        do throws(GPIOError) {
+            try actuator.setSupply(connected: connected)
+            lineFault = nil
+            return nil
+        } catch {
+            lineFault = error
+            return RelayLineNotSet(supplyConnected: connected, error: error)
+        }
     }
 
     /// The commanded state follows the step; the chain hears of a cutoff once it is seen effective
     /// (at once when nothing observes the supply).
     private func commit(_ step: CutoffStep) {
         control = step.after
-        for action in step.chainActions {
-            if case .acknowledgeCutoff = action, effectiveness?.orderedAt != nil {
-                heldAcknowledgement = action
-            } else {
-                pendingChain.append(action)
-            }
+        heldUntilLineSet += step.chainActions
+        if lineFault == nil { releaseHeld() }
+    }
+
+    private func releaseHeld() {
+        let held = heldUntilLineSet
+        heldUntilLineSet = []
+        for action in held where action.stillOwed(supplyConnected: control.supplyConnected) { release(action) }
+    }
+
+    private func release(_ action: ChainAction) {
+        if case .acknowledgeCutoff = action, effectiveness?.orderedAt != nil {
+            heldAcknowledgement = action
+        } else {
+            pendingChain.append(action)
         }
     }
 

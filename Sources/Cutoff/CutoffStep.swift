@@ -72,3 +72,14 @@ public enum ChainAction: Sendable, Equatable {
     /// `confirm_reconnection`, after the relay connected on the utility's allowance.
     case confirmReconnection(block: UInt64)
 }
+
+extension ChainAction {
+    /// Whether the action still tells the truth once the line is set to `supplyConnected` (an
+    /// acknowledgement of a cutoff the line never made is not sent after a reconnection).
+    func stillOwed(supplyConnected: Bool) -> Bool {
+        switch self {
+        case .acknowledgeCutoff: return !supplyConnected
+        case .confirmReconnection: return supplyConnected
+        }
+    }
+}

@@ -18,6 +18,12 @@ import Testing
         #expect(ReadPlanner.plan(registers, maxGap: 7).count == 2)
     }
 
+    @Test func aHoleIsNeverBridgedOverAnAbsentRegister() {
+        let registers = [register(.voltageL1, 0), register(.voltageL3, 4), register(.frequency, 10)]
+        let blocks = ReadPlanner.plan(registers, maxGap: 8, avoiding: [register(.voltageL2, 2)])
+        #expect(blocks.map { [$0.start, UInt16($0.count)] } == [[0, 2], [4, 8]])
+    }
+
     @Test func blocksNeverExceed125Registers() {
         let registers = (0..<100).map { register(Quantity.allCases[$0 % Quantity.allCases.count], UInt16($0 * 2)) }
         let blocks = ReadPlanner.plan(registers, maxGap: 10)

@@ -99,6 +99,89 @@ import Testing
         #expect(daemon.log.contains("meter does not answer"))
     }
 
+    /// The settlement register goes missing (exception 2, or a NaN not-available marker) and comes
+    /// back: said once at error level, in STATUS= and the metrics while it lasts, and the slots across
+    /// the gap carry its energy from the next good value.
+    @Test(arguments: ["absent", "nan"])
+    func aMissingSettlementRegisterIsLoudAndLosesNoEnergy(fault: String) async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "7", "--time-scale", "600"])
+        defer { simulator.stop() }
+        let metrics = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-\(UUID().uuidString.prefix(8)).prom").path
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!) + """
+
+            [metrics]
+            textfile = "\(metrics)"
+            interval_seconds = 1
+            """)
+        defer { try? FileManager.default.removeItem(atPath: metrics) }
+        let notify = try NotifySocket()
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
+        #expect(notify.receive(until: "READY=1", timeout: 15) != nil, "no READY=1; log:\n\(daemon.log)")
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        if fault == "absent" {
+            try simulator.control(["cmd": "absent", "unit": 1, "quantity": "import_active_energy"])
+        } else {
+            try simulator.control(["cmd": "not_available", "unit": 1, "quantity": "import_active_energy", "marker": "nan"])
+        }
+        #expect(notify.receive(until: "SETTLEMENT REGISTER: main import energy missing", timeout: 15) != nil, "no STATUS=; log:\n\(daemon.log)")
+        #expect(await metricsFile(metrics, contains: "meterd_settlement_register_healthy 0", within: 15))
+        try simulator.control(["cmd": "unset", "unit": 1, "quantities": ["import_active_energy"]])
+        // An absent register is asked for again every 10 polls (2 s here).
+        #expect(await metricsFile(metrics, contains: "meterd_settlement_register_healthy 1", within: 20))
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+
+        #expect(daemon.log.components(separatedBy: "<3>settlement register missing").count == 2, "once per episode, at error level; log:\n\(daemon.log)")
+        #expect(daemon.log.contains("settlement register reads again"))
+        let journal = try records(daemon)
+        let readings = journal.compactMap { record -> Reading? in if case .reading(let reading) = record.payload { reading } else { nil } }
+        #expect(readings.contains { $0.energy[.importActiveEnergy] == nil }, "the fault never reached the journal")
+        let slots = journal.compactMap { record -> SlotClosed? in if case .slotClosed(let slot) = record.payload { slot } else { nil } }
+        let first = try #require(slots.first?.endEnergyMilliwattHours)
+        let last = try #require(slots.last?.endEnergyMilliwattHours)
+        #expect(slots.filter { $0.consumptionWattHours != nil }.reduce(0) { $0 + $1.consumptionWattHours! } == last / 1000 - first / 1000)
+        #expect(slots.map(\.slotIndex) == Array(slots.first!.slotIndex...slots.last!.slotIndex), "no slot skipped across the gap")
+    }
+
+    /// The journal's segments deleted behind meterd's back: `meterd journal verify` says it was rolled
+    /// back and what is missing, and `meterd run` starts anyway, logs it at error level and journals it.
+    @Test func aDeletedJournalIsReportedAsRolledBackAndMeterdStillStarts() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        let reached = try #require(try records(daemon).last?.sequence)
+        for segment in try FileManager.default.contentsOfDirectory(atPath: daemon.journal) where segment.hasSuffix(".seg") {
+            try FileManager.default.removeItem(atPath: daemon.journal + "/" + segment)
+        }
+
+        let verify = try DaemonProcess.meterd(["journal", "verify", "--journal", daemon.journal, "--key", daemon.key])
+        #expect(verify.status == 1)
+        #expect(verify.output.contains("the journal was rolled back: records 1 to \(reached) are missing"), "\(verify.output)")
+
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(daemon.log.contains("<3>journal: the journal was rolled back: records 1 to \(reached) are missing"), "\(daemon.log)")
+        let journal = try records(daemon)
+        #expect(journal.first?.sequence == reached + 1, "no sequence number is used twice")
+        #expect(journal.contains { record in
+            if case .journalBreak(let damage) = record.payload { damage.detail.contains("rolled back") } else { false }
+        })
+    }
+
+    /// Waits up to `seconds` for the metrics textfile to have the line `text`.
+    func metricsFile(_ path: String, contains text: String, within seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").contains(Substring(text)) { return true }
+            try? await Task.sleep(nanoseconds: 200_000_000)
+        } while Date() < deadline
+        return false
+    }
+
     @Test func aStalledPollLoopStopsTheWatchdogPings() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }

@@ -45,12 +45,21 @@ import Testing
         sdm120.expectExact(b)
     }
 
+    /// Unit 1 of `profile` on a simulator, lacking `absent` (exception 2), and its values.
+    func meter(_ profile: String, lacking absent: String) throws -> (ModbusSimulator, ModbusMeter, KnownValues) {
+        let known = try KnownValues(profileNamed: profile)
+        let simulator = try ModbusSimulator(units: [1: profile], values: [1: known.simulatorValues])
+        try simulator.control(["cmd": "absent", "unit": 1, "quantity": absent])
+        return (simulator, ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator)), known)
+    }
+
+    func exceptions(_ simulator: ModbusSimulator) throws -> Int? {
+        ((try simulator.control(["cmd": "counts"])["units"] as? [String: Any])?["1"] as? [String: Any])?["exceptions"] as? Int
+    }
+
     @Test func anAbsentRegisterDropsOnlyItsQuantity() async throws {
-        let known = try KnownValues(profileNamed: "carlo-gavazzi-em24")
-        let simulator = try ModbusSimulator(units: [1: "carlo-gavazzi-em24"], values: [1: known.simulatorValues])
+        let (simulator, meter, known) = try meter("carlo-gavazzi-em24", lacking: "export_active_energy")
         defer { simulator.stop() }
-        try simulator.control(["cmd": "absent", "unit": 1, "quantity": "export_active_energy"])
-        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator))
         let reading = try await meter.read()
         #expect(reading.energy[.exportActiveEnergy] == nil)
         #expect(reading.energy[.importActiveEnergy]?.milliwattHours == Int64(known.values[.importActiveEnergy]! * 1_000_000))
@@ -59,8 +68,52 @@ import Testing
         try simulator.control(["cmd": "reset_counts"])
         let again = try await meter.read()
         #expect(again.values.count == reading.values.count && again.energy.count == reading.energy.count)
-        let counts = try simulator.control(["cmd": "counts"])
-        #expect(((counts["units"] as? [String: Any])?["1"] as? [String: Any])?["exceptions"] as? Int == 0)
+        #expect(try exceptions(simulator) == 0)
+    }
+
+    @Test func anAbsentRegisterInsideABlockCostsAtMostTwoMoreRequestsPerPoll() async throws {
+        let (simulator, meter, _) = try meter("eastron-sdm630", lacking: "voltage_l2")
+        defer { simulator.stop() }
+        let blocks = await meter.blocks.count
+        _ = try await meter.read()
+        #expect(await meter.absentQuantities == [.voltageL2])
+        for _ in 0..<3 {
+            try simulator.control(["cmd": "reset_counts"])
+            let reading = try await meter.read()
+            #expect(reading.values[.voltageL1] != nil && reading.values[.voltageL3] != nil && reading.values[.voltageL2] == nil)
+            #expect(try exceptions(simulator) == 0)
+            let requests = try simulator.requestCount(unit: 1)
+            #expect(requests <= blocks + 2, "a poll took \(requests) requests for \(blocks) blocks")
+        }
+    }
+
+    /// A meter that hangs (answers every request seconds late), then answers at once again: the late
+    /// answers queued on the connection are dropped after the first timeout, so the first poll after
+    /// the hang reads, instead of one stale answer being drained per poll.
+    @Test func aMeterThatHungAnswersAgainAtTheFirstPollAfterTheHang() async throws {
+        let known = try KnownValues(profileNamed: "eastron-sdm630")
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], values: [1: known.simulatorValues])
+        defer { simulator.stop() }
+        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile,
+                                bus: try bus(simulator, timing: BusTiming(responseTimeout: 0.2, retries: 1, retryBackoff: 0.02)))
+        known.expectExact(try await meter.read())
+        try simulator.control(["cmd": "delay", "unit": 1, "ms": 1_500])
+        var failedPolls = 0
+        let hangEnds = Date().addingTimeInterval(3)
+        while Date() < hangEnds {
+            do { _ = try await meter.read() } catch { failedPolls += 1 }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(failedPolls > 0, "the meter never hung")
+        try simulator.control(["cmd": "delay", "unit": 1, "ms": 0])
+        // The answer in flight when the hang ends is at most one delay late; after that every poll reads.
+        try await Task.sleep(for: .milliseconds(1_600))
+        var results: [Bool] = []
+        for _ in 0..<5 {
+            do { known.expectExact(try await meter.read()); results.append(true) } catch { results.append(false) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(results == Array(repeating: true, count: 5), "polls after the hang: \(results)")
     }
 
     @Test func notAvailableMarkersAreAbsentNeverZero() async throws {

@@ -2,42 +2,19 @@ import Foundation
 import Testing
 @testable import MeterDaemon
 
-/// Fills a small tmpfs (the tests run as root, as CI does) until the journal's writes fail.
+/// Fills a small tmpfs until the journal's writes fail.
 @Suite struct JournalDiskFullTests {
-    private func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
     @Test func aFullDiskIsAClearErrorAndNothingAcknowledgedIsDamaged() throws {
-        let mountPoint = TemporaryDirectory("tmpfs")
-        defer { mountPoint.remove() }
-        let status = try run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", mountPoint.path])
-        try #require(status == 0, "this test mounts a 192 KiB tmpfs and needs root (as CI has)")
-        defer { _ = try? run(["umount", mountPoint.path]) }
-        let directory = mountPoint.file("journal")
-        // Something else on the same filesystem, removed later to free space.
-        let filler = mountPoint.file("filler")
-        try Data(count: 48 << 10).write(to: URL(fileURLWithPath: filler))
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 64 << 10
+        let disk = try SmallFilesystem()
+        defer { disk.unmount() }
+        let directory = disk.journalDirectory
+        let options = SmallFilesystem.journalOptions
 
-        var acknowledged: [UInt64] = []
-        var failure: JournalError?
+        let acknowledged: [UInt64]
+        let failure: JournalError?
         do {
-            let (journal, _) = try Journal.open(directory: directory, key: JournalFixtures.key, options: options)
-            for index in 0..<5_000 {
-                do {
-                    acknowledged += try journal.append(JournalFixtures.readingEntries(index..<(index + 3)))
-                } catch let error as JournalError {
-                    failure = error
-                    break
-                }
-            }
+            let journal = try disk.openJournal()
+            (acknowledged, failure) = try disk.fill(journal)
             // Still refused (not crashed, not half-written) while the disk stays full, and said in status.
             #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<50)) }
             #expect(journal.problem() != nil)
@@ -57,7 +34,7 @@ import Testing
                                                 record: { present.insert($0.sequence) })
         #expect(before.isValid, "\(before.problems)")
         #expect(acknowledged.allSatisfy(present.contains))
-        try FileManager.default.removeItem(atPath: filler)
+        try disk.freeSpace()
         let (reopened, report) = try Journal.open(directory: directory, key: JournalFixtures.key, options: options)
         try reopened.append(JournalFixtures.readingEntries(9_000..<9_001))
         try reopened.close()

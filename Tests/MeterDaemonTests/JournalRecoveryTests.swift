@@ -109,14 +109,9 @@ import Testing
     @Test func aMissingMiddleSegmentIsABreakAndAVerifyProblem() throws {
         let directory = TemporaryDirectory("gap")
         defer { directory.remove() }
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 1_500
-        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
-        for index in 0..<30 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
-        try journal.close()
-        let segments = JournalFixtures.segments(directory)
+        let (segments, _) = try JournalFixtures.segmentedJournal(directory)
         try FileManager.default.removeItem(atPath: directory.file(segments[2]))
-        let (reopened, report) = try Journal.open(directory: directory.path, key: key, options: options)
+        let (reopened, report) = try Journal.open(directory: directory.path, key: key, options: JournalFixtures.segmentedOptions)
         try reopened.close()
         #expect(report.breaks.map(\.segment) == [segments[3]])
         let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
@@ -125,6 +120,33 @@ import Testing
             return
         }
         #expect(verification.problems.first?.segment == segments[3])
+    }
+
+    /// Two segments' contents exchanged on disk (files renamed into each other's names): the
+    /// journal still opens, the damage is named by a break, and new records get new sequences.
+    @Test(arguments: [(0, 1), (1, 2), (-2, -1), (0, -1)])
+    func swappedSegmentsAreSetAsideAndTheJournalOpens(swap: (Int, Int)) throws {
+        let directory = TemporaryDirectory("swapped")
+        defer { directory.remove() }
+        let options = JournalFixtures.segmentedOptions
+        let (segments, highest) = try JournalFixtures.segmentedJournal(directory)
+        try #require(segments.count > 3)
+        let index = { (position: Int) in position < 0 ? segments.count + position : position }
+        let (a, b) = (directory.file(segments[index(swap.0)]), directory.file(segments[index(swap.1)]))
+        try FileManager.default.moveItem(atPath: a, toPath: a + ".tmp")
+        try FileManager.default.moveItem(atPath: b, toPath: a)
+        try FileManager.default.moveItem(atPath: a + ".tmp", toPath: b)
+
+        let (reopened, report) = try Journal.open(directory: directory.path, key: key, options: options)
+        #expect(!report.breaks.isEmpty, "the swap is named")
+        var sequences: [UInt64] = []
+        for index in 40..<70 { sequences += try reopened.append(JournalFixtures.readingEntries(index..<(index + 1))) }
+        #expect(sequences[0] > highest, "no sequence number is reused")
+        try reopened.close()
+        // Opens again without finding anything new to report.
+        let (again, second) = try Journal.open(directory: directory.path, key: key, options: options)
+        try again.close()
+        #expect(second.breaks.isEmpty && second.cuts.isEmpty)
     }
 
     @Test func acknowledgedButUncheckpointedRecordsAreSignedAtOpen() throws {

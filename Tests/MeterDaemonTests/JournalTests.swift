@@ -39,7 +39,13 @@ import Testing
         try journal.close()
         let other = PrivateKey.generate().address
         let report = try JournalVerifier.verify(directory: directory.path, signer: other)
-        #expect(report.problems.count == 1)
+        // The first checkpoint, then the head record: neither is the other address's.
+        #expect(report.problems.count == 2)
+        guard case .headRecord(.wrongSigner(let headExpected, let headFound)) = report.problems.last?.kind else {
+            Issue.record("expected the head record's signer to be reported, got \(report.problems)")
+            return
+        }
+        #expect(headExpected == other.checksummed && headFound == key.address.checksummed)
         guard case .signature(let expected, let found) = report.problems.first?.kind else {
             Issue.record("expected a signature problem, got \(report.problems)")
             return

@@ -10,11 +10,11 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     }
 
     public let address: GPIOLineAddress
-    private let state: Locked<(changes: [Change], failure: GPIOError?)>
+    private let state: Locked<(changes: [Change], failure: GPIOError?, failingWrites: (count: Int, error: GPIOError)?)>
 
     public init(address: GPIOLineAddress = GPIOLineAddress(chip: "simulated", line: .offset(0)), initiallyActive: Bool) {
         self.address = address
-        state = Locked(([Change(active: initiallyActive, at: .now)], nil))
+        state = Locked(([Change(active: initiallyActive, at: .now)], nil, nil))
     }
 
     /// Every value in order, the requested one first.
@@ -25,12 +25,20 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     /// Makes every following set or read fail, as a line whose chip went away.
     public func fail(with error: GPIOError?) { state.withLock { $0.failure = error } }
 
+    /// Makes the next `count` sets fail with `error` (reads still answer), as a driver that
+    /// refuses a few writes and then recovers.
+    public func failNextWrites(_ count: Int, with error: GPIOError) { state.withLock { $0.failingWrites = (count, error) } }
+
     /// Drives an input line from outside (a button press, an auxiliary contact).
     public func drive(_ active: Bool) { state.withLock { $0.changes.append(Change(active: active, at: .now)) } }
 
     public func setActive(_ active: Bool) throws(GPIOError) {
         try state.withLock { (state) throws(GPIOError) in
             if let failure = state.failure { throw failure }
+            if let failing = state.failingWrites, failing.count > 0 {
+                state.failingWrites = (failing.count - 1, failing.error)
+                throw failing.error
+            }
             state.changes.append(Change(active: active, at: .now))
         }
     }

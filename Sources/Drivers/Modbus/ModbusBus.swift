@@ -77,10 +77,16 @@ public final class ModbusBus: @unchecked Sendable {
         case .connectionLost, .connectionRefused:
             link.close()
         case .timeout, .badFrame:
-            // A late or broken answer may still be arriving: let it finish, then drop it, so it
-            // is never taken for the answer to the next request.
-            pause(silence)
-            link.flush()
+            // A late or broken answer may still be arriving, and behind it the answers to every
+            // request a hung meter queued: none may be taken for the answer to the next request.
+            // On TCP a new connection carries none of them (a flush only drops what has arrived,
+            // so each poll met the next stale answer); on a serial line, let the frame finish and drop it.
+            if case .tcp = endpoint {
+                link.close()
+            } else {
+                pause(silence)
+                link.flush()
+            }
         default:
             break
         }

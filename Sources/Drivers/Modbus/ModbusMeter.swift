@@ -6,7 +6,10 @@ import Logging
 /// A poll reads each coalesced block of the profile in one transaction. When a block is refused
 /// with "illegal data address" (exception 2) the meter is a variant that lacks some register in
 /// it: the block's quantities are read one by one once, the missing ones are remembered as absent,
-/// and the plan is rebuilt without them, so one missing register never fails the whole poll.
+/// and the plan is rebuilt without them and never spanning them, so one missing register neither
+/// fails the whole poll nor costs more than the extra block it splits. Absent registers are asked
+/// for again every `probeAbsentEvery` polls (one request each), so a register that was missing for
+/// a while (a meter's firmware restarting, a settlement register that came back) is read again.
 public actor ModbusMeter: Meter {
     public nonisolated let name: String
     public nonisolated let unit: UInt8
@@ -15,9 +18,13 @@ public actor ModbusMeter: Meter {
     private let logger: Logger
     private var absent: Set<Quantity> = []
     private var plan: [RegisterBlock]
+    private let probeAbsentEvery: Int
+    private var pollsSinceProbe = 0
 
-    public init(name: String, unit: UInt8, profile: MeterProfile, bus: ModbusBus, logger: Logger = Logger(label: "meterd.modbus")) {
+    public init(name: String, unit: UInt8, profile: MeterProfile, bus: ModbusBus, probeAbsentEvery: Int = 10,
+                logger: Logger = Logger(label: "meterd.modbus")) {
         self.name = name
+        self.probeAbsentEvery = probeAbsentEvery
         self.unit = unit
         self.profile = profile
         self.bus = bus
@@ -45,23 +52,40 @@ public actor ModbusMeter: Meter {
                     decoded[register.quantity] = try? RegisterDecoder.decode(block.words(of: register, in: words), as: register)
                 }
             } catch .exception(.illegalDataAddress, _) {
-                try await readOneByOne(block, into: &decoded)
+                try await readOneByOne(block.quantities, into: &decoded)
             }
         }
+        try await probeAbsent(into: &decoded)
         return Self.reading(meter: name, decoded: decoded)
     }
 
-    private func readOneByOne(_ block: RegisterBlock, into decoded: inout [Quantity: DecodedQuantity]) async throws(ModbusError) {
-        for register in block.quantities {
+    private func probeAbsent(into decoded: inout [Quantity: DecodedQuantity]) async throws(ModbusError) {
+        guard !absent.isEmpty else { return }
+        pollsSinceProbe += 1
+        guard pollsSinceProbe >= probeAbsentEvery else { return }
+        pollsSinceProbe = 0
+        let registers = profile.registers.filter { absent.contains($0.quantity) }
+        try await readOneByOne(registers, into: &decoded)
+    }
+
+    /// Reads `registers` one request each, remembers which are absent (exception 2) and which are
+    /// back, and re-plans.
+    private func readOneByOne(_ registers: [QuantityRegister], into decoded: inout [Quantity: DecodedQuantity]) async throws(ModbusError) {
+        for register in registers {
             do {
                 let words = try await bus.read(register.function, unit: unit, address: register.address, count: register.registerCount)
                 decoded[register.quantity] = try? RegisterDecoder.decode(words[...], as: register)
+                if absent.remove(register.quantity) != nil {
+                    logger.notice("register present again, quantity read", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
+                }
             } catch .exception(.illegalDataAddress, _) {
-                absent.insert(register.quantity)
-                logger.notice("register absent on this unit, quantity dropped", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
+                if absent.insert(register.quantity).inserted {
+                    logger.notice("register absent on this unit, quantity dropped", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
+                }
             }
         }
-        plan = ReadPlanner.plan(profile.registers.filter { !absent.contains($0.quantity) }, maxGap: profile.maxGap)
+        plan = ReadPlanner.plan(profile.registers.filter { !absent.contains($0.quantity) }, maxGap: profile.maxGap,
+                                avoiding: profile.registers.filter { absent.contains($0.quantity) })
     }
 
     static func reading(meter: String, decoded: [Quantity: DecodedQuantity]) -> Reading {

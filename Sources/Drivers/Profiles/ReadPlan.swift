@@ -17,11 +17,13 @@ public struct RegisterBlock: Sendable, Hashable {
 /// Registers of the same function are merged while the block stays within `maxRegisters` (the
 /// Modbus limit is 125) and the hole between two quantities is at most `maxGap` registers: reading
 /// a few unused registers costs two bytes each on the wire, far less than another request and the
-/// meter's turnaround.
+/// meter's turnaround. A hole is never bridged over a register in `avoiding` (one the unit answered
+/// with exception 2), or every poll would ask for it again.
 public enum ReadPlanner {
     public static let modbusMaxRegisters = 125
 
-    public static func plan(_ registers: [QuantityRegister], maxRegisters: Int = modbusMaxRegisters, maxGap: Int) -> [RegisterBlock] {
+    public static func plan(_ registers: [QuantityRegister], maxRegisters: Int = modbusMaxRegisters, maxGap: Int,
+                            avoiding absent: [QuantityRegister] = []) -> [RegisterBlock] {
         var blocks: [RegisterBlock] = []
         for function in RegisterFunction.allCases {
             let sorted = registers.filter { $0.function == function }.sorted { $0.address < $1.address }
@@ -31,7 +33,8 @@ public enum ReadPlanner {
                     let blockEnd = Int(block.start) + block.count
                     let newEnd = max(blockEnd, register.endAddress)
                     let gap = Int(register.address) - blockEnd
-                    if gap <= maxGap, newEnd - Int(block.start) <= maxRegisters {
+                    let bridgesAbsent = absent.contains { $0.function == function && $0.endAddress > blockEnd && Int($0.address) < Int(register.address) }
+                    if gap <= maxGap, newEnd - Int(block.start) <= maxRegisters, !bridgesAbsent {
                         block.count = newEnd - Int(block.start)
                         block.quantities.append(register)
                         current = block

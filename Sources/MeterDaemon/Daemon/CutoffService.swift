@@ -8,17 +8,31 @@ import ServiceLifecycle
 /// button, takes the field engineers' `meterd relay open|close` requests, applies the contract's
 /// state as the event watcher reads it, and hands the controller's chain actions (acknowledge a
 /// cutoff, confirm a reconnection) to whoever sends transactions.
+///
+/// Nothing that failed is dropped: a line write that failed is retried until the line takes the
+/// value, and the contract's newest state is applied again until the state machine holds it (a
+/// reconnection refused by a full journal happens once the journal has room). Each failure episode
+/// is logged at error level once, counted and shown in the status line until it is over.
 actor CutoffService: Service {
     private let startup: RelayStartup
     private let relay: RelayConfiguration
+    private let status: StatusBoard
     private let logger: Logger
+    private let retrySeconds: Double
     private var button = ReconnectionButton(holdSeconds: 1)
     private var chainActions: [ChainAction] = []
+    /// The contract's state at the newest confirmed block read: what the state machine must hold.
+    private var contractTruth: ContractCutoffState?
+    /// The failure being retried (nil when the relay follows its commanded state).
+    private var failure: String?
+    private var lastRetry: ContinuousClock.Instant?
 
-    init(startup: RelayStartup, relay: RelayConfiguration, logger: Logger) {
+    init(startup: RelayStartup, relay: RelayConfiguration, status: StatusBoard, logger: Logger, retrySeconds: Double = 1) {
         self.startup = startup
         self.relay = relay
+        self.status = status
         self.logger = logger
+        self.retrySeconds = retrySeconds
     }
 
     nonisolated var controller: CutoffController { startup.controller }
@@ -26,16 +40,23 @@ actor CutoffService: Service {
     func run() async throws {
         chainActions += startup.reconciliation.chainActions
         while keepRunning {
-            sampleInputs()
-            takeRequests()
-            chainActions += controller.takeChainActions()
+            await tick()
             await pause(seconds: 0.1)
         }
     }
 
+    /// One round: the inputs, the field requests, the retries that are due, the chain actions.
+    func tick() async {
+        await sampleInputs()
+        await takeRequests()
+        await catchUp()
+        chainActions += controller.takeChainActions()
+    }
+
     /// The contract's state at a confirmed block, from the event watcher.
-    func apply(_ state: ContractCutoffState) {
-        log(try? controller.handle(.contract(state)))
+    func apply(_ state: ContractCutoffState) async {
+        if contractTruth.map({ state.block > $0.block }) ?? true { contractTruth = state }
+        await attempt { try controller.handle(.contract(state)) }
         chainActions += controller.takeChainActions()
     }
 
@@ -45,16 +66,49 @@ actor CutoffService: Service {
         return chainActions
     }
 
-    private func sampleInputs() {
-        if let feedback = startup.feedback, let active = try? feedback.isActive() {
-            log(try? controller.handle(feedbackSupplyConnected: active == (relay.feedback?.activeWhenClosed ?? true)))
-        }
-        if let line = startup.button, let pressed = try? line.isActive(), button.sample(pressed: pressed, at: Date()) {
-            log(try? controller.handle(.localReconnect(.button)))
+    /// Retries, at most once per `retrySeconds`, what failed: the line write, then the contract's state.
+    private func catchUp(now: ContinuousClock.Instant = .now) async {
+        let behind = contractTruth.flatMap { truth in (controller.state.contract?.block).map { $0 < truth.block } ?? true ? truth : nil }
+        guard behind != nil || controller.lineNotSet != nil else { return }
+        if let lastRetry, now - lastRetry < .seconds(retrySeconds) { return }
+        lastRetry = now
+        await attempt {
+            try controller.retryLine()
+            return try behind.map { try controller.handle(.contract($0)) }
         }
     }
 
-    private func takeRequests() {
+    private func attempt(_ action: () throws -> CutoffStep?) async {
+        do {
+            log(try action())
+        } catch {
+            await failed(error)
+            return
+        }
+        guard let failure, controller.lineNotSet == nil else { return }
+        logger.notice("relay follows its commanded state again", metadata: ["after": "\(failure)"])
+        self.failure = nil
+        await status.relayRecovered()
+    }
+
+    private func failed(_ error: any Error) async {
+        let text = "\(error)"
+        await status.relayActuationFailed(text)
+        if text != failure { logger.error("relay: \(text)", metadata: ["line": "\(relay.line)"]) }
+        failure = text
+        lastRetry = .now
+    }
+
+    private func sampleInputs() async {
+        if let feedback = startup.feedback, let active = try? feedback.isActive() {
+            await attempt { try controller.handle(feedbackSupplyConnected: active == (relay.feedback?.activeWhenClosed ?? true)) }
+        }
+        if let line = startup.button, let pressed = try? line.isActive(), button.sample(pressed: pressed, at: Date()) {
+            await attempt { try controller.handle(.localReconnect(.button)) }
+        }
+    }
+
+    private func takeRequests() async {
         let requests: [RelayRequest]
         do { requests = try RelayRequestSpool(directory: relay.requestDirectory).take() } catch {
             logger.warning("relay requests: \(error)")
@@ -62,9 +116,7 @@ actor CutoffService: Service {
         }
         for request in requests {
             logger.notice("relay \(request.action) requested by \(request.user): \(request.reason)")
-            do { log(try controller.handle(request.input)) } catch {
-                logger.error("relay request failed: \(error)")
-            }
+            await attempt { try controller.handle(request.input) }
         }
     }
 

@@ -39,7 +39,10 @@ public enum Daemon {
             "device": "\(key.address.checksummed)",
         ])
         for cut in recovery.cuts { logger.warning("journal: a torn record was cut at start", metadata: ["segment": "\(cut.segment)", "offset": "\(cut.offset)"]) }
-        for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside", metadata: ["segment": "\(damage.segment)"]) }
+        for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside: \(damage.detail)", metadata: ["segment": "\(damage.segment)"]) }
+        for finding in recovery.headFindings {
+            logger.log(level: finding.isDamage ? .error : .warning, "journal: \(finding)", metadata: ["directory": "\(settings.journalDirectory)"])
+        }
 
         let configurationHash = Keccak256.hash(Array(source.text.utf8))
         _ = try await journal.append([
@@ -70,7 +73,7 @@ public enum Daemon {
             }
         }
         let cutoff: CutoffService?
-        do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, logger: logger) } catch {
+        do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, status: status, logger: logger) } catch {
             try? journal.close()
             throw StartFailure(description: "relay: \(error)")
         }
@@ -125,12 +128,12 @@ public enum Daemon {
 
     /// Requests the relay line at its reconciled position before meterd reports ready.
     static func startRelay(_ configuration: MeterdConfiguration, journal: Journal, contract: ContractCutoffState?,
-                           logger: Logger) throws -> CutoffService? {
+                           status: StatusBoard, logger: Logger) throws -> CutoffService? {
         guard let relay = configuration.relay else { return nil }
         let startup = try RelayStartup.start(relay, limiter: configuration.limiter, journal: journal, contract: contract,
                                              provider: relay.lineProvider, logger: logger)
         logger.notice("relay ready", metadata: ["line": "\(relay.line)", "state": "\(startup.controller.state.state)"])
-        return CutoffService(startup: startup, relay: relay, logger: logger)
+        return CutoffService(startup: startup, relay: relay, status: status, logger: logger)
     }
 
     static func makeDirectory(_ path: String) throws {

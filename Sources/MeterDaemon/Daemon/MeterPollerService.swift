@@ -40,8 +40,8 @@ public struct MeterPollerService: Service {
                 } else {
                     try await pipeline.accept(reading)
                 }
-            } catch let error as JournalError {
-                logger.error("journal refused a reading: \(error)", metadata: ["meter": "\(meter.name)"])
+            } catch is JournalError {
+                // The pipeline said so (once per episode, with the room needed) and status shows it.
             } catch {
                 if unreachableSince == nil {
                     unreachableSince = started

@@ -13,6 +13,10 @@ public actor ReadingPipeline {
     private var aggregator: SlotAggregator?
     private var guards: [String: EnergyRegisterGuard] = [:]
     private var clockSynchronised: Bool?
+    /// Set while the journal refuses writes, so the refusal is logged once per episode.
+    private var refusal: String?
+    /// Set while the settlement meter's readings come without the import register.
+    private var settlementRegisterMissing = false
     private let logger: Logger
     private let cutoff: CutoffController?
     private let slotSink: BatchSubmitterService?
@@ -47,6 +51,8 @@ public actor ReadingPipeline {
         for rejection in rejections { logger.warning("\(rejection)", metadata: ["meter": "\(reading.meter)"]) }
         if !rejections.isEmpty { await status.recordRejectedEnergy(rejections.count) }
 
+        if admitted.meter == settlementMeter { await watchSettlementRegister(admitted) }
+
         var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
         var closed: [SlotAggregator.ClosedSlot] = []
         if !synchronised, admitted.meter == settlementMeter { aggregator?.breakSeries() }
@@ -67,7 +73,7 @@ public actor ReadingPipeline {
                     endEnergyMilliwattHours: slot.endEnergyMilliwattHours)))
             }
         }
-        try write(entries)
+        try await write(entries)
         await status.recordReading(admitted)
         for slot in closed {
             await status.slotClosed(slot.index)
@@ -76,25 +82,69 @@ public actor ReadingPipeline {
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])
         }
-        await status.journal(records: journal.head.sequence, bytes: journal.segmentSummaries().reduce(0) { $0 + $1.bytes },
-                             problem: journal.problem().map { "\($0)" })
+        await reportJournal()
+    }
+
+    /// A settlement reading without the import register (exception 2, a not-available marker, a
+    /// rejected value) starts an episode: said once at error level, counted and shown in status until
+    /// the register reads again. The slots across it take their energy from the register's next good
+    /// value (interpolated at the boundaries, as after an outage), or stay unmeasured if none comes.
+    private func watchSettlementRegister(_ reading: Reading) async {
+        guard reading.energy[.importActiveEnergy] == nil else {
+            if settlementRegisterMissing {
+                settlementRegisterMissing = false
+                logger.notice("settlement register reads again: the slots across the gap take their energy from it", metadata: ["meter": "\(reading.meter)"])
+                await status.settlementRegisterReads()
+            }
+            return
+        }
+        if !settlementRegisterMissing {
+            settlementRegisterMissing = true
+            logger.error("settlement register missing: the import energy register gives no value (absent or not available); slots wait for its next good value and are unmeasured if none comes", metadata: ["meter": "\(reading.meter)"])
+        }
+        await status.settlementRegisterMissing(meter: reading.meter, at: reading.time)
     }
 
     /// Journals a gap: a meter that did not answer from `from` to `to`.
     public func gap(meter: String, from: Date, to: Date, reason: String) async throws {
-        try write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
+        try await write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
                                 payload: .gap(Gap(meter: meter, from: from, to: to, reason: reason)))])
         logger.notice("meter answers again", metadata: ["meter": "\(meter)", "gap_seconds": "\(Int(to.timeIntervalSince(from)))"])
     }
 
-    private func write(_ entries: [JournalEntry]) throws {
-        guard let last = try journal.enqueue(entries).last else { return }
+    /// Writes and, while the journal refuses (a full disk), says so once per episode with the room
+    /// it needs, and in the status line and `meterd_journal_healthy` at every refusal.
+    private func write(_ entries: [JournalEntry]) async throws {
+        let last: UInt64?
+        do {
+            last = try journal.enqueue(entries).last
+        } catch {
+            let why = withRoomNeeded(error)
+            if refusal == nil { logger.error("journal refuses records: \(why)") }
+            refusal = why
+            await reportJournal()
+            throw error
+        }
+        if refusal != nil {
+            refusal = nil
+            logger.notice("journal writes again")
+        }
+        guard let last else { return }
         let journal = journal, logger = logger
         Task {
             do { try await journal.waitUntilDurable(last) } catch {
                 logger.error("journal: records up to #\(last) are not on disk: \(error)")
             }
         }
+    }
+
+    private func withRoomNeeded(_ error: any Error) -> String {
+        ["\(error)", journal.roomNeeded()].compactMap { $0 }.joined(separator: " ")
+    }
+
+    private func reportJournal() async {
+        let problem = journal.problem().map(withRoomNeeded)
+        await status.journal(records: journal.head.sequence, bytes: journal.segmentSummaries().reduce(0) { $0 + $1.bytes }, problem: problem)
     }
 
     /// The clock's state, journaled whenever it changes.
@@ -104,7 +154,7 @@ public actor ReadingPipeline {
             clockSynchronised = now
             journal.setClockSynchronised(now)
             await status.setClockSynchronised(now)
-            try? write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
+            try? await write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
             if now {
                 logger.notice("system clock synchronised: slots open and close")
             } else {

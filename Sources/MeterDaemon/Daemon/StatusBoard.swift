@@ -23,6 +23,12 @@ public actor StatusBoard {
     public private(set) var journalBytes: Int = 0
     public private(set) var journalProblem: String?
     public private(set) var rejectedEnergy = 0
+    /// Why the relay is not where it was commanded (a line write or a journal record failed), while it is not.
+    public private(set) var relayProblem: String?
+    public private(set) var relayActuationFailures = 0
+    /// The settlement meter and when its import register stopped giving values, while it does not.
+    public private(set) var settlementRegisterMissingSince: (meter: String, since: Date)?
+    public private(set) var settlementReadingsWithoutRegister = 0
     public private(set) var bonus: UInt128?
     public private(set) var credit: UInt128?
     public private(set) var contractNextSlot: UInt64?
@@ -50,6 +56,20 @@ public actor StatusBoard {
     }
 
     public func recordRejectedEnergy(_ count: Int) { rejectedEnergy += count }
+
+    public func relayActuationFailed(_ why: String) {
+        relayActuationFailures += 1
+        relayProblem = why
+    }
+
+    public func relayRecovered() { relayProblem = nil }
+
+    public func settlementRegisterMissing(meter: String, at time: Date) {
+        settlementReadingsWithoutRegister += 1
+        if settlementRegisterMissingSince == nil { settlementRegisterMissingSince = (meter, time) }
+    }
+
+    public func settlementRegisterReads() { settlementRegisterMissingSince = nil }
     public func pollCycleCompleted(at time: Date) { lastPollCycle = time }
     public func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
     public func slotClosed(_ index: Int64) {
@@ -109,6 +129,10 @@ public actor StatusBoard {
         if let lastConfirmedSlot { parts.append("slots up to \(lastConfirmedSlot) on chain") }
         if let bonus { parts.append("bonus \(bonus)") }
         if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
+        if let relayProblem { parts.append("RELAY: \(relayProblem)") }
+        if let missing = settlementRegisterMissingSince {
+            parts.append("SETTLEMENT REGISTER: \(missing.meter) import energy missing for \(Int(now.timeIntervalSince(missing.since))) s, slots wait for its next value")
+        }
         return parts.joined(separator: "; ")
     }
 }

@@ -26,12 +26,19 @@ public final class Journal: @unchecked Sendable {
     private var lastSyncEnd = ContinuousClock.now - .seconds(3600)
     private var oldestPending: ContinuousClock.Instant?
     private var lastCheckpointSequence: UInt64
+    /// The oldest sequence kept, as the head record says (moved forward before retention removes a segment).
+    private var firstSequence: UInt64
+    private var durableHash: [UInt8]
+    /// A checkpoint was written since the head record was last rewritten: the next commit rewrites it.
+    private var checkpointSinceHeadRecord = false
     private var lastCheckpointInstant = ContinuousClock.now
     private var clockSynchronised = true
     private var failure: JournalError?
     private var budgetProblem: JournalError?
     /// The last write error (a full disk): cleared by the next successful write.
     private var writeProblem: JournalError?
+    /// The size of the write `writeProblem` refused.
+    private var refusedBytes = 0
     private var isClosed = false
     /// fdatasyncs of segment data so far (tests check that appends arriving together share one).
     private var syncs = 0
@@ -40,7 +47,16 @@ public final class Journal: @unchecked Sendable {
     public static func open(directory: String, key: PrivateKey, options: JournalOptions = JournalOptions()) throws -> (Journal, RecoveryReport) {
         try FileIO.createDirectory(directory)
         let lock = try DirectoryLock(directory: directory)
-        let recovery = try JournalRecovery.run(directory: directory, now: Date())
+        let headRecord = Result { try JournalHeadRecord.read(directory: directory) }
+        let trusted = (try? headRecord.get())?.flatMap { $0.signer == key.address ? $0 : nil }
+        var recovery = try JournalRecovery.run(directory: directory, now: Date(), floor: trusted?.sequence ?? 0)
+        let headFindings = JournalHeadCheck.check(present: recovery.present, oldest: recovery.oldestSequence, record: headRecord, signer: key.address)
+        recovery.notes += headFindings.filter(\.isDamage).map { finding in
+            // A rollback is named at the start of the new segment that goes on past it, where the next
+            // open sees the chain resume and must know the gap is already journaled.
+            let segment = if case .rolledBack = finding { recovery.writer.name } else { JournalHeadRecord.fileName }
+            return .journalBreak(JournalBreak(segment: segment, offset: 0, lastGoodSequence: recovery.present.sequence, detail: finding.description))
+        }
         let journal = Journal(directory: directory, key: key, options: options, recovery: recovery, lock: lock)
         let uncovered = recovery.head.sequence - min(recovery.head.sequence, recovery.lastCheckpointSequence)
         if !recovery.notes.isEmpty {
@@ -51,7 +67,7 @@ public final class Journal: @unchecked Sendable {
         }
         _ = try? journal.applyRetention(now: Date())
         let report = RecoveryReport(head: journal.head, segments: recovery.segments.count, records: recovery.records,
-                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered)
+                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered, headFindings: headFindings)
         return (journal, report)
     }
 
@@ -68,6 +84,8 @@ public final class Journal: @unchecked Sendable {
         self.writtenSequence = recovery.head.sequence
         self.durableSequence = recovery.head.sequence
         self.lastCheckpointSequence = recovery.lastCheckpointSequence
+        self.firstSequence = recovery.oldestSequence ?? 1
+        self.durableHash = recovery.head.hash
     }
 
     // MARK: - Reading state
@@ -80,6 +98,15 @@ public final class Journal: @unchecked Sendable {
     public var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
     public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem } }
+
+    /// While writes are refused (a full disk): what must be freed for the refused records and the
+    /// next segment, as a sentence for the log and the status line.
+    public func roomNeeded() -> String? {
+        locked {
+            writeProblem == nil ? nil : "free at least \(refusedBytes + options.segmentBytes) bytes on the filesystem of \(directory) "
+                + "(\(refusedBytes) for the refused records, up to \(options.segmentBytes) for the next segment)"
+        }
+    }
 
     /// Whether records appended from now on (and internal ones) are stamped as clock-synchronised.
     public func setClockSynchronised(_ synchronised: Bool) { locked { clockSynchronised = synchronised } }
@@ -232,6 +259,7 @@ public final class Journal: @unchecked Sendable {
             writeProblem = nil
         } catch let error as JournalError {
             writeProblem = error
+            refusedBytes = buffer.count
             throw error
         }
         chainHead = JournalHead(sequence: sequence, hash: hash)
@@ -252,6 +280,7 @@ public final class Journal: @unchecked Sendable {
                                  payload: .checkpoint(Checkpoint(headHash: chainHead.hash, signature: signature.bytes)))
         _ = try write([entry])
         lastCheckpointSequence = chainHead.sequence
+        checkpointSinceHeadRecord = true
         lastCheckpointInstant = .now
     }
 
@@ -295,6 +324,9 @@ public final class Journal: @unchecked Sendable {
     private func commitLocked(checkpointFirst: Bool = true) throws {
         if checkpointFirst && checkpointDue { try writeCheckpoint() }
         let target = writtenSequence
+        let targetHash = chainHead.hash
+        let withCheckpoint = checkpointSinceHeadRecord
+        checkpointSinceHeadRecord = false
         let file = writer
         syncing = true
         condition.unlock()
@@ -309,8 +341,25 @@ public final class Journal: @unchecked Sendable {
             failure = syncError as? JournalError ?? .stopped(path: file.path, errno: EIO)
             throw failure!
         }
-        durableSequence = max(durableSequence, target)
+        if target > durableSequence {
+            durableSequence = target
+            durableHash = targetHash
+        }
+        // With the signed checkpoints (once a minute by default), not at every commit: its own
+        // fsync would double the cost of a commit.
+        if withCheckpoint { writeHeadRecord() }
         if durableSequence == writtenSequence { oldestPending = nil }
+    }
+
+    /// Rewrites the head record for the durable head. Its failure (a full disk) does not undo the
+    /// commit: the records are on disk; it is said in `problem()` and the next commit tries again.
+    private func writeHeadRecord() {
+        do {
+            try JournalHeadRecord.signed(head: JournalHead(sequence: durableSequence, hash: durableHash), firstSequence: firstSequence, key: key)
+                .write(directory: directory)
+        } catch {
+            writeProblem = error as? JournalError ?? .io(operation: "writing the head record in", path: directory, errno: EIO)
+        }
     }
 
     private func rotate() throws {
@@ -361,6 +410,8 @@ public final class Journal: @unchecked Sendable {
             } else {
                 guard let time = candidate.lastTime, now.timeIntervalSince(time) > retention else { break }
             }
+            firstSequence = segments[index + 1].firstSequence ?? last + 1
+            writeHeadRecord()
             let path = directory.appendingPathComponent(candidate.name)
             guard unlink(path) == 0 else { throw JournalError.io(operation: "removing", path: path, errno: errno) }
             segments.remove(at: index)

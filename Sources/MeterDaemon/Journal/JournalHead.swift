@@ -33,6 +33,9 @@ public struct RecoveryReport: Sendable, Equatable {
     /// Acknowledged records that no checkpoint covered yet (a crash between checkpoints); the
     /// checkpoint written at open now covers them.
     public var uncheckpointedRecords: UInt64
+    /// The segments against the head record: a rollback or a truncation at the front (each also
+    /// journaled as a `break` record), or no head record to check against.
+    public var headFindings: [JournalHeadFinding] = []
 
-    public var isClean: Bool { cuts.isEmpty && breaks.isEmpty }
+    public var isClean: Bool { cuts.isEmpty && breaks.isEmpty && !headFindings.contains(where: \.isDamage) }
 }

@@ -12,6 +12,8 @@ public struct VerificationReport: Sendable, Equatable {
     /// The newest record a valid checkpoint covers.
     public var lastCheckpointedSequence: UInt64?
     public var lastSequence: UInt64?
+    /// The segments against the head record; damage is also in `problems`.
+    public var headFindings: [JournalHeadFinding] = []
 
     public var isValid: Bool { problems.isEmpty }
     /// Records after the last checkpoint: a running daemon signs them at its next checkpoint.
@@ -27,17 +29,21 @@ public struct VerificationProgress: Sendable {
     public var bytesTotal: Int
 }
 
-/// Checks framing, checksums, sequence numbers, the hash chain within and across segments, and every
-/// checkpoint's signature against `signer`.
+/// Checks framing, checksums, sequence numbers, the hash chain within and across segments, every
+/// checkpoint's signature against `signer`, and the segments against the signed head record (and
+/// `anchors`, heads known from elsewhere: the hook for the check against the chain).
 public enum JournalVerifier {
-    public static func verify(directory: String, signer: Address,
+    public static func verify(directory: String, signer: Address, anchors: [ExpectedHead] = [],
                               progress: (VerificationProgress) -> Void = { _ in },
                               record: (JournalRecord) -> Void = { _ in }) throws -> VerificationReport {
+        // Read before the segments: a running daemon only moves it forward, never past them.
+        let headRecord = Result { try JournalHeadRecord.read(directory: directory) }
         let reader = JournalReader(directory: directory)
         let names = try reader.segmentNames()
         let total = names.reduce(0) { $0 + FileIO.fileSize(directory.appendingPathComponent($1)) }
         var report = VerificationReport()
         var previous: (scan: SegmentScan, name: String)?
+        var oldest: UInt64?
         for (index, name) in names.enumerated() {
             let bytes = try FileIO.readAll(directory.appendingPathComponent(name))
             var checkpoints = 0
@@ -55,6 +61,7 @@ public enum JournalVerifier {
                 report.problems.append(ScanProblem(segment: name, offset: 0, sequence: header.firstSequence, kind: .chainDiscontinuity(reason)))
             }
             if let problem = scan.problem { report.problems.append(problem) }
+            if oldest == nil { oldest = scan.header?.firstSequence }
             report.segments += 1
             report.records += scan.recordCount
             report.checkpoints += checkpoints
@@ -64,6 +71,11 @@ public enum JournalVerifier {
             previous = (scan, name)
             progress(VerificationProgress(segment: name, segmentIndex: index + 1, segmentCount: names.count,
                                           bytesDone: report.bytes, bytesTotal: total))
+        }
+        let present = JournalHead(sequence: report.lastSequence ?? 0, hash: previous?.scan.headHash ?? [])
+        report.headFindings = JournalHeadCheck.check(present: present, oldest: oldest, record: headRecord, signer: signer, anchors: anchors)
+        for finding in report.headFindings where finding.isDamage {
+            report.problems.append(ScanProblem(segment: JournalHeadRecord.fileName, offset: 0, sequence: present.sequence, kind: .headRecord(finding)))
         }
         return report
     }

@@ -33,6 +33,7 @@ struct JournalVerifyCommand: ParsableCommand {
         if report.unsignedTail > 0 {
             print("\(report.unsignedTail) newest records are not yet covered by a checkpoint (a running meterd signs them at its next one)")
         }
+        for finding in report.headFindings where !finding.isDamage { print("note: \(finding)") }
         guard let first = report.problems.first else {
             print("OK")
             return

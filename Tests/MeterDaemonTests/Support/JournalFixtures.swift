@@ -43,6 +43,22 @@ enum JournalFixtures {
         JournalOptions(fsync: .groupCommit, checkpoints: .everyCommit)
     }
 
+    /// Options that give a journal of 30 readings several small segments.
+    static var segmentedOptions: JournalOptions {
+        var options = fastOptions
+        options.segmentBytes = 1_500
+        return options
+    }
+
+    /// A closed journal of 30 readings in several segments (`segmentedOptions`); returns the segment
+    /// names and the newest sequence.
+    static func segmentedJournal(_ directory: TemporaryDirectory) throws -> (segments: [String], highest: UInt64) {
+        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: segmentedOptions)
+        for index in 0..<30 { try journal.append(readingEntries(index..<(index + 1))) }
+        try journal.close()
+        return (segments(directory), try JournalReader(directory: directory.path).records().last!.sequence)
+    }
+
     static func segments(_ directory: TemporaryDirectory) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".seg") }.sorted()
     }

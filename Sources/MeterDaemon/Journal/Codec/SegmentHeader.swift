@@ -72,4 +72,9 @@ public struct SegmentHeader: Sendable, Equatable {
     public static func fileName(firstSequence: UInt64) -> String {
         firstSequence.paddedHex(width: 16) + ".seg"
     }
+
+    /// The first sequence a segment's file name stands for (nil for a name not made by `fileName`).
+    static func firstSequence(ofFileName name: String) -> UInt64? {
+        name.count == 20 && name.hasSuffix(".seg") ? UInt64(name.prefix(16), radix: 16) : nil
+    }
 }

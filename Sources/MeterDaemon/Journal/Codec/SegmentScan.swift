@@ -13,6 +13,8 @@ public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {
         case checkpointHash
         case signature(expected: String, found: String?)
         case chainDiscontinuity(String)
+        /// The segments fall short of the head record (rolled back, truncated at the front) or it is not the device's.
+        case headRecord(JournalHeadFinding)
     }
 
     public var segment: String
@@ -33,6 +35,7 @@ public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {
         case .signature(let expected, let found):
             what = "checkpoint signature is by \(found ?? "no valid key"), not \(expected)"
         case .chainDiscontinuity(let why): what = "the chain does not continue from the previous segment: \(why)"
+        case .headRecord(let finding): what = finding.description
         }
         return "\(segment) at byte \(offset), sequence \(sequence): \(what)"
     }
