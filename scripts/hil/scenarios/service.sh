@@ -106,6 +106,9 @@ traced() {
 restarted_after() { [ "$(unit_props NRestarts,ActiveState)" = "$(($1 + 1)) active" ]; }
 
 scenario() {
+    # systemd-udev-trigger only queues the "add" events of the devices that existed before udevd
+    # started (the gpio-sim chip among them): wait until udevd has applied the rules to them.
+    udevadm settle --timeout=60
     expect gpiochip-and-i2c-adapter-by-group-only "root gpio 660 root i2c 660" "$(stat -c '%U %G %a' "/dev/$SIM_CHIP" /dev/i2c-0 | paste -sd' ')"
     write_config
     stub_ina228
