@@ -61,6 +61,11 @@ public struct TOMLSource: Sendable {
     public init(path: String, text: String) throws(ConfigurationProblem) {
         self.path = path
         self.text = text
+        if let header = TOMLHeaderCheck.firstUnsafeHeader(in: text) {
+            throw ConfigurationProblem(
+                file: path, line: header.line, column: header.column, key: nil,
+                message: "TOML syntax error: a table header has no name after its \"[\"", fix: "name the table, e.g. [meters.main]")
+        }
         do {
             let table = try TOMLTable(string: text)
             guard case .table(let entries) = TOMLNode(table) else { preconditionFailure("a TOML document is a table") }
