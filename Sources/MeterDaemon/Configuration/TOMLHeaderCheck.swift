@@ -1,25 +1,34 @@
-/// Finds the table header that would abort meterd inside TOMLKit: toml++ 3.4.0 (bundled by TOMLKit 0.6.0)
-/// asserts, instead of reporting an error, when a header's first character after `[` or `[[` is not
-/// a key (`[` then a line break, `[[[a]]]`, `[[=`; fixed upstream in tomlplusplus#301). The release
-/// build keeps C++ assertions, so such a line in meterd.toml or a meter profile would crash the
-/// daemon. Mirrors toml++'s rules for where a header starts: the first thing on a line, outside
-/// strings, comments and multi-line arrays.
+/// Finds the syntax errors that abort meterd inside TOMLKit instead of being reported: toml++ 3.4.0
+/// (bundled by TOMLKit 0.6.0) asserts when a table header's first character after `[` or `[[` is not
+/// a key (`[` then a line break, `[[[a]]]`, `[[=`; fixed upstream in tomlplusplus#301), and when an
+/// array holds a `}` where a value belongs (`[1, }`). The release build keeps C++ assertions, so such
+/// a line in meterd.toml or a meter profile would crash the daemon. Mirrors toml++'s rules for where
+/// a header starts: the first thing on a line, outside strings, comments and multi-line arrays.
 enum TOMLHeaderCheck {
     struct Position: Equatable {
         var line: Int
         var column: Int
+        var message: String
     }
 
-    /// The position of the first header toml++ cannot parse safely, or nil.
-    static func firstUnsafeHeader(in text: String) -> Position? {
+    /// The position of the first syntax toml++ cannot parse safely, or nil.
+    static func firstUnsafeSyntax(in text: String) -> Position? {
         let bytes = Array(text.utf8)
         var index = 0
         var line = 1
         var lineStart = 0
         var onlyWhitespaceSoFar = true
-        var depth = 0
+        var open: [UInt8] = []
+        // Just after an array's `[` or `,`: toml++ parses the next thing that is not blank as a value.
+        var arrayWantsValue = false
         while index < bytes.count {
             let byte = bytes[index]
+            if arrayWantsValue, byte == UInt8(ascii: "}") {
+                return Position(line: line, column: index - lineStart + 1, message: "an array holds a \"}\" where a value belongs")
+            }
+            if ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "#")].contains(byte) {
+                arrayWantsValue = byte == UInt8(ascii: ",") && open.last == UInt8(ascii: "[")
+            }
             switch byte {
             case UInt8(ascii: "\n"):
                 line += 1
@@ -36,16 +45,19 @@ enum TOMLHeaderCheck {
                 if let newline = bytes[index..<end].lastIndex(of: UInt8(ascii: "\n")) { lineStart = newline + 1 }
                 onlyWhitespaceSoFar = false
                 index = end
-            case UInt8(ascii: "[") where onlyWhitespaceSoFar && depth == 0:
-                if !headerStartsSafely(bytes, after: index) { return Position(line: line, column: index - lineStart + 1) }
+            case UInt8(ascii: "[") where onlyWhitespaceSoFar && open.isEmpty:
+                if !headerStartsSafely(bytes, after: index) {
+                    return Position(line: line, column: index - lineStart + 1, message: "a table header has no name after its \"[\"")
+                }
                 onlyWhitespaceSoFar = false
                 index += 1
             case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
+                open.append(byte)
+                arrayWantsValue = byte == UInt8(ascii: "[")
                 onlyWhitespaceSoFar = false
                 index += 1
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(0, depth - 1)
+                _ = open.popLast()
                 onlyWhitespaceSoFar = false
                 index += 1
             default:

@@ -61,10 +61,9 @@ public struct TOMLSource: Sendable {
     public init(path: String, text: String) throws(ConfigurationProblem) {
         self.path = path
         self.text = text
-        if let header = TOMLHeaderCheck.firstUnsafeHeader(in: text) {
-            throw ConfigurationProblem(
-                file: path, line: header.line, column: header.column, key: nil,
-                message: "TOML syntax error: a table header has no name after its \"[\"", fix: "name the table, e.g. [meters.main]")
+        if let unsafe = TOMLHeaderCheck.firstUnsafeSyntax(in: text) {
+            throw ConfigurationProblem(file: path, line: unsafe.line, column: unsafe.column, key: nil,
+                                       message: "TOML syntax error: \(unsafe.message)", fix: "correct the syntax at that position")
         }
         do {
             let table = try TOMLTable(string: text)
