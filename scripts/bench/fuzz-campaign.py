@@ -45,8 +45,8 @@ def row(target):
 def main():
     names = targets()
     lines = [
-        f"Recorded {datetime.date.today().isoformat()} by `scripts/bench/run fuzz` (each target through `scripts/fuzz TARGET SECONDS`,",
-        "two at a time under `nice -n 10`) on the 2-core build machine shared with other builds. Targets are debug builds",
+        f"Recorded {datetime.date.today().isoformat()} from the logs of `scripts/fuzz TARGET SECONDS`, two targets at a time under",
+        "`nice -n 10` (as `scripts/bench/run fuzz` runs them), on the 2-core build machine shared with other builds. Targets are debug builds",
         "(-Onone) with libFuzzer and AddressSanitizer, which instrument meterd's modules and their dependencies.",
         "Coverage is libFuzzer's: edges (`cov`) and features (`ft`), first with the committed seeds (Fuzz/Corpus) alone,",
         "then at the end of the run. Findings are inputs left in Fuzz/findings/TARGET; see docs/fuzzing.md.",
