@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "meterd", targets: ["meterd"]),
+        // For the fuzz targets in Fuzz/Package.swift, a separate package so `swift build` stays the product.
+        .library(name: "ChainClient", targets: ["ChainClient"]),
+        .library(name: "MeterDaemon", targets: ["MeterDaemon"]),
+        .library(name: "Drivers", targets: ["Drivers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -93,4 +93,23 @@ import Testing
         #expect(try binding.decode(log(AgreementABI.reconnectionAllowed, id: 3, data: []))?.event == .reconnectionAllowed)
         #expect(throws: ABIError.self) { try binding.decode(log(AgreementABI.cutoffOrdered, id: 3, data: [0, 1])) }
     }
+
+    /// Found by the abi fuzz target: a BatchSubmitted log with no slots, or with slots past the last
+    /// slot number, trapped in the event's description, which the event watcher logs for every event.
+    @Test func aBatchLogOfNoSlotsOrSlotsPastTheLastNumberIsDescribedNotATrap() throws {
+        let binding = AgreementBinding(contract: Self.contract, agreementID: 3)
+        func description(firstSlot: UInt64, count: UInt64) throws -> String? {
+            let data = try ABIEncoder.encode([.uint(UInt64(7)), .uint(firstSlot), .uint(count), .uint(UInt64(0)), .uint(UInt64(1)), .uint(UInt64(250)),
+                                              .fixedBytes([UInt8](repeating: 0xAB, count: 32))],
+                                             as: [.uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .uint(256), .fixedBytes(32)])
+            let log = Log(address: Self.contract, topics: [AgreementABI.batchSubmitted.topic, Word256(UInt64(3)).bytes], data: data, blockNumber: 10,
+                          blockHash: [UInt8](repeating: 1, count: 32), transactionHash: [UInt8](repeating: 2, count: 32), logIndex: 0, removed: false)
+            return try binding.decode(log)?.event.description
+        }
+        let journal = String(repeating: "ab", count: 32)
+        #expect(try description(firstSlot: 4700, count: 12) == "BatchSubmitted batch 7 slots 4700..4711 violations 0 unmeasured 1 bonus 250 journal 0x\(journal)")
+        #expect(try description(firstSlot: 0, count: 0) == "BatchSubmitted batch 7 0 slots from 0 violations 0 unmeasured 1 bonus 250 journal 0x\(journal)")
+        #expect(try description(firstSlot: .max, count: 1)?.contains("slots \(UInt64.max)..\(UInt64.max) ") == true)
+        #expect(try description(firstSlot: .max, count: 2)?.contains("2 slots from \(UInt64.max) ") == true)
+    }
 }

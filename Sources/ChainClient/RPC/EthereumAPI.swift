@@ -33,21 +33,7 @@ extension RPCClient {
 
     public func feeHistory(blocks: Int, percentiles: [Int]) async throws(RPCError) -> FeeHistory {
         let params: [JSONValue] = [.quantity(UInt64(blocks)), .string("latest"), .array(percentiles.map { .number(String($0)) })]
-        return try await typed("eth_feeHistory", params) { (value) throws(ShapeError) in
-            let bases = try value.member("baseFeePerGas", of: "the fee history").items("baseFeePerGas")
-            var baseFees: [UInt128] = []
-            for base in bases.prefix(1025) { baseFees.append(try base.quantity(UInt128.self, "a base fee")) }
-            guard !baseFees.isEmpty else { throw ShapeError("the fee history has no base fee") }
-            var rewards: [[UInt128]] = []
-            if let reward = value["reward"], !reward.isNull {
-                for row in try reward.items("reward").prefix(1024) {
-                    var fees: [UInt128] = []
-                    for fee in try row.items("a reward row").prefix(100) { fees.append(try fee.quantity(UInt128.self, "a reward")) }
-                    rewards.append(fees)
-                }
-            }
-            return FeeHistory(baseFeePerGas: baseFees, rewards: rewards)
-        }
+        return try await typed("eth_feeHistory", params, Self.feeHistory)
     }
 
     public func estimateGas(from: Address, to: Address, data: [UInt8]) async throws(RPCError) -> UInt64 {
@@ -73,35 +59,12 @@ extension RPCClient {
 
     /// nil while the transaction is not in a block of the canonical chain.
     public func receipt(of hash: [UInt8]) async throws(RPCError) -> TransactionReceipt? {
-        try await typed("eth_getTransactionReceipt", [.data(hash)]) { (value) throws(ShapeError) in
-            if value.isNull { return nil }
-            let what = "the receipt"
-            let status = try value.member("status", of: what).quantity(UInt8.self, "status")
-            var logs: [Log] = []
-            for log in try value.member("logs", of: what).items("logs") { logs.append(try Self.log(log)) }
-            var price: UInt128?
-            if let effective = value["effectiveGasPrice"], !effective.isNull { price = try effective.quantity(UInt128.self, "effectiveGasPrice") }
-            return TransactionReceipt(
-                transactionHash: try value.member("transactionHash", of: what).data("transactionHash", size: 32),
-                blockNumber: try value.member("blockNumber", of: what).quantity(UInt64.self, "blockNumber"),
-                blockHash: try value.member("blockHash", of: what).data("blockHash", size: 32),
-                succeeded: status == 1, gasUsed: try value.member("gasUsed", of: what).quantity(UInt64.self, "gasUsed"),
-                effectiveGasPrice: price, logs: logs)
-        }
+        try await typed("eth_getTransactionReceipt", [.data(hash)], Self.receipt)
     }
 
     /// nil when the node does not know the block (e.g. `safe` on a pre-merge node answers an error instead).
     public func block(_ tag: BlockTag) async throws(RPCError) -> BlockHeader? {
-        try await typed("eth_getBlockByNumber", [tag.json, .bool(false)]) { (value) throws(ShapeError) in
-            if value.isNull { return nil }
-            var baseFee: UInt128?
-            if let base = value["baseFeePerGas"], !base.isNull { baseFee = try base.quantity(UInt128.self, "baseFeePerGas") }
-            return BlockHeader(
-                number: try value.member("number", of: "the block").quantity(UInt64.self, "number"),
-                hash: try value.member("hash", of: "the block").data("hash", size: 32),
-                timestamp: try value.member("timestamp", of: "the block").quantity(UInt64.self, "timestamp"),
-                baseFeePerGas: baseFee)
-        }
+        try await typed("eth_getBlockByNumber", [tag.json, .bool(false)], Self.blockHeader)
     }
 
     public func logs(_ filter: LogFilter) async throws(RPCError) -> [Log] {
@@ -109,11 +72,58 @@ extension RPCClient {
             "fromBlock": .quantity(filter.fromBlock), "toBlock": .quantity(filter.toBlock), "address": .data(filter.address.bytes),
             "topics": .array([.array(filter.eventTopics.map { .data($0) })]),
         ])
-        return try await typed("eth_getLogs", [object]) { (value) throws(ShapeError) in
-            var logs: [Log] = []
-            for item in try value.items("the logs") { logs.append(try Self.log(item)) }
-            return logs
+        return try await typed("eth_getLogs", [object], Self.logs)
+    }
+
+    // The answers' decoders, apart from the calls so the fuzz targets (Fuzz/) reach them without a node.
+
+    static func feeHistory(_ value: JSONValue) throws(ShapeError) -> FeeHistory {
+        let bases = try value.member("baseFeePerGas", of: "the fee history").items("baseFeePerGas")
+        var baseFees: [UInt128] = []
+        for base in bases.prefix(1025) { baseFees.append(try base.quantity(UInt128.self, "a base fee")) }
+        guard !baseFees.isEmpty else { throw ShapeError("the fee history has no base fee") }
+        var rewards: [[UInt128]] = []
+        if let reward = value["reward"], !reward.isNull {
+            for row in try reward.items("reward").prefix(1024) {
+                var fees: [UInt128] = []
+                for fee in try row.items("a reward row").prefix(100) { fees.append(try fee.quantity(UInt128.self, "a reward")) }
+                rewards.append(fees)
+            }
         }
+        return FeeHistory(baseFeePerGas: baseFees, rewards: rewards)
+    }
+
+    static func receipt(_ value: JSONValue) throws(ShapeError) -> TransactionReceipt? {
+        if value.isNull { return nil }
+        let what = "the receipt"
+        let status = try value.member("status", of: what).quantity(UInt8.self, "status")
+        var logs: [Log] = []
+        for log in try value.member("logs", of: what).items("logs") { logs.append(try Self.log(log)) }
+        var price: UInt128?
+        if let effective = value["effectiveGasPrice"], !effective.isNull { price = try effective.quantity(UInt128.self, "effectiveGasPrice") }
+        return TransactionReceipt(
+            transactionHash: try value.member("transactionHash", of: what).data("transactionHash", size: 32),
+            blockNumber: try value.member("blockNumber", of: what).quantity(UInt64.self, "blockNumber"),
+            blockHash: try value.member("blockHash", of: what).data("blockHash", size: 32),
+            succeeded: status == 1, gasUsed: try value.member("gasUsed", of: what).quantity(UInt64.self, "gasUsed"),
+            effectiveGasPrice: price, logs: logs)
+    }
+
+    static func blockHeader(_ value: JSONValue) throws(ShapeError) -> BlockHeader? {
+        if value.isNull { return nil }
+        var baseFee: UInt128?
+        if let base = value["baseFeePerGas"], !base.isNull { baseFee = try base.quantity(UInt128.self, "baseFeePerGas") }
+        return BlockHeader(
+            number: try value.member("number", of: "the block").quantity(UInt64.self, "number"),
+            hash: try value.member("hash", of: "the block").data("hash", size: 32),
+            timestamp: try value.member("timestamp", of: "the block").quantity(UInt64.self, "timestamp"),
+            baseFeePerGas: baseFee)
+    }
+
+    static func logs(_ value: JSONValue) throws(ShapeError) -> [Log] {
+        var logs: [Log] = []
+        for item in try value.items("the logs") { logs.append(try log(item)) }
+        return logs
     }
 
     static func log(_ value: JSONValue) throws(ShapeError) -> Log {

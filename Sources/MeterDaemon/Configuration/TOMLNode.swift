@@ -61,6 +61,10 @@ public struct TOMLSource: Sendable {
     public init(path: String, text: String) throws(ConfigurationProblem) {
         self.path = path
         self.text = text
+        if let unsafe = TOMLHeaderCheck.firstUnsafeSyntax(in: text) {
+            throw ConfigurationProblem(file: path, line: unsafe.line, column: unsafe.column, key: nil,
+                                       message: "TOML syntax error: \(unsafe.message)", fix: "correct the syntax at that position")
+        }
         do {
             let table = try TOMLTable(string: text)
             guard case .table(let entries) = TOMLNode(table) else { preconditionFailure("a TOML document is a table") }
