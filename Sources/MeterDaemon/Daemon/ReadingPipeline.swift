@@ -55,11 +55,14 @@ public actor ReadingPipeline {
 
         var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
         var closed: [SlotAggregator.ClosedSlot] = []
+        // The aggregator moves on only once the records are written: slots whose records the journal
+        // refused (a full disk) close again, from the register, with the first reading it takes.
+        var advanced: SlotAggregator?
         if !synchronised, admitted.meter == settlementMeter { aggregator?.breakSeries() }
         if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], var slots = aggregator {
             let advance = slots.add(time: admitted.time, milliwattHours: energy.milliwattHours)
             closed = advance.closed.filter { $0.index >= 0 }
-            aggregator = slots
+            advanced = slots
             if let skipped = advance.skipped {
                 let reason = "slots \(skipped.lowerBound) to \(skipped.upperBound - 1) skipped, unmeasured: the readings around them are "
                     + "more than \(slots.maximumCatchUp) slots apart"
@@ -74,6 +77,7 @@ public actor ReadingPipeline {
             }
         }
         try await write(entries)
+        if let advanced { aggregator = advanced }
         await status.recordReading(admitted)
         for slot in closed {
             await status.slotClosed(slot.index)
