@@ -69,7 +69,8 @@ public enum Daemon {
             aggregator = resumption.aggregator
             if let change = resumption.clockChange {
                 logger.notice("slot clock changed: \(change)")
-                _ = try await journal.append([JournalEntry(time: Date(), payload: .gap(Gap(meter: meter, from: Date(), to: Date(), reason: change)))])
+                let now = Date()
+                _ = try await journal.append([JournalEntry(time: now, payload: .gap(Gap(meter: meter, from: now, to: now, reason: change)))])
             }
         }
         let cutoff: CutoffService?

@@ -20,17 +20,24 @@ enum ChildProcess {
     /// Starts the test peer `file arguments…`, a server that prints the port it listens on as its first
     /// line; stopped again if that line does not come.
     static func startServer(_ process: Process, peer file: String, arguments: [String], named name: String) throws -> Int {
+        try startPeer(process, peer: file, arguments: arguments, named: name) { Int($0) }
+    }
+
+    /// Starts the test peer `file arguments…` and reads its start line with `read`; the peer is stopped
+    /// again if the line does not come or `read` cannot make sense of it.
+    static func startPeer<Start>(_ process: Process, peer file: String, arguments: [String], named name: String,
+                                 read: (String) -> Start?) throws -> Start {
         process.executableURL = URL(fileURLWithPath: DevChain.python)
         process.arguments = [peer(file)] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard let line = firstLine(of: output.fileHandleForReading, timeout: 30), let port = Int(line) else {
+        guard let line = firstLine(of: output.fileHandleForReading, timeout: 30), let start = read(line) else {
             stop(process, grace: 0)
-            throw DevChain.Failure(description: "\(name) did not start")
+            throw DevChain.Failure(description: "\(name) did not start (\(DevChain.python) \(file) \(arguments))")
         }
-        return port
+        return start
     }
 
     /// The first line a child writes (its start line), or nil after `timeout` seconds.

@@ -24,21 +24,11 @@ final class RPCProxy: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         killFile = directory.appendingPathComponent("kill")
         recordFile = directory.appendingPathComponent("calls")
-        var arguments = [DevChain.repository.appendingPathComponent("Tests/Peers/rpc_proxy.py").path, "--upstream", upstream,
-                         "--kill-file", killFile.path, "--record", recordFile.path]
+        var arguments = ["--upstream", upstream, "--kill-file", killFile.path, "--record", recordFile.path]
         if let identicalResend { arguments += ["--identical-resend", identicalResend] }
-        process.executableURL = URL(fileURLWithPath: DevChain.python)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        guard let line = ChildProcess.firstLine(of: output.fileHandleForReading, timeout: 30),
-              let start = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let url = start["url"] as? String else {
-            ChildProcess.stop(process, grace: 0)
-            throw DevChain.Failure(description: "the RPC proxy did not start (\(DevChain.python) \(arguments))")
+        url = try ChildProcess.startPeer(process, peer: "rpc_proxy.py", arguments: arguments, named: "the RPC proxy") { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["url"] as? String
         }
-        self.url = url
     }
 
     deinit { stop() }
