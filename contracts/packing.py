@@ -40,3 +40,13 @@ def unpack_profile(data):
         (int.from_bytes(data[i:i + 4], "big"), int.from_bytes(data[i + 4:i + 8], "big"))
         for i in range(0, len(data), 8)
     ]
+
+
+# BatchSubmitted's `batch` word: (field, lowest bit, width in bits), as the contract packs it.
+BATCH_FIELDS = (("batch_seq", 0, 32), ("first_slot", 32, 40), ("slot_count", 72, 16),
+                ("violations", 88, 16), ("unmeasured", 104, 16))
+
+
+def unpack_batch(word):
+    """BatchSubmitted's `batch` word -> {batch_seq, first_slot, slot_count, violations, unmeasured}."""
+    return {name: (word >> shift) & ((1 << bits) - 1) for name, shift, bits in BATCH_FIELDS}

@@ -238,13 +238,13 @@ event PeriodOpened:
     bonus: uint256
 
 
+# @dev `batch` packs the batch's counters into one word (each data word of an
+#      event costs 256 gas; see `unpack_batch`): batch_seq (bits 0..31) |
+#      first_slot (32..71) | slot_count (72..87) | violations (88..103) |
+#      unmeasured (104..119).
 event BatchSubmitted:
     agreement_id: indexed(uint256)
-    batch_seq: uint256
-    first_slot: uint256
-    slot_count: uint256
-    violations: uint256
-    unmeasured: uint256
+    batch: uint256
     bonus: uint256
     journal_head: bytes32
 
@@ -701,9 +701,9 @@ def report_emergency_shutdown(agreement_id: uint256, journal_head: bytes32):
 @external
 def submit_batch(
     agreement_id: uint256,
-    batch_seq: uint64,
-    first_slot: uint64,
-    slot_count: uint16,
+    batch_seq: uint256,
+    first_slot: uint256,
+    slot_count: uint256,
     packed: DynArray[uint256, PACKED_ARG_WORDS],
     journal_head: bytes32,
 ):
@@ -732,11 +732,11 @@ def submit_batch(
     h0: uint256 = convert(extract32(data, 0), uint256)
     h1: uint256 = convert(extract32(data, 32), uint256)
     assert msg.sender == convert(h0 & MASK160, address), "agreements: caller is not the device"
-    assert convert(batch_seq, uint256) == ((run >> 40) & MASK32) + 1, "agreements: wrong batch number"
-    assert convert(batch_seq, uint256) <= MASK32, "agreements: batch numbers exhausted"
+    assert batch_seq == ((run >> 40) & MASK32) + 1, "agreements: wrong batch number"
+    assert batch_seq <= MASK32, "agreements: batch numbers exhausted"
     start: uint256 = run & MASK40
-    assert convert(first_slot, uint256) == start, "agreements: wrong first slot"
-    count: uint256 = convert(slot_count, uint256)
+    assert first_slot == start, "agreements: wrong first slot"
+    count: uint256 = slot_count
     assert count != 0, "agreements: empty batch"
     assert count <= MAX_BATCH_SLOTS, "agreements: batch longer than 288 slots"
     words: uint256 = len(packed)
@@ -807,23 +807,28 @@ def submit_batch(
     # penalised slots of a period <= slots submitted in it <= slots_per_period < 2**24.
     self._run[agreement_id] = (
         end
-        | (convert(batch_seq, uint256) << 40)
+        | (batch_seq << 40)
         | (bonus << 72)
         | (period << 152)
         | (unsafe_add((run >> 176) & MASK24, charged) << 176)
         | (unsafe_add(excused, excusing) << 200)
         | ((run >> 216) << 216)
     )
-    log BatchSubmitted(
-        agreement_id=agreement_id,
-        batch_seq=convert(batch_seq, uint256),
-        first_slot=start,
-        slot_count=count,
-        violations=violations,
-        unmeasured=unmeasured,
-        bonus=bonus,
-        journal_head=journal_head,
+    # counts < 2**16, start < 2**40, batch_seq < 2**32 (checked above).
+    self._log_batch(
+        agreement_id,
+        batch_seq | (start << 32) | (count << 72) | (violations << 88) | (unmeasured << 104),
+        bonus,
+        journal_head,
     )
+
+
+@internal
+def _log_batch(agreement_id: uint256, batch: uint256, bonus: uint256, journal_head: bytes32):
+    # In a function of its own so that the event's buffer lies in this small
+    # frame, below submit_batch's, rather than above the terms store's
+    # 2,432-byte buffer: memory costs by its highest address (about 400 gas).
+    log BatchSubmitted(agreement_id=agreement_id, batch=batch, bonus=bonus, journal_head=journal_head)
 
 
 # ---------------------------------------------------------------- periods
@@ -985,6 +990,16 @@ def period_end(agreement_id: uint256) -> uint256:
     @param agreement_id The agreement; reverts when unknown.
     """
     return self._open_period_end(self._existing_run(agreement_id))
+
+
+@external
+@pure
+def unpack_batch(batch: uint256) -> (uint256, uint256, uint256, uint256, uint256):
+    """
+    @notice The counters packed in a BatchSubmitted event's `batch` word.
+    @return (batch_seq, first_slot, slot_count, violations, unmeasured)
+    """
+    return batch & MASK32, (batch >> 32) & MASK40, (batch >> 72) & MASK16, (batch >> 88) & MASK16, (batch >> 104) & MASK16
 
 
 # ---------------------------------------------------------------- internals

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contracts.packing import UNMEASURED
+from contracts.packing import UNMEASURED, unpack_batch
 from contracts.tests.devchain_proc import REPO
 from contracts.tests.conftest import PROFILE, QUARTER
 from contracts.tests.util import (
@@ -165,6 +165,22 @@ def test_slots_inside_their_intervals_cost_nothing_and_emit_the_anchor(env):
         "agreement_id": aid, "batch_seq": 1, "first_slot": 0, "slot_count": 96, "violations": 0,
         "unmeasured": 0, "bonus": 1_000_000, "journal_head": b"\xab" * 32,
     }]
+
+
+def test_batch_counters_are_packed_in_one_event_word_as_documented(env):
+    aid, _ = env.create(penalty=1_000)
+    values = list(IN[8:20])
+    values[2] = UNMEASURED
+    values[4] = PROFILE[12][1] + 1
+    values[7] = PROFILE[15][0] - 1
+    submit(env.c, env.device, aid, 1, 0, IN[:8])
+    receipt = submit(env.c, env.device, aid, 2, 8, values)
+    raw = env.c.events.BatchSubmitted().process_receipt(receipt)[0].args["batch"]
+    assert raw == 2 | (8 << 32) | (12 << 72) | (2 << 88) | (1 << 104)
+    for word in (raw, 2**120 - 1, (2**32 - 1) | ((2**40 - 1) << 32), 288 << 72 | 287 << 88 | 1 << 104):
+        assert env.c.functions.unpack_batch(word).call() == list(unpack_batch(word).values())
+    assert unpack_batch(2**120 - 1) == {"batch_seq": 2**32 - 1, "first_slot": 2**40 - 1, "slot_count": 2**16 - 1,
+                                        "violations": 2**16 - 1, "unmeasured": 2**16 - 1}
 
 
 def test_each_slot_outside_its_interval_costs_the_penalty(env):

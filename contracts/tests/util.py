@@ -6,7 +6,7 @@ from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 from eth_tester.exceptions import TransactionFailed
 
-from contracts.packing import UNMEASURED, pack_consumption, pack_profile
+from contracts.packing import UNMEASURED, pack_consumption, pack_profile, unpack_batch
 
 GAS = 3_000_000
 PROPOSED, ACTIVE, FINAL_PERIOD, ENDED = 0, 1, 2, 3
@@ -53,7 +53,13 @@ def reverts(fn, sender, message):
 
 
 def events(contract, receipt, name):
-    return [dict(e.args) for e in getattr(contract.events, name)().process_receipt(receipt, errors=DISCARD)]
+    """The receipt's `name` events as dicts; BatchSubmitted's packed `batch` word is
+    replaced by its fields."""
+    found = [dict(e.args) for e in getattr(contract.events, name)().process_receipt(receipt, errors=DISCARD)]
+    for args in found:
+        if "batch" in args:
+            args.update(unpack_batch(args.pop("batch")))
+    return found
 
 
 def submit(contract, device, agreement_id, seq, first_slot, values, head=HEAD):

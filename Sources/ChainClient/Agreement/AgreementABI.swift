@@ -9,7 +9,7 @@ public enum AgreementABI {
     ]
 
     public static let submitBatch = ABIFunction(
-        name: "submit_batch", inputs: [.uint(256), .uint(64), .uint(64), .uint(16), .array(.uint(256)), .fixedBytes(32)])
+        name: "submit_batch", inputs: [.uint(256), .uint(256), .uint(256), .uint(256), .array(.uint(256)), .fixedBytes(32)])
     public static let acknowledgeCutoff = ABIFunction(name: "acknowledge_cutoff", inputs: [.uint(256), .fixedBytes(32)])
     public static let confirmReconnection = ABIFunction(name: "confirm_reconnection", inputs: [.uint(256), .fixedBytes(32)])
     public static let reportEmergencyShutdown = ABIFunction(name: "report_emergency_shutdown", inputs: [.uint(256), .fixedBytes(32)])
@@ -39,7 +39,7 @@ public enum AgreementABI {
     public static let agreementAccepted = event("AgreementAccepted", [id, .init(.address, indexed: true), .init(.address)])
     public static let agreementEnded = event("AgreementEnded", [id, .init(.uint(256), indexed: true)])
     public static let periodOpened = event("PeriodOpened", [id, .init(.uint(256), indexed: true), uint, uint])
-    public static let batchSubmitted = event("BatchSubmitted", [id, uint, uint, uint, uint, uint, uint, head])
+    public static let batchSubmitted = event("BatchSubmitted", [id, uint, uint, head])
     public static let periodClosed = event("PeriodClosed", [id, .init(.uint(256), indexed: true), uint, uint, uint, uint])
     public static let emergencyShutdown = event("EmergencyShutdown", [id, uint, uint, head])
     public static let cutoffOrdered = event("CutoffOrdered", [id, text])

@@ -67,8 +67,10 @@ extension AgreementEvent {
         case "AgreementEnded": event = .agreementEnded(period: try u64(1))
         case "PeriodOpened": event = .periodOpened(period: try u64(1), firstSlot: try u64(2), bonus: try u128(3))
         case "BatchSubmitted":
-            event = .batchSubmitted(batchSeq: try u64(1), firstSlot: try u64(2), slotCount: try u64(3), violations: try u64(4),
-                                    unmeasured: try u64(5), bonus: try u128(6), journalHead: try v[7].byteString())
+            let batch = try PackedBatchCounters(try v[1].word())
+            event = .batchSubmitted(batchSeq: batch.batchSeq, firstSlot: batch.firstSlot, slotCount: batch.slotCount,
+                                    violations: batch.violations, unmeasured: batch.unmeasured, bonus: try u128(2),
+                                    journalHead: try v[3].byteString())
         case "PeriodClosed":
             event = .periodClosed(period: try u64(1), missingSlots: try u64(2), penalty: try u128(3), creditAdded: try u128(4), credit: try u128(5))
         case "EmergencyShutdown": event = .emergencyShutdown(penalty: try u128(1), bonus: try u128(2), journalHead: try v[3].byteString())
