@@ -1,15 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only (SwiftPM has no platform entry to say so): the drivers use Linux's GPIO character
+// device (libgpiod), i2c-dev and sd_notify; there is no macOS build.
 let package = Package(
     name: "meterd",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "meterd", targets: ["meterd"]),
-        // For the fuzz targets in Fuzz/Package.swift, a separate package so `swift build` stays the product.
+        // For the fuzz targets (Fuzz/Package.swift) and the benchmarks (Benchmarks/Package.swift),
+        // packages of their own so that `swift build` builds only meterd and its tests.
         .library(name: "ChainClient", targets: ["ChainClient"]),
         .library(name: "MeterDaemon", targets: ["MeterDaemon"]),
         .library(name: "Drivers", targets: ["Drivers"]),
+        .library(name: "Cutoff", targets: ["Cutoff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,9 +57,6 @@ let package = Package(
         // Used only by MeterDaemonTests: appends records and prints each acknowledgement, so a
         // test can SIGKILL it at random moments and check that nothing acknowledged is lost.
         .executableTarget(name: "journal-torture", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Tests/Support/JournalTorture"),
-        .executableTarget(name: "CutoffBenchmark", dependencies: ["Cutoff", "MeterDaemon", "Drivers", "ChainClient"], path: "Benchmarks/CutoffBenchmark"),
-        .executableTarget(name: "JournalBenchmark", dependencies: ["MeterDaemon", "ChainClient", "Drivers"], path: "Benchmarks/JournalBenchmark"),
-        .executableTarget(name: "ChainBenchmark", dependencies: ["ChainClient"], path: "Benchmarks/ChainBenchmark"),
 
         .testTarget(name: "DriversTests", dependencies: ["Drivers"]),
         .testTarget(name: "CutoffTests", dependencies: ["Cutoff", "Drivers"]),

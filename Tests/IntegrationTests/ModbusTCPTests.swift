@@ -43,6 +43,8 @@ import Testing
         let (a, b) = try await (readingA, readingB)
         sdm630.expectExact(a)
         sdm120.expectExact(b)
+        _ = try await first.read()
+        #expect(try simulator.control(["cmd": "counts"])["connections"] as? Int == 1)
     }
 
     /// Unit 1 of `profile` on a simulator, lacking `absent` (exception 2), and its values.
@@ -177,11 +179,16 @@ import Testing
         let known = try KnownValues(profileNamed: "eastron-sdm630")
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], values: [1: known.simulatorValues])
         defer { simulator.stop() }
-        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: try bus(simulator))
+        let bus = try bus(simulator)
+        let meter = ModbusMeter(name: "m", unit: 1, profile: known.profile, bus: bus)
         for how in ["default", "short", "tid"] {
             try simulator.control(["cmd": "garble", "count": 1, "how": how])
+            let before = bus.transactionCount
             known.expectExact(try await meter.read())
+            // A poll is two requests (onePollTakesTheMinimumNumberOfTransactions); the garbled one was sent again.
+            #expect(bus.transactionCount - before == 3, "\(how)")
         }
+        #expect(try simulator.control(["cmd": "counts"])["garbled"] as? Int == 3)
     }
 
     @Test func aMeterSwitchedOffIsRefusedAndFoundAgainWhenBack() async throws {

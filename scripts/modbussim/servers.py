@@ -87,6 +87,7 @@ class TcpServer:
 
     async def _client(self, reader, writer):
         self.writers.add(writer)
+        self.sim.connections += 1
         requests = 0
         try:
             while True:

@@ -139,11 +139,12 @@ class Simulator:
         self.unknown_unit = 0
         self.dropped = 0
         self.garbled = 0
+        self.connections = 0          # TCP connections accepted
 
     def counts_report(self):
         total = sum(sum(c["requests"].values()) for c in self.counts.values())
         return {"units": self.counts, "total": total, "unknown_unit": self.unknown_unit,
-                "dropped": self.dropped, "garbled": self.garbled}
+                "dropped": self.dropped, "garbled": self.garbled, "connections": self.connections}
 
     # ---- the Modbus logic ---------------------------------------------------------------------
     def tcp_should_drop(self, requests_on_connection):

@@ -18,8 +18,6 @@ public struct FeeOracle: Sendable {
         return fee
     }
 
-    public mutating func forget() { cached = nil }
-
     private func read(rpc: RPCClient) async throws(RPCError) -> TransactionFee? {
         switch policy.profile {
         case .besu:

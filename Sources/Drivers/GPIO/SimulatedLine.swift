@@ -29,9 +29,6 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     /// refuses a few writes and then recovers.
     public func failNextWrites(_ count: Int, with error: GPIOError) { state.withLock { $0.failingWrites = (count, error) } }
 
-    /// Drives an input line from outside (a button press, an auxiliary contact).
-    public func drive(_ active: Bool) { state.withLock { $0.changes.append(Change(active: active, at: .now)) } }
-
     public func setActive(_ active: Bool) throws(GPIOError) {
         try state.withLock { (state) throws(GPIOError) in
             if let failure = state.failure { throw failure }

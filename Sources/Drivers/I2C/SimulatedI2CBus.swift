@@ -34,10 +34,6 @@ public final class SimulatedI2CBus: I2CBus {
         state.withLock { $0.devices[address] = device }
     }
 
-    public func detach(at address: UInt8) {
-        state.withLock { _ = $0.devices.removeValue(forKey: address) }
-    }
-
     /// Makes the next `transactions` transactions at `address` fail (all of them when nil), as a chip
     /// that browns out or holds the clock would.
     public func inject(_ fault: Fault, at address: UInt8, transactions: Int? = nil) {

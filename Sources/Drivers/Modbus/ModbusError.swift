@@ -72,14 +72,6 @@ public enum ModbusError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The link should be closed and opened again before the next request.
-    var needsReconnect: Bool {
-        switch self {
-        case .connectionLost, .connectionRefused: return true
-        default: return false
-        }
-    }
-
     /// Maps libmodbus's errno after a failed call.
     static func fromErrno(_ code: Int32, unit: UInt8, endpoint: String) -> ModbusError {
         let base = Int32(MODBUS_ENOBASE)

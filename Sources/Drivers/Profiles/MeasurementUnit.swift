@@ -13,8 +13,6 @@ public enum MeasurementUnit: String, Sendable, CaseIterable, Hashable {
     case wattHour = "Wh"
     case kilowattHour = "kWh"
 
-    public var isEnergy: Bool { self == .wattHour || self == .kilowattHour }
-
     /// Multiplier from this unit to meterd's carrying unit (SI, or mWh for energy).
     public var factorToCarryingUnit: Double {
         switch self {

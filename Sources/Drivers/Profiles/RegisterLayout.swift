@@ -2,8 +2,6 @@
 public enum RegisterFunction: String, Sendable, CaseIterable, Hashable {
     case input
     case holding
-
-    public var functionCode: UInt8 { self == .input ? 0x04 : 0x03 }
 }
 
 /// How a value is laid out in 16-bit registers.
@@ -18,7 +16,6 @@ public enum RegisterDataType: String, Sendable, CaseIterable, Hashable {
         }
     }
 
-    public var isSigned: Bool { self == .int16 || self == .int32 || self == .int64 }
     public var isFloat: Bool { self == .float32 || self == .float64 }
 }
 
