@@ -5,7 +5,7 @@ public enum ModbusEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .tcp(let host, let port): return "\(host):\(port)"
+        case .tcp(let host, let port): return HostPort(host: host, port: port).description
         case .rtu(let serial): return serial.device
         }
     }

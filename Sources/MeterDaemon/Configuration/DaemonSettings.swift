@@ -1,3 +1,4 @@
+import Drivers
 import FoundationEssentials
 
 /// What `meterd run` needs beyond buses and meters: where its state lives, how it journals, which
@@ -61,9 +62,8 @@ enum DaemonSettingsReader {
             let interval = metrics.number("interval_seconds", in: 1...3600) ?? 15
             switch (listen, textfile) {
             case (let address?, nil):
-                let parts = address.split(separator: ":")
-                if parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) {
-                    metricsSettings = .listen(host: String(parts[0]), port: port)
+                if let listen = HostPort(parsing: address, defaultPort: nil) {
+                    metricsSettings = .listen(host: listen.host, port: listen.port)
                 } else {
                     metrics.report("listen", "is \"\(address)\", must be HOST:PORT such as \"127.0.0.1:9464\"")
                 }

@@ -20,17 +20,17 @@ struct ProbeModbusCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serial device of the RS-485 adapter.", valueName: "path"))
     var device: String?
 
-    @Option(help: ArgumentHelp("Modbus TCP host[:port] (port 502 by default).", valueName: "host"))
-    var host: String?
+    @Option(help: ArgumentHelp("Modbus TCP host, host:port, [IPv6] or [IPv6]:port (port 502 by default).", valueName: "host"))
+    var host: ModbusTCPHost?
 
-    @Option(help: ArgumentHelp("Baud rates to try, comma-separated.", valueName: "list"))
-    var baud = "2400,4800,9600,19200,38400"
+    @Option(help: ArgumentHelp("Baud rates to try (300 to 921600), comma-separated.", valueName: "list"))
+    var baud = BaudRates([2400, 4800, 9600, 19200, 38400])
 
     @Option(help: ArgumentHelp("Parities to try: N, E, O, comma-separated.", valueName: "list"))
-    var parity = "N,E"
+    var parity = Parities([.none, .even])
 
-    @Option(help: ArgumentHelp("Unit ids to try, e.g. 1-247 or 1,2,10-20.", valueName: "ids"))
-    var ids = "1-247"
+    @Option(help: ArgumentHelp("Unit ids to try (1 to 247), e.g. 1-247 or 1,2,10-20.", valueName: "ids"))
+    var ids = UnitIDList(argument: "1-247")!
 
     @Option(help: ArgumentHelp("How long each unit may take to answer, in milliseconds.", valueName: "ms"))
     var timeoutMs = 200
@@ -47,9 +47,8 @@ struct ProbeModbusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoints = try makeEndpoints()
-        let units: [UInt8]
-        do { units = try UnitIDRanges.parse(ids) } catch { throw ValidationError("--ids: \(error)") }
+        let endpoints = makeEndpoints()
+        let units = ids.ids
         let library = ProfileLibrary(directories: profiles.isEmpty ? ProfileLibrary.defaultDirectories : profiles)
         let (candidates, problems) = library.loadAll()
         for problem in problems { Terminal.warning("profile skipped: \(problem)") }
@@ -81,31 +80,14 @@ struct ProbeModbusCommand: AsyncParsableCommand {
         }
     }
 
-    private func makeEndpoints() throws -> [ModbusEndpoint] {
-        if let host {
-            let parts = host.split(separator: ":", maxSplits: 1)
-            let port = parts.count == 2 ? Int(parts[1]) : 502
-            guard let port, (1...65535).contains(port), !parts[0].isEmpty else { throw ValidationError("--host takes host or host:port") }
-            return [.tcp(host: String(parts[0]), port: port)]
-        }
-        let bauds = try baud.split(separator: ",").map { text -> Int in
-            guard let value = Int(text.trimmed()), (300...921_600).contains(value) else {
-                throw ValidationError("--baud: '\(text)' is not a baud rate")
-            }
-            return value
-        }
-        let parities = try parity.split(separator: ",").map { text -> SerialSettings.Parity in
-            guard let value = SerialSettings.Parity(rawValue: text.trimmed().uppercased()) else {
-                throw ValidationError("--parity: '\(text)' is not N, E or O")
-            }
-            return value
-        }
-        return bauds.flatMap { baud in parities.map { .rtu(SerialSettings(device: device!, baud: baud, parity: $0)) } }
+    private func makeEndpoints() -> [ModbusEndpoint] {
+        if let host { return [.tcp(host: host.address.host, port: host.address.port)] }
+        return baud.rates.flatMap { rate in parity.parities.map { .rtu(SerialSettings(device: device!, baud: rate, parity: $0)) } }
     }
 
     private static func describe(_ endpoint: ModbusEndpoint) -> String {
         switch endpoint {
-        case .tcp(let host, let port): return "\(host):\(port)"
+        case .tcp: return endpoint.description
         case .rtu(let serial): return "\(serial.device) \(serial.baud) 8\(serial.parity.rawValue)1"
         }
     }

@@ -1,7 +1,14 @@
-/// A duration on the command line: "500ms" or "2s" (decimals allowed), in milliseconds.
-enum RelayDuration {
-    static func milliseconds(_ text: String, in range: ClosedRange<Int>) -> Int? {
-        let text = text.lowercased()
+import ArgumentParser
+
+/// A duration on the command line: "500ms" or "2s" (decimals allowed), kept in milliseconds. The
+/// range each option allows is checked by its command.
+struct RelayDuration: ExpressibleByArgument, CustomStringConvertible {
+    let milliseconds: Int
+
+    init(milliseconds: Int) { self.milliseconds = milliseconds }
+
+    init?(argument: String) {
+        let text = argument.lowercased()
         let value: Double?
         if text.hasSuffix("ms") {
             value = Double(text.dropLast(2))
@@ -10,7 +17,9 @@ enum RelayDuration {
         } else {
             value = nil
         }
-        guard let value, value.isFinite, value >= Double(range.lowerBound), value <= Double(range.upperBound) else { return nil }
-        return Int(value.rounded())
+        guard let value, value.isFinite, value >= 0, value <= Double(Int32.max) else { return nil }
+        milliseconds = Int(value.rounded())
     }
+
+    var description: String { milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms" }
 }

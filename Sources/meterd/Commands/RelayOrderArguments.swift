@@ -11,17 +11,17 @@ struct RelayOrderArguments: ParsableArguments {
     var reason: String
 
     @Option(help: ArgumentHelp("Without a daemon: keep the line requested this long before releasing it (e.g. 30s), to check the relay.", valueName: "duration"))
-    var hold: String?
+    var hold: RelayDuration?
 
     func validate() throws {
         if reason.trimmed().isEmpty { throw ValidationError("--reason must say why") }
-        if let hold, RelayDuration.milliseconds(hold, in: 1...86_400_000) == nil { throw ValidationError("--hold takes a duration such as 500ms, 30s") }
+        if let hold, !(1...86_400_000).contains(hold.milliseconds) { throw ValidationError("--hold takes 1ms to 24 hours, e.g. 500ms or 30s") }
     }
 
     func carryOut(_ action: RelayRequest.Action) throws {
         let relay = try options.relay()
         do {
-            let held = hold.flatMap { RelayDuration.milliseconds($0, in: 1...86_400_000) }
+            let held = hold?.milliseconds
             let outcome = try options.field(relay).order(action, reason: reason, key: try options.key(relay)) {
                 if let held { pause(milliseconds: held) }
             }

@@ -12,18 +12,15 @@ struct RelayTestCommand: ParsableCommand {
     @OptionGroup var options: RelayOptions
 
     @Option(help: ArgumentHelp("How long the supply stays cut: 500ms, 2s (50 ms to 10 s).", valueName: "duration"))
-    var pulse: String = "500ms"
+    var pulse = RelayDuration(milliseconds: 500)
 
-    func validate() throws { _ = try milliseconds() }
-
-    func milliseconds() throws -> Int {
-        guard let value = RelayDuration.milliseconds(pulse, in: 50...10_000) else { throw ValidationError("--pulse takes 50ms to 10s, e.g. 500ms or 2s") }
-        return value
+    func validate() throws {
+        guard (50...10_000).contains(pulse.milliseconds) else { throw ValidationError("--pulse takes 50ms to 10s, e.g. 500ms or 2s") }
     }
 
     func run() throws {
         let relay = try options.relay()
-        let milliseconds = try milliseconds()
+        let milliseconds = pulse.milliseconds
         do {
             _ = try options.field(relay).test(milliseconds: milliseconds, key: try options.key(relay)) { pause(milliseconds: $0) }
             Terminal.output("pulsed:    \(milliseconds) ms disconnected, then connected again (journaled)")
