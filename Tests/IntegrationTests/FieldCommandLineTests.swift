@@ -42,4 +42,62 @@ import Testing
         #expect(rangeStatus == Self.usage)
         #expect(rangeLine == "Error: --pulse takes 50ms to 10s, e.g. 500ms or 2s")
     }
+
+    func readConfiguration(port: Int) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-read-\(UUID().uuidString).toml").path
+        try """
+            [meterd]
+            profile_dirs = ["\(ModbusSimulator.profiles)"]
+            [buses.sim]
+            kind = "modbus-tcp"
+            host = "127.0.0.1"
+            port = \(port)
+            [meters.main]
+            bus = "sim"
+            unit_id = 1
+            profile = "eastron-sdm630"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test(arguments: [
+        ("absent", "n/a import_active_energy: not available: exception 2 (the meter has no such register)",
+         "main is the settlement meter and its import energy has no value (not available: exception 2 (the meter has no such register))"),
+        ("nan", "n/a import_active_energy: NaN from the meter", "main is the settlement meter and its import energy has no value (NaN from the meter)"),
+    ])
+    func readNamesAMissingSettlementRegisterAndFails(how: String, tableLine: String, warning: String) throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
+        defer { simulator.stop() }
+        if how == "absent" {
+            try simulator.control(["cmd": "absent", "unit": 1, "quantity": "import_active_energy"])
+        } else {
+            try simulator.control(["cmd": "set", "unit": 1, "values": ["import_active_energy": "nan"]])
+        }
+        let config = try readConfiguration(port: try #require(simulator.tcpPort))
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let (status, output) = try DaemonProcess.meterd(["read", "--config", config])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(status == 1, "\(output)")
+        #expect(lines.contains("  " + tableLine), "\(output)")
+        #expect(lines.contains("warning: " + warning + ": meterd run would leave its slots unmeasured"), "\(output)")
+        #expect(lines.contains { $0.hasPrefix("import energy (kWh)") && $0.hasSuffix("n/a") }, "\(output)")
+    }
+
+    @Test func readUnderWatchStampsItsWarnings() throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
+        defer { simulator.stop() }
+        try simulator.control(["cmd": "absent", "unit": 1, "quantity": "import_active_energy"])
+        let config = try readConfiguration(port: try #require(simulator.tcpPort))
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DaemonProcess.binary)
+        process.arguments = ["read", "--config", config, "--watch", "0.2"]
+        let pipe = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = pipe
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        let line = try #require(ChildProcess.firstLine(of: pipe.fileHandleForReading, timeout: 10))
+        #expect(line.wholeMatch(of: /warning: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z main is the settlement meter .*/) != nil, "\(line)")
+    }
 }

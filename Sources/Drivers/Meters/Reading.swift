@@ -19,17 +19,21 @@ public struct EnergyValue: Sendable, Equatable, Hashable {
 /// One poll of one meter: what it measured, at the moment the poll completed.
 ///
 /// A quantity the meter does not have (its variant lacks the register, or it answered "not
-/// available") is absent from both maps, never zero.
+/// available") is absent from both maps, never zero; `unavailable` says why, where the driver knows.
 public struct Reading: Sendable, Equatable {
     public var meter: String
     public var time: Date
     public var values: [Quantity: Double]
     public var energy: [Quantity: EnergyValue]
+    /// Quantities of the meter's profile that this poll has no value for, and why. Not journaled.
+    public var unavailable: [Quantity: QuantityUnavailable]
 
-    public init(meter: String, time: Date, values: [Quantity: Double] = [:], energy: [Quantity: EnergyValue] = [:]) {
+    public init(meter: String, time: Date, values: [Quantity: Double] = [:], energy: [Quantity: EnergyValue] = [:],
+                unavailable: [Quantity: QuantityUnavailable] = [:]) {
         self.meter = meter
         self.time = time
         self.values = values
         self.energy = energy
+        self.unavailable = unavailable
     }
 }

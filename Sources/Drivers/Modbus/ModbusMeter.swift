@@ -44,37 +44,36 @@ public actor ModbusMeter: Meter {
     /// a unit that does not answer one block will not answer the next, and the bus's other meters
     /// should not wait for every block's retries.
     public func read() async throws -> Reading {
-        var decoded: [Quantity: DecodedQuantity] = [:]
+        var poll = ModbusPoll()
         for block in plan {
             do {
                 let words = try await bus.read(block.function, unit: unit, address: block.start, count: block.count)
-                for register in block.quantities {
-                    decoded[register.quantity] = try? RegisterDecoder.decode(block.words(of: register, in: words), as: register)
-                }
+                for register in block.quantities { poll.take(block.words(of: register, in: words), as: register) }
             } catch .exception(.illegalDataAddress, _) {
-                try await readOneByOne(block.quantities, into: &decoded)
+                try await readOneByOne(block.quantities, into: &poll)
             }
         }
-        try await probeAbsent(into: &decoded)
-        return Self.reading(meter: name, decoded: decoded)
+        try await probeAbsent(into: &poll)
+        for quantity in absent { poll.markAbsent(quantity) }
+        return poll.reading(meter: name)
     }
 
-    private func probeAbsent(into decoded: inout [Quantity: DecodedQuantity]) async throws(ModbusError) {
+    private func probeAbsent(into poll: inout ModbusPoll) async throws(ModbusError) {
         guard !absent.isEmpty else { return }
         pollsSinceProbe += 1
         guard pollsSinceProbe >= probeAbsentEvery else { return }
         pollsSinceProbe = 0
         let registers = profile.registers.filter { absent.contains($0.quantity) }
-        try await readOneByOne(registers, into: &decoded)
+        try await readOneByOne(registers, into: &poll)
     }
 
     /// Reads `registers` one request each, remembers which are absent (exception 2) and which are
     /// back, and re-plans.
-    private func readOneByOne(_ registers: [QuantityRegister], into decoded: inout [Quantity: DecodedQuantity]) async throws(ModbusError) {
+    private func readOneByOne(_ registers: [QuantityRegister], into poll: inout ModbusPoll) async throws(ModbusError) {
         for register in registers {
             do {
                 let words = try await bus.read(register.function, unit: unit, address: register.address, count: register.registerCount)
-                decoded[register.quantity] = try? RegisterDecoder.decode(words[...], as: register)
+                poll.take(words[...], as: register)
                 if absent.remove(register.quantity) != nil {
                     logger.notice("register present again, quantity read", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
                 }
@@ -86,17 +85,5 @@ public actor ModbusMeter: Meter {
         }
         plan = ReadPlanner.plan(profile.registers.filter { !absent.contains($0.quantity) }, maxGap: profile.maxGap,
                                 avoiding: profile.registers.filter { absent.contains($0.quantity) })
-    }
-
-    static func reading(meter: String, decoded: [Quantity: DecodedQuantity]) -> Reading {
-        var reading = Reading(meter: meter, time: Date())
-        for (quantity, value) in decoded {
-            switch value {
-            case .value(let number): reading.values[quantity] = number
-            case .energy(let energy): reading.energy[quantity] = energy
-            case .notAvailable: break
-            }
-        }
-        return reading
     }
 }

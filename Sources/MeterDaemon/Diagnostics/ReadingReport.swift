@@ -34,7 +34,9 @@ public enum ReadingReport {
         var lines = ["\(heading)  \(timestamp(reading.time))"]
         lines.append(pad("", 22) + ["L1", "L2", "L3", "total"].map { pad($0, 14, right: true) }.joined() + "  step")
         for row in rows {
-            let cells = (row.phases + [row.total]).map { quantity in quantity.flatMap { format(reading, $0, decimals: row.decimals) } }
+            let cells = (row.phases + [row.total]).map { quantity in
+                quantity.flatMap { format(reading, $0, decimals: row.decimals) ?? (reading.unavailable[$0] == nil ? nil : "n/a") }
+            }
             guard cells.contains(where: { $0 != nil }) else { continue }
             let label = row.unit.isEmpty ? row.label : "\(row.label) (\(row.unit))"
             var line = pad(label, 22) + cells.map { pad($0 ?? "", 14, right: true) }.joined()
@@ -44,6 +46,9 @@ public enum ReadingReport {
             lines.append(line)
         }
         if reading.values.isEmpty && reading.energy.isEmpty { lines.append("  (no quantity available)") }
+        for (quantity, why) in reading.unavailable.sorted(by: { $0.key < $1.key }) {
+            lines.append("  n/a \(quantity.rawValue): \(why)")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -69,7 +74,9 @@ public enum ReadingReport {
                 "resolution_milliwatt_hours": .number("\(value.resolutionMilliwattHours)"),
             ])
         }
-        return .object(["meter": .string(reading.meter), "time": .string(timestamp(reading.time)), "values": .object(values), "energy": .object(energy)])
+        let unavailable = Dictionary(uniqueKeysWithValues: reading.unavailable.map { ($0.key.rawValue, JSONValue.string($0.value.description)) })
+        return .object(["meter": .string(reading.meter), "time": .string(timestamp(reading.time)), "values": .object(values), "energy": .object(energy),
+                        "unavailable": .object(unavailable)])
     }
 
     static func resolutionText(_ milliwattHours: Int64) -> String {
@@ -91,7 +98,7 @@ public enum ReadingReport {
         value.decimalText(fractionDigits: decimals)
     }
 
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 

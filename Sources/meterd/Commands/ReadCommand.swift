@@ -7,7 +7,11 @@ struct ReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Read every configured meter once, or repeatedly, and show its quantities.",
-        discussion: "Energy registers show their step at the current value (a float32 kWh register's resolution grows with the count)."
+        discussion: """
+            Energy registers show their step at the current value (a float32 kWh register's resolution grows with the count). \
+            A quantity the meter does not give shows as n/a with the reason. Exit status 1 when a meter does not answer or \
+            the settlement meter gives no import energy.
+            """
     )
 
     @OptionGroup var options: ConfigurationOption
@@ -44,9 +48,9 @@ struct ReadCommand: AsyncParsableCommand {
         repeat {
             let started = Date()
             let outcomes = await session.readAll()
-            show(outcomes, configuration: configuration)
+            let healthy = show(outcomes, configuration: configuration)
             guard let watch else {
-                if outcomes.contains(where: { if case .failed = $0.result { return true } else { return false } }) { throw ExitCode(1) }
+                if !healthy { throw ExitCode(1) }
                 return
             }
             let pause = watch - Date().timeIntervalSince(started)
@@ -54,9 +58,13 @@ struct ReadCommand: AsyncParsableCommand {
         } while true
     }
 
-    private func show(_ outcomes: [MeterReadSession.Outcome], configuration: MeterdConfiguration) {
+    /// Shows each outcome; false when a meter failed or the settlement meter gave no import energy.
+    private func show(_ outcomes: [MeterReadSession.Outcome], configuration: MeterdConfiguration) -> Bool {
+        // Under --watch every warning and error line carries the time, as the tables do.
+        let stamp = watch == nil ? "" : ReadingReport.timestamp(Date()) + " "
+        var healthy = true
         for outcome in outcomes {
-            for rejection in outcome.rejections { Terminal.warning(rejection.description) }
+            for rejection in outcome.rejections { Terminal.warning(stamp + rejection.description) }
             switch outcome.result {
             case .read(let reading):
                 if json {
@@ -65,15 +73,23 @@ struct ReadCommand: AsyncParsableCommand {
                     Terminal.output(ReadingReport.table(reading, heading: outcome.heading) + "\n")
                 }
                 for warning in ReadingReport.resolutionWarnings(reading, expectedSlotWh: configuration.meter(named: reading.meter)?.expectedSlotWh) {
-                    Terminal.warning(warning)
+                    Terminal.warning(stamp + warning)
+                }
+                if reading.meter == configuration.daemon.settlementMeter, reading.energy[.importActiveEnergy] == nil {
+                    let why = reading.unavailable[.importActiveEnergy]?.description ?? "not in the meter's profile"
+                    Terminal.warning(stamp + "\(reading.meter) is the settlement meter and its import energy has no value (\(why)): "
+                        + "meterd run would leave its slots unmeasured")
+                    healthy = false
                 }
             case .failed(let message):
+                healthy = false
                 if json {
                     Terminal.json(.object(["meter": .string(outcome.meter), "error": .string(message)]))
                 } else {
-                    Terminal.error("\(outcome.heading): \(message)")
+                    Terminal.error(stamp + "\(outcome.heading): \(message)")
                 }
             }
         }
+        return healthy
     }
 }
