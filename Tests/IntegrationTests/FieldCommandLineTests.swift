@@ -100,4 +100,30 @@ import Testing
         let line = try #require(ChildProcess.firstLine(of: pipe.fileHandleForReading, timeout: 10))
         #expect(line.wholeMatch(of: /warning: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z main is the settlement meter .*/) != nil, "\(line)")
     }
+
+    /// A gateway that answers exception 4 for every id with nothing behind it: one summary line, the
+    /// real meter listed, and progress lines on a pipe.
+    @Test func probeSummarisesAGatewayThatAnswersEveryUnitWithAnException() throws {
+        let simulator = try ModbusSimulator(units: [3: "eastron-sdm630"], extraArguments: ["--unknown-unit-exception", "4"])
+        defer { simulator.stop() }
+        let port = try #require(simulator.tcpPort)
+        let (status, output) = try DaemonProcess.meterd(["probe", "modbus", "--host", "127.0.0.1:\(port)", "--ids", "1-40",
+                                                         "--profiles", ModbusSimulator.profiles])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(status == 0, "\(output)")
+        #expect(lines.contains("127.0.0.1:\(port) units 1-2,4-40: every request answered with server device failure (exception 4) and no profile fits: "
+            + "not meters (a gateway or simulator answering for ids with no meter behind them)"), "\(output)")
+        #expect(lines.filter { $0.contains(" unit ") && $0.contains("plausible") } == lines.filter { $0.hasPrefix("127.0.0.1:\(port) unit 3: eastron-sdm630 (") })
+        #expect(lines.contains("setting 1/1: 127.0.0.1:\(port)"), "progress is shown on a pipe: \(output)")
+    }
+
+    @Test func probeSaysNoMeterAnsweredWhenOnlyTheGatewayDid() throws {
+        let simulator = try ModbusSimulator(units: [3: "eastron-sdm630"], extraArguments: ["--unknown-unit-exception", "4"])
+        defer { simulator.stop() }
+        let port = try #require(simulator.tcpPort)
+        let (status, output) = try DaemonProcess.meterd(["probe", "modbus", "--host", "127.0.0.1:\(port)", "--ids", "5-6",
+                                                         "--profiles", ModbusSimulator.profiles])
+        #expect(status == 1)
+        #expect(output.split(separator: "\n").last == "no unit answered like a meter (2 id(s) on 1 setting(s)); check wiring (A/B swapped?), termination and settings")
+    }
 }

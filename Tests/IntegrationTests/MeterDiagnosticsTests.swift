@@ -71,7 +71,7 @@ import Testing
         let probe = ModbusProbe(endpoints: [.tcp(host: "127.0.0.1", port: simulator.tcpPort!)], units: Array(1...10),
                                 profiles: library.loadAll().profiles, responseTimeout: 0.2, scanAllSettings: false)
         let progress = ProgressLog()
-        let findings = try await probe.run { progress.append($0) }
+        let findings = try await probe.run { progress.append($0) }.findings
         #expect(findings.map(\.unit) == [1, 5, 9])
         #expect(findings.map { $0.fits.first?.profile } == ["eastron-sdm630", "eastron-sdm120", "carlo-gavazzi-em24"])
         #expect(progress.count == 1 + 10 + 3)
@@ -88,7 +88,7 @@ import Testing
         let library = ProfileLibrary(directories: [ModbusSimulator.profiles])
         let probe = ModbusProbe(endpoints: settings, units: [1, 2, 3, 4], profiles: library.loadAll().profiles,
                                 responseTimeout: 0.1, scanAllSettings: false)
-        let findings = try await probe.run { _ in }
+        let findings = try await probe.run { _ in }.findings
         #expect(findings.count == 1)
         #expect(findings.first?.endpoint == settings[0] && findings.first?.unit == 3)
         let best = try #require(findings.first?.fits.first)
@@ -97,6 +97,7 @@ import Testing
 
     @Test func unitIdListsParse() throws {
         #expect(try UnitIDRanges.parse("1-3,7,2") == [1, 2, 3, 7])
+        #expect(UnitIDRanges.describe([7, 1, 2, 3, 9, 10]) == "1-3,7,9-10")
         #expect(throws: UnitIDRanges.ParseError.self) { try UnitIDRanges.parse("0-5") }
         #expect(throws: UnitIDRanges.ParseError.self) { try UnitIDRanges.parse("5-2") }
         #expect(throws: UnitIDRanges.ParseError.self) { try UnitIDRanges.parse("a") }

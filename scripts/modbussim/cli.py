@@ -45,6 +45,9 @@ def parse_args(argv):
     p.add_argument("--strict-map", action="store_true",
                    help="any undefined register in a range is exception 2 (default: reads 0 inside a "
                         "range that touches a defined register)")
+    p.add_argument("--unknown-unit-exception", type=int, default=0x0B, metavar="CODE",
+                   help="over TCP, the exception answered for unit ids that have no meter (default 11, gateway "
+                        "target failed to respond; 4 behaves like gateways that answer server device failure)")
     f = p.add_argument_group("faults at start (all can be changed through the control channel)")
     f.add_argument("--delay", type=int, metavar="MS", help="delay every answer by MS milliseconds")
     f.add_argument("--silence", type=int, action="append", metavar="UNIT", help="never answer this unit")
@@ -90,6 +93,7 @@ def build(args):
     if values:
         raise CommandError(f"{args.values}: no such unit(s) {sorted(values)}")
     sim = Simulator(units, strict_map=args.strict_map, clock=clock)
+    sim.unknown_unit_exception = args.unknown_unit_exception
     commands = []
     if args.delay is not None:
         commands.append({"cmd": "delay", "ms": args.delay})

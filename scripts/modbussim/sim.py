@@ -122,6 +122,7 @@ class Simulator:
     def __init__(self, units, strict_map=False, clock=None):
         self.units = {u.id: u for u in units}
         self.strict_map = strict_map
+        self.unknown_unit_exception = GATEWAY_TARGET_FAILED  # what TCP answers for a unit id with no meter
         self.clock = clock or Clock()
         self.delay_ms = 0
         self.garble = 0
@@ -169,7 +170,7 @@ class Simulator:
             self.unknown_unit += 1
             if transport == "rtu":
                 return Action()  # a bus stays silent for addresses nobody has
-            return self._finish(None, bytes([pdu[0] | 0x80 if pdu else 0x80, GATEWAY_TARGET_FAILED]))
+            return self._finish(None, bytes([pdu[0] | 0x80 if pdu else 0x80, self.unknown_unit_exception]))
         counts = self.counts[str(uid)]
         fn = pdu[0] if pdu else 0
         counts["requests"][str(fn)] = counts["requests"].get(str(fn), 0) + 1

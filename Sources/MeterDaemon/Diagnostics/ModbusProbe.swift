@@ -4,9 +4,13 @@ import Logging
 
 /// `meterd probe modbus`: which unit ids answer on a bus, and which shipped profile fits each.
 ///
-/// A unit counts as present when it answers at all, even with an exception. To name its model,
-/// every profile's signature is read and checked for plausibility; the profiles that pass are
-/// ranked by the share, then the number, of their quantities that read plausibly.
+/// A unit counts as a meter when it answers with registers, or refuses the probe's address as a
+/// meter whose map starts elsewhere would (exception 2 or 3), or when some profile fits it. Units
+/// that answer only with another exception and fit no profile are not meters: gateways and
+/// simulators answer so for every id with nothing behind it, and they are reported together, one
+/// line per exception. To name a model, every profile's signature is read and checked for
+/// plausibility; the profiles that pass are ranked by the share, then the number, of their
+/// quantities that read plausibly.
 public struct ModbusProbe: Sendable {
     public struct ProfileFit: Sendable, Equatable {
         public var profile: String
@@ -20,6 +24,20 @@ public struct ModbusProbe: Sendable {
         /// Best fit first; empty when no profile fits.
         public var fits: [ProfileFit]
     }
+
+    /// Units of one endpoint that answered every request with `exception` and fit no profile.
+    public struct Refusal: Sendable, Equatable {
+        public var endpoint: ModbusEndpoint
+        public var exception: ModbusException
+        public var units: [UInt8]
+    }
+
+    public struct Result: Sendable {
+        public var findings: [Finding]
+        public var refusals: [Refusal]
+    }
+
+    private enum Answer { case none, meterLike, exception(ModbusException) }
 
     public enum Progress: Sendable {
         case setting(ModbusEndpoint, index: Int, of: Int)
@@ -42,37 +60,48 @@ public struct ModbusProbe: Sendable {
         self.scanAllSettings = scanAllSettings
     }
 
-    public func run(progress: @Sendable (Progress) -> Void) async throws(ModbusError) -> [Finding] {
+    public func run(progress: @Sendable (Progress) -> Void) async throws(ModbusError) -> Result {
         var findings: [Finding] = []
+        var refusals: [Refusal] = []
         for (index, endpoint) in endpoints.enumerated() {
             progress(.setting(endpoint, index: index, of: endpoints.count))
             let timing = BusTiming(responseTimeout: responseTimeout, byteTimeout: min(0.05, responseTimeout), retries: 0)
             let bus = try ModbusBus(endpoint: endpoint, timing: timing, logger: Logger(label: "meterd.probe", factory: { _ in SwiftLogNoOpLogHandler() }))
             defer { bus.close() }
             var foundHere = false
+            var refused: [ModbusException: [UInt8]] = [:]
             for (position, unit) in units.enumerated() {
                 progress(.unit(unit, index: position, of: units.count))
-                guard try await answers(bus, unit: unit) else { continue }
+                let answer = try await answers(bus, unit: unit)
+                if case .none = answer { continue }
+                let fits = await fits(bus, unit: unit)
+                if case .exception(let exception) = answer, fits.isEmpty {
+                    refused[exception, default: []].append(unit)
+                    continue
+                }
                 progress(.found(unit))
                 foundHere = true
-                findings.append(Finding(endpoint: endpoint, unit: unit, fits: await fits(bus, unit: unit)))
+                findings.append(Finding(endpoint: endpoint, unit: unit, fits: fits))
             }
+            refusals += refused.sorted { $0.key.rawValue < $1.key.rawValue }.map { Refusal(endpoint: endpoint, exception: $0.key, units: $0.value) }
             if foundHere && !scanAllSettings { break }
         }
-        return findings
+        return Result(findings: findings, refusals: refusals)
     }
 
-    private func answers(_ bus: ModbusBus, unit: UInt8) async throws(ModbusError) -> Bool {
+    private func answers(_ bus: ModbusBus, unit: UInt8) async throws(ModbusError) -> Answer {
         do {
             _ = try await bus.read(.input, unit: unit, address: 0, count: 1)
-            return true
+            return .meterLike
         } catch .exception(.gatewayPathUnavailable, _), .exception(.gatewayTargetFailedToRespond, _) {
             // A TCP gateway's way of saying nothing answers at this unit id behind it.
-            return false
-        } catch .exception {
-            return true
+            return .none
+        } catch .exception(.illegalDataAddress, _), .exception(.illegalDataValue, _) {
+            return .meterLike
+        } catch .exception(let exception, _) {
+            return .exception(exception)
         } catch .timeout, .badFrame {
-            return false
+            return .none
         }
     }
 

@@ -23,3 +23,19 @@ public enum UnitIDRanges {
         return ids
     }
 }
+
+extension UnitIDRanges {
+    /// Unit ids written back as ranges, e.g. [1, 2, 3, 7] → "1-3,7".
+    public static func describe(_ ids: [UInt8]) -> String {
+        var parts: [String] = []
+        var index = 0
+        let sorted = ids.sorted()
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(sorted[index])" : "\(sorted[index])-\(sorted[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+}

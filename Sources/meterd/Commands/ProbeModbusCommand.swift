@@ -54,27 +54,32 @@ struct ProbeModbusCommand: AsyncParsableCommand {
         for problem in problems { Terminal.warning("profile skipped: \(problem)") }
         let probe = ModbusProbe(endpoints: endpoints, units: units, profiles: candidates,
                                 responseTimeout: Double(timeoutMs) / 1000, scanAllSettings: allSettings)
-        let findings: [ModbusProbe.Finding]
+        let result: ModbusProbe.Result
         do {
-            findings = try await probe.run { progress in Self.show(progress) }
+            result = try await probe.run { progress in Self.show(progress) }
         } catch {
             Terminal.endProgress()
             Terminal.error(error.description)
             throw ExitCode(1)
         }
         Terminal.endProgress()
-        guard !findings.isEmpty else {
-            Terminal.output("no unit answered (\(units.count) id(s) on \(endpoints.count) setting(s)); check wiring (A/B swapped?), termination and settings")
+        for refusal in result.refusals {
+            Terminal.output("\(Self.describe(refusal.endpoint)) units \(UnitIDRanges.describe(refusal.units)): every request answered with "
+                + "\(refusal.exception) and no profile fits: not meters (a gateway or simulator answering for ids with no meter behind them)")
+        }
+        guard !result.findings.isEmpty else {
+            let what = result.refusals.isEmpty ? "no unit answered" : "no unit answered like a meter"
+            Terminal.output("\(what) (\(units.count) id(s) on \(endpoints.count) setting(s)); check wiring (A/B swapped?), termination and settings")
             throw ExitCode(1)
         }
-        for finding in findings {
+        for finding in result.findings {
             var line = "\(Self.describe(finding.endpoint)) unit \(finding.unit): "
             if let best = finding.fits.first {
                 line += "\(best.profile) (\(best.plausible) of \(best.total) quantities plausible)"
                 let others = finding.fits.dropFirst().map { "\($0.profile) (\($0.plausible) of \($0.total))" }
                 if !others.isEmpty { line += "; also fits " + others.joined(separator: ", ") }
             } else {
-                line += "answers, but no shipped profile fits: write one (hardware/meter-profile-example.toml)"
+                line += "answers, but no shipped profile fits: write one (see /usr/share/meterd/meter-profile-example.toml, or hardware/ in the source)"
             }
             Terminal.output(line)
         }
