@@ -43,7 +43,12 @@ public enum DeviceKeyRotation {
         let old = try DeviceKeyFile.load(path: keyPath)
         guard old.address != newKey.address else { throw DeviceKeyError.sameKey(path: keyPath, address: old.address.checksummed) }
         try prepare(keyPath: keyPath, newKey: newKey)
-        let sequence = try journal(directory: journalDirectory, old: old, new: newKey, options: options)
+        let sequence: UInt64
+        do { sequence = try journal(directory: journalDirectory, old: old, new: newKey, options: options) } catch {
+            // Refused (a running meterd, another key's journal): the new key signed nothing and goes.
+            if case .unused(let path, _) = try completeInterrupted(keyPath: keyPath, journalDirectory: journalDirectory) { try discardUnused(path) }
+            throw error
+        }
         let backup = try install(keyPath: keyPath, old: old.address)
         return Outcome(old: old.address, new: newKey.address, backup: backup, sequence: sequence)
     }
