@@ -48,14 +48,16 @@ public final class Journal: @unchecked Sendable {
         try FileIO.createDirectory(directory)
         let lock = try DirectoryLock(directory: directory)
         let headRecord = Result { try JournalHeadRecord.read(directory: directory) }
+        // An unreadable head record is reported by the head check below.
+        let readableHead = (try? headRecord.get()) ?? nil
         let scans = try JournalRecovery.scan(directory: directory)
-        let (signer, signers) = JournalSigner.find(scans: scans, headRecord: (try? headRecord.get()) ?? nil)
+        let (signer, signers) = JournalSigner.find(scans: scans, headRecord: readableHead)
         if let signer, signer.address != key.address {
             throw JournalError.wrongKey(directory: directory, signer: signer.address.checksummed, evidence: signer.evidence, key: key.address.checksummed)
         }
         // A head record written before a key rotation is the old key's.
-        let headSigner = ((try? headRecord.get()) ?? nil).map { signers.signer(at: $0.sequence, final: key.address) } ?? key.address
-        let trusted = (try? headRecord.get())?.flatMap { $0.signer == headSigner ? $0 : nil }
+        let headSigner = readableHead.map { signers.signer(at: $0.sequence, final: key.address) } ?? key.address
+        let trusted = readableHead.flatMap { $0.signer == headSigner ? $0 : nil }
         var recovery = try JournalRecovery.run(directory: directory, scans: scans, now: Date(), floor: trusted?.sequence ?? 0)
         let headFindings = JournalHeadCheck.check(present: recovery.present, oldest: recovery.oldestSequence, record: headRecord, signer: headSigner)
         recovery.notes += headFindings.filter(\.isDamage).map { finding in
