@@ -1,3 +1,4 @@
+import ChainClient
 import Drivers
 import Foundation
 import Testing
@@ -70,6 +71,8 @@ import Testing
             .daemonStart(version: "0.1.0"),
             .daemonStop(reason: "SIGTERM"),
             .checkpoint(Checkpoint(headHash: hash, signature: [UInt8](repeating: 9, count: 65))),
+            .keyRotation(KeyRotation(headHash: hash, oldAddress: JournalFixtures.key.address, newAddress: try! Address(bytes: [UInt8](repeating: 0xAB, count: 20)),
+                                     oldSignature: [UInt8](repeating: 3, count: 65), newSignature: [UInt8](repeating: 4, count: 65))),
         ]
     }()
 

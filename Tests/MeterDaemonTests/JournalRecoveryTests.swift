@@ -14,7 +14,7 @@ import Testing
         let segment = directory.file(JournalFixtures.segments(directory)[0])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
         var offsets: [(Int, UInt64)] = []
-        _ = try SegmentScan.scan(name: "s", bytes: Array(bytes), options: SegmentScan.Options(signer: nil) { record, offset in
+        _ = try SegmentScan.scan(name: "s", bytes: Array(bytes), options: SegmentScan.Options { record, offset in
             offsets.append((offset, record.sequence))
         })
         return (Array(bytes), offsets)

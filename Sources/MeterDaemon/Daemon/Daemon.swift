@@ -22,7 +22,10 @@ public enum Daemon {
         signal(SIGPIPE, SIG_IGN)
         notifier.status("starting: opening the device key and the journal")
         let key: PrivateKey
-        do { key = try DeviceKeyFile.load(path: settings.keyFile) } catch {
+        do {
+            try finishKeyRotation(settings, logger: logger)
+            key = try DeviceKeyFile.load(path: settings.keyFile)
+        } catch {
             throw StartFailure(description: "\(error)")
         }
         try makeDirectory(settings.stateDirectory)
@@ -33,13 +36,18 @@ public enum Daemon {
                 throw error as? StartFailure ?? StartFailure(description: "chain: \(error)")
             }
         }
-        let (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal)
+        let (journal, recovery): (Journal, RecoveryReport)
+        do { (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal) } catch let error as JournalError {
+            guard case .wrongKey = error else { throw error }
+            throw StartFailure(description: "device key \(settings.keyFile): \(error)")
+        }
         logger.info("journal open", metadata: [
             "directory": "\(settings.journalDirectory)", "records": "\(recovery.records)", "head": "\(recovery.head.sequence)",
             "device": "\(key.address.checksummed)",
         ])
         for cut in recovery.cuts { logger.warning("journal: a torn record was cut at start", metadata: ["segment": "\(cut.segment)", "offset": "\(cut.offset)"]) }
         for damage in recovery.breaks { logger.error("journal: a damaged segment was kept aside: \(damage.detail)", metadata: ["segment": "\(damage.segment)"]) }
+        for problem in recovery.signerProblems { logger.error("journal: \(problem)", metadata: ["directory": "\(settings.journalDirectory)"]) }
         for finding in recovery.headFindings {
             logger.log(level: finding.isDamage ? .error : .warning, "journal: \(finding)", metadata: ["directory": "\(settings.journalDirectory)"])
         }
@@ -125,6 +133,18 @@ public enum Daemon {
         try journal.close()
         for bus in meters.modbusBuses.values { bus.close() }
         logger.notice("meterd stopped cleanly", metadata: ["head": "\(journal.head.sequence)"])
+    }
+
+    /// A key rotation interrupted once the journal was handed over is finished here (`DeviceKeyRotation`).
+    static func finishKeyRotation(_ settings: DaemonSettings, logger: Logger) throws {
+        switch try DeviceKeyRotation.completeInterrupted(keyPath: settings.keyFile, journalDirectory: settings.journalDirectory) {
+        case .completed(let outcome):
+            logger.notice("finished an interrupted key rotation: the journal was handed over to \(outcome.new.checksummed), which is now in \(settings.keyFile); the old key is kept as \(outcome.backup)")
+        case .unused(let path, _):
+            logger.warning("\(path) was left by a key rotation interrupted before it reached the journal and signed nothing: remove it, or run `meterd key rotate` again")
+        case .none:
+            break
+        }
     }
 
     /// Requests the relay line at its reconciled position before meterd reports ready.

@@ -7,6 +7,8 @@ public enum DeviceKeyError: Error, Equatable, CustomStringConvertible {
     case notARegularFile(path: String)
     case malformed(path: String, reason: String)
     case io(operation: String, path: String, reason: String)
+    case notTheOwner(path: String, ownerID: UInt32)
+    case sameKey(path: String, address: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,11 @@ public enum DeviceKeyError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not a regular file (a symlink or directory?); put the key file itself there"
         case .malformed(let path, let reason):
             return "\(path) is not a meterd device key (\(reason)); it must hold the 32-byte private key as 64 hex digits"
+        case .notTheOwner(let path, let ownerID):
+            return "\(path) belongs to uid \(ownerID): run `meterd key rotate` as that user (e.g. sudo -u meterd meterd key rotate …), "
+                + "so that the new key file and the journal's files stay the service user's"
+        case .sameKey(let path, let address):
+            return "the new key is the key already in \(path) (\(address)); give another key file, or none to generate one"
         case .io(let operation, let path, let reason):
             return "\(operation) \(path) failed: \(reason)"
         }

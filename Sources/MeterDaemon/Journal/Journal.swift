@@ -11,8 +11,7 @@ import Glibc
 public final class Journal: @unchecked Sendable {
     public let directory: String
     public let options: JournalOptions
-    public let address: Address
-    private let key: PrivateKey
+    private var key: PrivateKey
     private var lock: DirectoryLock?
     // Everything below is guarded by `condition`.
     private let condition = ConditionLock()
@@ -44,13 +43,23 @@ public final class Journal: @unchecked Sendable {
     private var syncs = 0
 
     /// Opens (or creates) the journal in `directory`, recovering from a crash: see `RecoveryReport`.
+    /// Refuses (`wrongKey`), before it writes anything, a key that is not the one signing the journal.
     public static func open(directory: String, key: PrivateKey, options: JournalOptions = JournalOptions()) throws -> (Journal, RecoveryReport) {
         try FileIO.createDirectory(directory)
         let lock = try DirectoryLock(directory: directory)
         let headRecord = Result { try JournalHeadRecord.read(directory: directory) }
-        let trusted = (try? headRecord.get())?.flatMap { $0.signer == key.address ? $0 : nil }
-        var recovery = try JournalRecovery.run(directory: directory, now: Date(), floor: trusted?.sequence ?? 0)
-        let headFindings = JournalHeadCheck.check(present: recovery.present, oldest: recovery.oldestSequence, record: headRecord, signer: key.address)
+        // An unreadable head record is reported by the head check below.
+        let readableHead = (try? headRecord.get()) ?? nil
+        let scans = try JournalRecovery.scan(directory: directory)
+        let (signer, signers) = JournalSigner.find(scans: scans, headRecord: readableHead)
+        if let signer, signer.address != key.address {
+            throw JournalError.wrongKey(directory: directory, signer: signer.address.checksummed, evidence: signer.evidence, key: key.address.checksummed)
+        }
+        // A head record written before a key rotation is the old key's.
+        let headSigner = readableHead.map { signers.signer(at: $0.sequence, final: key.address) } ?? key.address
+        let trusted = readableHead.flatMap { $0.signer == headSigner ? $0 : nil }
+        var recovery = try JournalRecovery.run(directory: directory, scans: scans, now: Date(), floor: trusted?.sequence ?? 0)
+        let headFindings = JournalHeadCheck.check(present: recovery.present, oldest: recovery.oldestSequence, record: headRecord, signer: headSigner)
         recovery.notes += headFindings.filter(\.isDamage).map { finding in
             // A rollback is named at the start of the new segment that goes on past it, where the next
             // open sees the chain resume and must know the gap is already journaled.
@@ -67,7 +76,8 @@ public final class Journal: @unchecked Sendable {
         }
         _ = try? journal.applyRetention(now: Date())
         let report = RecoveryReport(head: journal.head, segments: recovery.segments.count, records: recovery.records,
-                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered, headFindings: headFindings)
+                                    cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered, headFindings: headFindings,
+                                    signerProblems: signers.problems)
         return (journal, report)
     }
 
@@ -76,7 +86,6 @@ public final class Journal: @unchecked Sendable {
         self.directory = directory
         self.options = options
         self.key = key
-        self.address = key.address
         self.writer = recovery.writer
         self.chainHead = recovery.head
         self.segments = recovery.segments
@@ -91,6 +100,8 @@ public final class Journal: @unchecked Sendable {
     // MARK: - Reading state
 
     public var head: JournalHead { locked { chainHead } }
+    /// The address of the key that signs this journal's checkpoints.
+    public var address: Address { locked { key.address } }
     public var anchoredUpTo: UInt64? { locked { anchored } }
     public func segmentSummaries() -> [SegmentSummary] { locked { segments } }
     var syncCount: Int { locked { syncs } }
@@ -182,6 +193,23 @@ public final class Journal: @unchecked Sendable {
         if lastCheckpointSequence < chainHead.sequence || chainHead.sequence == 0 { try writeCheckpoint() }
         try commitLocked(checkpointFirst: false)
         return chainHead
+    }
+
+    /// Hands the journal over to `newKey`: a key-rotation record signed by the current key and
+    /// `newKey` over the head, then a checkpoint by `newKey`, synced in one commit (the head record is
+    /// then rewritten by `newKey`). Only `newKey` signs from then on. Returns the rotation's sequence.
+    @discardableResult
+    public func rotateKey(to newKey: PrivateKey) throws -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        try checkWritable()
+        while syncing { condition.wait() }
+        let rotation = try KeyRotation.signed(after: chainHead, old: key, new: newKey)
+        let sequence = try write([JournalEntry(time: Date(), clockSynchronised: clockSynchronised, payload: .keyRotation(rotation))])[0]
+        key = newKey
+        try writeCheckpoint()
+        try commitLocked(checkpointFirst: false)
+        return sequence
     }
 
     /// Records that every record up to `sequence` is anchored on chain by `transactionHash` in `block`.

@@ -11,6 +11,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
     case invalidEntry(String)
     case notAJournal(path: String, reason: String)
     case locked(directory: String)
+    /// The device key is not the key that signs the journal (and no key rotation hands it over).
+    case wrongKey(directory: String, signer: String, evidence: String, key: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,10 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
             return "refused to journal an entry: \(why)"
         case .locked(let directory):
             return "another process (a running meterd?) has the journal in \(directory) open for writing; stop it first (systemctl stop meterd) or use a different --journal directory."
+        case .wrongKey(let directory, let signer, let evidence, let key):
+            return "the journal in \(directory) is signed by \(signer) (\(evidence)), but the device key is \(key); nothing was written. "
+                + "Use the key file that holds \(signer)'s key (`meterd key rotate` keeps a replaced key as KEY_FILE.old-ADDRESS), "
+                + "or, to give the device a new key, put that key file back and run `meterd key rotate`: it journals the change signed by both keys."
         case .notAJournal(let path, let reason):
             return "\(path) is not a meterd journal segment (\(reason)); move it out of the journal directory."
         }

@@ -36,6 +36,9 @@ public struct RecoveryReport: Sendable, Equatable {
     /// The segments against the head record: a rollback or a truncation at the front (each also
     /// journaled as a `break` record), or no head record to check against.
     public var headFindings: [JournalHeadFinding] = []
+    /// Changes of signer without a valid key rotation, and rotations that do not check out, seen in the
+    /// journal's history (the newest signer is the device key, or the journal would not have opened).
+    public var signerProblems: [ScanProblem] = []
 
     public var isClean: Bool { cuts.isEmpty && breaks.isEmpty && !headFindings.contains(where: \.isDamage) }
 }

@@ -1,4 +1,3 @@
-import ChainClient
 import FoundationEssentials
 import Glibc
 
@@ -45,7 +44,7 @@ public struct JournalReader: Sendable {
     /// An incomplete last record of the last segment is not damage here: a running meterd may be
     /// writing it (and after a crash, meterd cuts it at its next start; `verify` reports it).
     @discardableResult
-    public func forEach(_ filter: RecordFilter = RecordFilter(), signer: Address? = nil,
+    public func forEach(_ filter: RecordFilter = RecordFilter(),
                         segmentDone: (SegmentSummary, ScanProblem?) throws -> Void = { _, _ in },
                         _ body: (JournalRecord) throws -> Void) throws -> [ScanProblem] {
         var problems: [ScanProblem] = []
@@ -54,7 +53,6 @@ public struct JournalReader: Sendable {
             let bytes = try FileIO.readAll(directory.appendingPathComponent(name))
             let scan = try withoutActuallyEscaping(body) { body in
                 var options = SegmentScan.Options()
-                options.signer = signer
                 options.onRecord = { record, _ in if filter.matches(record) { try body(record) } }
                 return try SegmentScan.scan(name: name, bytes: bytes, options: options)
             }

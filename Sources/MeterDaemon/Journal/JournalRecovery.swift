@@ -23,11 +23,11 @@ struct JournalRecovery {
     /// The first sequence of the oldest segment, if any.
     var oldestSequence: UInt64?
 
-    /// `floor`: a sequence the journal is known to have reached (the head record's): when the
-    /// segments end before it, new records start after it, so no sequence number is used twice.
-    static func run(directory: String, now: Date, floor: UInt64 = 0) throws -> JournalRecovery {
-        try FileIO.createDirectory(directory)
-        var scans: [(name: String, scan: SegmentScan, size: Int)] = []
+    typealias ScannedSegment = (name: String, scan: SegmentScan, size: Int)
+
+    /// Reads every segment without changing anything (what `run` repairs, and who signs the journal).
+    static func scan(directory: String) throws -> [ScannedSegment] {
+        var scans: [ScannedSegment] = []
         let names = try FileIO.segmentNames(in: directory)
         for (index, name) in names.enumerated() {
             let path = directory.appendingPathComponent(name)
@@ -39,7 +39,13 @@ struct JournalRecovery {
             options.decodeAll = false
             scans.append((name, try SegmentScan.scan(name: name, bytes: bytes, options: options), bytes.count))
         }
+        return scans
+    }
 
+    /// Repairs what `scan` found. `floor`: a sequence the journal is known to have reached (the head
+    /// record's): when the segments end before it, new records start after it, so no sequence number is used twice.
+    static func run(directory: String, scans scanned: [ScannedSegment], now: Date, floor: UInt64 = 0) throws -> JournalRecovery {
+        var scans = scanned
         var cuts: [JournalCut] = []
         // A segment whose header never reached the disk (a crash while creating it) is a torn tail too.
         if let last = scans.last, last.scan.header == nil, last.size < SegmentHeader.size,

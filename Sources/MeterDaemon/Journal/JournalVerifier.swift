@@ -14,6 +14,8 @@ public struct VerificationReport: Sendable, Equatable {
     public var lastSequence: UInt64?
     /// The segments against the head record; damage is also in `problems`.
     public var headFindings: [JournalHeadFinding] = []
+    /// The valid key rotations, in chain order: the signer changes only there.
+    public var keyRotations: [KeyHandover] = []
 
     public var isValid: Bool { problems.isEmpty }
     /// Records after the last checkpoint: a running daemon signs them at its next checkpoint.
@@ -30,8 +32,9 @@ public struct VerificationProgress: Sendable {
 }
 
 /// Checks framing, checksums, sequence numbers, the hash chain within and across segments, every
-/// checkpoint's signature against `signer`, and the segments against the signed head record (and
-/// `anchors`, heads known from elsewhere: the hook for the check against the chain).
+/// checkpoint's signature (by `signer`, or by the key it took over from at a valid key rotation, see
+/// `SignerTrail`), and the segments against the signed head record (and `anchors`, heads known from
+/// elsewhere: the hook for the check against the chain).
 public enum JournalVerifier {
     public static func verify(directory: String, signer: Address, anchors: [ExpectedHead] = [],
                               progress: (VerificationProgress) -> Void = { _ in },
@@ -44,14 +47,16 @@ public enum JournalVerifier {
         var report = VerificationReport()
         var previous: (scan: SegmentScan, name: String)?
         var oldest: UInt64?
+        var signers = SignerTrail()
         for (index, name) in names.enumerated() {
             let bytes = try FileIO.readAll(directory.appendingPathComponent(name))
             var checkpoints = 0
+            let signerProblems = signers.problems.count
             let scan = try withoutActuallyEscaping(record) { record in
                 var options = SegmentScan.Options()
-                options.signer = signer
-                options.onRecord = { decoded, _ in
+                options.onRecord = { decoded, offset in
                     if decoded.kind == .checkpoint { checkpoints += 1 }
+                    signers.note(decoded, segment: name, offset: offset)
                     record(decoded)
                 }
                 return try SegmentScan.scan(name: name, bytes: bytes, options: options)
@@ -60,6 +65,7 @@ public enum JournalVerifier {
                let reason = JournalRecovery.discontinuity(previous: earlier.scan, header: header) {
                 report.problems.append(ScanProblem(segment: name, offset: 0, sequence: header.firstSequence, kind: .chainDiscontinuity(reason)))
             }
+            report.problems += signers.problems[signerProblems...]
             if let problem = scan.problem { report.problems.append(problem) }
             if oldest == nil { oldest = scan.header?.firstSequence }
             report.segments += 1
@@ -72,8 +78,14 @@ public enum JournalVerifier {
             progress(VerificationProgress(segment: name, segmentIndex: index + 1, segmentCount: names.count,
                                           bytesDone: report.bytes, bytesTotal: total))
         }
+        if let mismatch = signers.mismatch(expected: signer) {
+            report.problems.insert(mismatch, at: report.problems.firstIndex { $0.sequence > mismatch.sequence } ?? report.problems.count)
+        }
+        report.keyRotations = signers.rotations
+        // A head record written before a rotation is the old key's.
+        let headSigner = ((try? headRecord.get()) ?? nil).map { signers.signer(at: $0.sequence, final: signer) } ?? signer
         let present = JournalHead(sequence: report.lastSequence ?? 0, hash: previous?.scan.headHash ?? [])
-        report.headFindings = JournalHeadCheck.check(present: present, oldest: oldest, record: headRecord, signer: signer, anchors: anchors)
+        report.headFindings = JournalHeadCheck.check(present: present, oldest: oldest, record: headRecord, signer: headSigner, anchors: anchors)
         for finding in report.headFindings where finding.isDamage {
             report.problems.append(ScanProblem(segment: JournalHeadRecord.fileName, offset: 0, sequence: present.sequence, kind: .headRecord(finding)))
         }

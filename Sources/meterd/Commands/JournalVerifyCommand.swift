@@ -29,7 +29,11 @@ struct JournalVerifyCommand: ParsableCommand {
             StandardStream.error.write("\rverifying \(progress.segment) (\(progress.segmentIndex)/\(progress.segmentCount), \(percent)%)")
         })
         if showProgress { printError("") }
-        print("\(report.records) records in \(report.segments) segments, \(report.checkpoints) checkpoints signed by \(signer.checksummed)")
+        print("\(report.records) records in \(report.segments) segments, \(report.checkpoints) checkpoints signed by \(signer.checksummed)"
+              + (report.keyRotations.isEmpty ? "" : " and the keys it took over from"))
+        for rotation in report.keyRotations {
+            print("key rotation at record \(rotation.sequence): \(rotation.old.checksummed) handed over to \(rotation.new.checksummed), signed by both")
+        }
         if report.unsignedTail > 0 {
             print("\(report.unsignedTail) newest records are not yet covered by a checkpoint (a running meterd signs them at its next one)")
         }

@@ -1,3 +1,4 @@
+import ChainClient
 import Drivers
 import FoundationEssentials
 
@@ -88,6 +89,15 @@ enum PayloadCodec {
             out.raw(try fixed32(checkpoint.headHash, kind))
             guard checkpoint.signature.count == 65 else { throw Failure.malformed(kind, "signature must be 65 bytes") }
             out.raw(checkpoint.signature)
+        case .keyRotation(let rotation):
+            out.raw(try fixed32(rotation.headHash, kind))
+            out.raw(rotation.oldAddress.bytes)
+            out.raw(rotation.newAddress.bytes)
+            guard rotation.oldSignature.count == 65, rotation.newSignature.count == 65 else {
+                throw Failure.malformed(kind, "signatures must be 65 bytes")
+            }
+            out.raw(rotation.oldSignature)
+            out.raw(rotation.newSignature)
         }
         return out.bytes
     }
@@ -148,6 +158,10 @@ enum PayloadCodec {
         case .daemonStart: return .daemonStart(version: try input.string())
         case .daemonStop: return .daemonStop(reason: try input.string())
         case .checkpoint: return .checkpoint(Checkpoint(headHash: try input.raw(32), signature: try input.raw(65)))
+        case .keyRotation:
+            return .keyRotation(KeyRotation(headHash: try input.raw(32), oldAddress: try Address(bytes: try input.raw(20)),
+                                            newAddress: try Address(bytes: try input.raw(20)),
+                                            oldSignature: try input.raw(65), newSignature: try input.raw(65)))
         }
     }
 

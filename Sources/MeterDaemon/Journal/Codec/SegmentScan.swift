@@ -1,4 +1,3 @@
-import ChainClient
 import FoundationEssentials
 
 /// A problem found in one segment: where it is and which sequence number was expected there.
@@ -12,6 +11,10 @@ public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {
         case sequence(expected: UInt64, found: UInt64)
         case checkpointHash
         case signature(expected: String, found: String?)
+        /// A checkpoint signed by another key than the records before it, with no valid rotation between.
+        case signerChanged(from: String, to: String, lastSigned: UInt64)
+        /// A key-rotation record that does not hand the journal over (a signature, or its old key, is wrong).
+        case keyRotation(String)
         case chainDiscontinuity(String)
         /// The segments fall short of the head record (rolled back, truncated at the front) or it is not the device's.
         case headRecord(JournalHeadFinding)
@@ -31,9 +34,13 @@ public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {
         case .badChecksum: what = "CRC-32C mismatch: the record's bytes were altered"
         case .undecodable(let why): what = "the record cannot be decoded: \(why)"
         case .sequence(let expected, let found): what = "sequence \(found) where \(expected) was expected"
-        case .checkpointHash: what = "the checkpoint names a chain head that is not the previous record's hash"
+        case .checkpointHash: what = "the checkpoint (or key rotation) names a chain head that is not the previous record's hash"
         case .signature(let expected, let found):
             what = "checkpoint signature is by \(found ?? "no valid key"), not \(expected)"
+        case .signerChanged(let from, let to, let lastSigned):
+            what = "the checkpoint is signed by \(to), but the records up to \(lastSigned) are signed by \(from) "
+                + "and no valid key rotation lies between them: the device key changed without `meterd key rotate`"
+        case .keyRotation(let why): what = "the key rotation is not valid: \(why)"
         case .chainDiscontinuity(let why): what = "the chain does not continue from the previous segment: \(why)"
         case .headRecord(let finding): what = finding.description
         }
@@ -56,6 +63,9 @@ struct SegmentScan {
     var lastCheckpointSequence: UInt64?
     var lastCheckpointTime: Date?
     var anchoredUpTo: UInt64?
+    /// What tells who signs the segment, cheaply: the last checkpoint before each key rotation, the
+    /// rotations, and the newest checkpoint (see `SignerTrail`).
+    var signedMilestones: [(record: JournalRecord, offset: Int)] = []
     /// Breaks this segment's records already report, as (segment, offset).
     var journaledBreaks: [String: Set<UInt64>] = [:]
     var problem: ScanProblem?
@@ -71,7 +81,6 @@ struct SegmentScan {
         /// False: decode only the payloads the journal's state needs (anchors, breaks, checkpoints);
         /// the others are checked for framing, checksum and sequence. `onRecord` sees only decoded ones.
         var decodeAll = true
-        var signer: Address?
         /// Called for every record decoded before the first problem.
         var onRecord: ((JournalRecord, _ offset: Int) throws -> Void)?
     }
@@ -117,12 +126,12 @@ struct SegmentScan {
                         failure = .undecodable(String(describing: error))
                         break
                     }
-                    if options.chain, let problem = check(record, previousHash: result.headHash, signer: options.signer) {
+                    if options.chain, let problem = check(record, previousHash: result.headHash) {
                         failure = problem
                         break
                     }
                     try options.onRecord?(record, offset)
-                    result.note(record)
+                    result.note(record, offset: offset)
                 } else {
                     result.noteLight(sequence: parts.sequence, time: parts.time)
                 }
@@ -142,7 +151,8 @@ struct SegmentScan {
         return result
     }
 
-    static let kindsNeededForState: Set<UInt8> = [RecordKind.anchored.rawValue, RecordKind.journalBreak.rawValue, RecordKind.checkpoint.rawValue]
+    static let kindsNeededForState: Set<UInt8> = [RecordKind.anchored.rawValue, RecordKind.journalBreak.rawValue, RecordKind.checkpoint.rawValue,
+                                                  RecordKind.keyRotation.rawValue]
 
     private mutating func noteLight(sequence: UInt64, time: Date) {
         if firstSequence == nil { firstSequence = sequence }
@@ -151,7 +161,7 @@ struct SegmentScan {
         recordCount += 1
     }
 
-    private mutating func note(_ record: JournalRecord) {
+    private mutating func note(_ record: JournalRecord, offset: Int) {
         if firstSequence == nil { firstSequence = record.sequence }
         lastSequence = record.sequence
         lastTime = record.time
@@ -160,6 +170,10 @@ struct SegmentScan {
         case .checkpoint:
             lastCheckpointSequence = record.sequence
             lastCheckpointTime = record.time
+            if case .checkpoint = signedMilestones.last?.record.payload { signedMilestones.removeLast() }
+            signedMilestones.append((record, offset))
+        case .keyRotation:
+            signedMilestones.append((record, offset))
         case .anchored(let anchor):
             anchoredUpTo = max(anchoredUpTo ?? 0, anchor.sequence)
         case .journalBreak(let damage):
@@ -169,13 +183,13 @@ struct SegmentScan {
         }
     }
 
-    private static func check(_ record: JournalRecord, previousHash: [UInt8], signer: Address?) -> ScanProblem.Kind? {
-        guard case .checkpoint(let checkpoint) = record.payload else { return nil }
-        guard checkpoint.headHash == previousHash else { return .checkpointHash }
-        guard let signer else { return nil }
-        let digest = RecordFrame.checkpointDigest(sequence: record.sequence &- 1, headHash: previousHash)
-        let found = try? RecoverableSignature(bytes: checkpoint.signature).recoverAddress(digest: digest)
-        return found == signer ? nil : .signature(expected: signer.checksummed, found: found?.checksummed)
+    /// A checkpoint or key rotation must name the previous record's hash (their signatures are `SignerTrail`'s).
+    private static func check(_ record: JournalRecord, previousHash: [UInt8]) -> ScanProblem.Kind? {
+        switch record.payload {
+        case .checkpoint(let checkpoint): return checkpoint.headHash == previousHash ? nil : .checkpointHash
+        case .keyRotation(let rotation): return rotation.headHash == previousHash ? nil : .checkpointHash
+        default: return nil
+        }
     }
 
     /// A failure at `offset` with nothing valid after it is a torn write unless it is a whole frame

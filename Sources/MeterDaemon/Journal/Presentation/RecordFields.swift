@@ -64,6 +64,10 @@ public enum RecordFields {
             return [("reason", .text(reason))]
         case .checkpoint(let checkpoint):
             return [("head_hash", .text(Hex.encode(checkpoint.headHash))), ("signature", .text(Hex.encode(checkpoint.signature)))]
+        case .keyRotation(let rotation):
+            return [("head_hash", .text(Hex.encode(rotation.headHash))), ("old_address", .text(rotation.oldAddress.checksummed)),
+                    ("new_address", .text(rotation.newAddress.checksummed)), ("old_signature", .text(Hex.encode(rotation.oldSignature))),
+                    ("new_signature", .text(Hex.encode(rotation.newSignature)))]
         }
     }
 

@@ -18,6 +18,7 @@ public enum JournalPayload: Sendable, Equatable {
     case daemonStart(version: String)
     case daemonStop(reason: String)
     case checkpoint(Checkpoint)
+    case keyRotation(KeyRotation)
 
     public var kind: RecordKind {
         switch self {
@@ -35,6 +36,7 @@ public enum JournalPayload: Sendable, Equatable {
         case .daemonStart: return .daemonStart
         case .daemonStop: return .daemonStop
         case .checkpoint: return .checkpoint
+        case .keyRotation: return .keyRotation
         }
     }
 }
@@ -162,3 +164,4 @@ public struct Checkpoint: Sendable, Equatable {
     public var signature: [UInt8]
     public init(headHash: [UInt8], signature: [UInt8]) { self.headHash = headHash; self.signature = signature }
 }
+

@@ -14,6 +14,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case daemonStart = 12
     case daemonStop = 13
     case checkpoint = 14
+    case keyRotation = 15
 
     /// The name shown and filtered on; several kinds can share a filter group (see `group`).
     public var name: String {
@@ -32,6 +33,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .daemonStart: return "start"
         case .daemonStop: return "stop"
         case .checkpoint: return "checkpoint"
+        case .keyRotation: return "key-rotation"
         }
     }
 
