@@ -126,4 +126,41 @@ import Testing
         #expect(status == 1)
         #expect(output.split(separator: "\n").last == "no unit answered like a meter (2 id(s) on 1 setting(s)); check wiring (A/B swapped?), termination and settings")
     }
+
+    /// `relay open` and `relay status` on the simulated chip, as an engineer without a daemon runs them.
+    @Test func relayOpenAndStatusSayWhoOrderedItAndWhatTheSupplyIsNow() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-relay-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/meterd.toml"
+        try """
+            [meterd]
+            state_directory = "\(directory)/state"
+            key_file = "\(directory)/key"
+            [buses.sim]
+            kind = "modbus-tcp"
+            host = "127.0.0.1"
+            [meters.main]
+            bus = "sim"
+            unit_id = 1
+            profile = "eastron-sdm630"
+            [relay]
+            chip = "simulated"
+            line = 17
+            energised = "cuts"
+            fail_state = "connected"
+            request_dir = "\(directory)/requests"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try DaemonProcess.meterd(["key", "generate", "--out", directory + "/key"]).status == 0)
+        let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName()
+        let (status, output) = try DaemonProcess.meterd(["relay", "open", "--config", config, "--reason", "fuse change"])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(status == 0, "\(output)")
+        #expect(lines.contains("journaled: local disconnect: meterd relay open: fuse change (by user \(user))"), "\(output)")
+        #expect(!lines.contains { $0.contains("meterd.cutoff") || $0.contains("[MeterDaemon]") }, "a raw log line: \(output)")
+        let shown = try DaemonProcess.meterd(["relay", "status", "--config", config]).output.split(separator: "\n").map(String.init)
+        #expect(shown.contains("supply:            commanded disconnected, but connected now: no daemon holds the line, so it is at its fail state until meterd run starts"),
+                "\(shown)")
+        #expect(shown.contains("daemon:            not running (the line is at its fail state: supply connected)"), "\(shown)")
+    }
 }

@@ -50,7 +50,7 @@ import Testing
         #expect(site.provider.lines.map(\.values) == [[false, true]])
         let last = try #require(try site.last())
         #expect(last.control == step.after)
-        #expect(last.cause == "local disconnect: meterd relay open: fuse change (by alice)")
+        #expect(last.cause == "local disconnect: meterd relay open: fuse change (by user alice)")
     }
 
     @Test func closeIsRefusedWhileTheRemoteCutoffIsInForce() throws {
@@ -96,7 +96,7 @@ import Testing
         #expect(site.provider.lines.isEmpty)
         let taken = try RelayRequestSpool(directory: site.relay.requestDirectory).take()
         #expect(taken.map(\.action) == [.open] && taken.first?.reason == "maintenance" && taken.first?.user == "alice")
-        #expect(taken.first?.input == .localDisconnect(reason: "maintenance (by alice)"))
+        #expect(taken.first?.input == .localDisconnect(reason: "maintenance (by user alice)"))
         #expect(try RelayRequestSpool(directory: site.relay.requestDirectory).take().isEmpty)
     }
 
@@ -131,7 +131,7 @@ import Testing
         #expect(paused == [500])
         // energising connects: requested active (connected), pulsed inactive, active again.
         #expect(site.provider.lines.map(\.values) == [[true, false, true]])
-        #expect(try site.last()?.cause == "relay test: pulse of 500 ms to disconnected and back (by alice)")
+        #expect(try site.last()?.cause == "relay test: pulse of 500 ms to disconnected and back (by user alice)")
     }
 
     @Test func testIsRefusedWhileTheSupplyIsCut() throws {

@@ -43,7 +43,7 @@ import Testing
         // As root (CI) the file can be given away; the pure rule is checked either way.
         if geteuid() == 0 {
             #expect(chown(path, 65534, 65534) == 0)
-            #expect(throws: DeviceKeyError.wrongOwner(path: path, ownerID: 65534, user: DeviceKeyFile.runningUserName())) {
+            #expect(throws: DeviceKeyError.wrongOwner(path: path, ownerID: 65534, user: SystemUser.name(of: geteuid()))) {
                 try DeviceKeyFile.load(path: path)
             }
             // Diagnostics that only need the address may read the service user's key, if it is 0600.

@@ -84,7 +84,7 @@ public struct RelayField: Sendable {
             throw RelayFieldError(.failed, "\(error)")
         }
         defer { try? journal.close() }
-        let record = CutoffRecord(from: control.state, to: control.state, cause: CutoffCause.relayTest(milliseconds: milliseconds).description + " (by \(user))",
+        let record = CutoffRecord(from: control.state, to: control.state, cause: CutoffCause.relayTest(milliseconds: milliseconds).description + " (by user \(user))",
                                   control: control)
         do {
             try JournalCutoffRecorder(journal: journal).record(record, at: now)

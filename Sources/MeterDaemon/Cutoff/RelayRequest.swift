@@ -27,8 +27,8 @@ extension RelayRequest {
     /// refuses a close while the contract's cutoff is in force).
     public var input: CutoffInput {
         switch action {
-        case .open: return .localDisconnect(reason: "\(reason) (by \(user))")
-        case .close: return .localReconnect(.command(reason: "\(reason) (by \(user))"))
+        case .open: return .localDisconnect(reason: "\(reason) (by user \(user))")
+        case .close: return .localReconnect(.command(reason: "\(reason) (by user \(user))"))
         }
     }
 }

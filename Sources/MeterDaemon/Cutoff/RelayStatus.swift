@@ -33,14 +33,23 @@ public struct RelayStatus: Sendable {
             ("line", relay.line.description),
             ("wiring", "energising \(relay.wiring.energised.rawValue) the supply; fail state \(relay.wiring.failStateConnected ? "connected" : "disconnected")"),
             ("state", control.state.description),
-            ("supply", control.supplyConnected ? "commanded connected" : "commanded disconnected"),
+            ("supply", supply(relay: relay)),
             ("contract", control.contract.map { "\($0.state) at block \($0.block)" } ?? "unknown"),
             ("cutoffs", cutoffs.isEmpty ? "none" : cutoffs.joined(separator: ", ")),
             ("awaiting", control.awaitingLocalReconnection ? "local reconnection (button or meterd relay close)" : "nothing"),
             ("alarm", control.cutoffNotEffective ? "cutoff not effective" : "none"),
             ("last_change", last.map { "#\($0.sequence) \(RecordFields.iso($0.time)) \($0.cause)" } ?? "none journaled"),
-            ("daemon", daemonRunning ? "running (holds the journal and the line)" : "not running (the line is at its fail state)"),
+            ("daemon", daemonRunning ? "running (holds the journal and the line)"
+                : "not running (the line is at its fail state: supply \(relay.wiring.failStateConnected ? "connected" : "disconnected"))"),
             ("pending_requests", String(pendingRequests)),
         ]
+    }
+
+    /// What the journal commands and, with no daemon holding the line, what the line gives now.
+    private func supply(relay: RelayConfiguration) -> String {
+        let commanded = control.supplyConnected ? "connected" : "disconnected"
+        let now = relay.wiring.failStateConnected ? "connected" : "disconnected"
+        guard !daemonRunning, now != commanded else { return "commanded \(commanded)" }
+        return "commanded \(commanded), but \(now) now: no daemon holds the line, so it is at its fail state until meterd run starts"
     }
 }

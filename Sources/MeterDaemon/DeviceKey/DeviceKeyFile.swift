@@ -28,7 +28,7 @@ public enum DeviceKeyFile {
         if let refusal = KeyFilePolicy.check(path: path, mode: UInt32(info.st_mode), ownerID: info.st_uid,
                                              isRegularFile: info.st_mode & S_IFMT == S_IFREG,
                                              runningUserID: requireOwnership ? geteuid() : info.st_uid,
-                                             runningUserName: runningUserName()) {
+                                             runningUserName: SystemUser.name(of: geteuid())) {
             throw refusal
         }
         var bytes = [UInt8](repeating: 0, count: 256)
@@ -83,10 +83,5 @@ public enum DeviceKeyFile {
         let key = PrivateKey.generate()
         try create(path: path, key: key)
         return key
-    }
-
-    static func runningUserName() -> String {
-        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
-        return String(geteuid())
     }
 }

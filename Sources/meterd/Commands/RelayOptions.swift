@@ -30,7 +30,8 @@ struct RelayOptions: ParsableArguments {
 
     func field(_ loaded: Loaded) -> RelayField {
         let environment = ProcessInfo.processInfo.environment
-        let user = environment["SUDO_USER"] ?? environment["USER"] ?? String(getuid())
+        // Who ordered it, for the journal: the person behind sudo, else the login of this process.
+        let user = environment["SUDO_USER"] ?? SystemUser.name(of: getuid())
         return RelayField(relay: loaded.relay, journalDirectory: loaded.journalDirectory, provider: loaded.relay.lineProvider, user: user)
     }
 

@@ -53,10 +53,6 @@ enum Terminal {
 
     /// Log lines of the libraries go to standard error, quiet unless asked for.
     static func bootstrapLogging(verbose: Bool) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = verbose ? .debug : .warning
-            return handler
-        }
+        LoggingSystem.bootstrap { _ in TerminalLogHandler(logLevel: verbose ? .debug : .warning) }
     }
 }
