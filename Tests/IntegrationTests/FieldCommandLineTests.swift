@@ -163,4 +163,23 @@ import Testing
                 "\(shown)")
         #expect(shown.contains("daemon:            not running (the line is at its fail state: supply connected)"), "\(shown)")
     }
+
+    /// From a checkout, the shipped example (its profile directories made ones that do not exist,
+    /// as on a machine where meterd is not installed) says where it looked, that nothing is there,
+    /// and the line that uses the source tree's profiles.
+    @Test func configCheckFromACheckoutSaysWhereTheProfilesAre() throws {
+        let repository = URL(fileURLWithPath: ModbusSimulator.profiles).deletingLastPathComponent().deletingLastPathComponent()
+        let example = try String(contentsOf: repository.appendingPathComponent("etc/meterd.toml"), encoding: .utf8)
+        let shipped = "profile_dirs = [\"/etc/meterd/meters\", \"/usr/share/meterd/meters\"]"
+        #expect(example.contains(shipped))
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-example-\(UUID().uuidString).toml").path
+        try example.replacingOccurrences(of: shipped, with: "profile_dirs = [\"/nonexistent/etc\", \"/nonexistent/share\"]")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let (status, output) = try DaemonProcess.meterd(["config", "check", "--config", config])
+        #expect(status == 78)
+        let profiles = URL(fileURLWithPath: ModbusSimulator.profiles).resolvingSymlinksInPath().path
+        #expect(output.contains("names \"eastron-sdm630\", which is not a profile in /nonexistent/etc, /nonexistent/share (none of these directories exists: "
+            + "install meterd's profiles (scripts/install or the Debian package); from this source tree: profile_dirs = [\"\(profiles)\"])"), "\(output)")
+    }
 }

@@ -104,8 +104,10 @@ import Testing
         ("[buses.i]\nkind = \"i2c\"\nbus = 1\n[meters.m]\nbus = \"i\"\naddress = 0x90\nchip = \"ina228\"",
          "meterd.toml:6: meters.m.address: is 144, must be between 3 and 119"),
         ("[meters.m]\nkind = \"modbus\"", "meterd.toml:2: meters.m.kind: is \"modbus\"; only \"simulated\" may be given here"),
-        ("[meterd]\nuser = \"meterd\"", "meterd.toml: meters: is missing (add meters = … to [])"),
+        ("[meterd]\nuser = \"meterd\"", "meterd.toml: meters: is missing (add a [meters] table)"),
         ("[meters.demo\nkind = \"simulated\"", "meterd.toml:1:"),
+        ("[meterd]\nstate_directory = \"/var/lib\n[meters.demo]\nkind = \"simulated\"",
+         "meterd.toml:2:19: unclosed quote: the string that starts here has no closing quote on its line (add the closing quote)"),
         ("[meters.demo]\nkind = \"simulated\"\nseed = 1.5", "meterd.toml:3: meters.demo.seed: must be an integer, found a number"),
         ("[meters.demo]\nkind = \"simulated\"\n[chian]\nurl = \"http://x\"", "meterd.toml:3: chian: is not a known key here (did you mean chain?)"),
     ]
@@ -128,6 +130,21 @@ import Testing
         #expect(found.first?.hasPrefix("meterd.toml:9: meters.m.profile: names \"mine\", whose file has errors: \(folder.path)/mine.toml:") == true,
                 "\(found)")
         #expect(found.first?.contains("meter.model: must be a string, found an integer") == true)
+    }
+
+    /// A meter whose bus is missing: its unit_id and profile are not also called unknown keys.
+    @Test func aMissingBusIsTheOnlyProblemOfItsMeter() {
+        let text = "[meterd]\n\(Self.profiles)\n[meters.m]\nbus = \"b\"\nunit_id = 1\nprofile = \"eastron-sdm630\""
+        #expect(messages(text) == ["meterd.toml:4: meters.m.bus: names \"b\", which is not a [buses.b] table (add that bus)"])
+    }
+
+    @Test func aProfileDirectoryThatDoesNotExistIsSaidToBeMissing() {
+        let text = "[meterd]\nprofile_dirs = [\"/nonexistent/meters\"]\n[buses.a]\nkind = \"modbus-tcp\"\nhost = \"h\"\n"
+            + "[meters.m]\nbus = \"a\"\nunit_id = 1\nprofile = \"eastron-sdm630\""
+        let found = messages(text)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("meterd.toml:9: meters.m.profile: names \"eastron-sdm630\", which is not a profile in /nonexistent/meters "
+            + "(none of these directories exists: install meterd's profiles (scripts/install or the Debian package)") == true, "\(found)")
     }
 
     @Test func everyProblemIsReportedInOnePass() {

@@ -1,4 +1,5 @@
 import Drivers
+import FoundationEssentials
 
 /// One `[meters.NAME]` table: which bus, which unit or address, which profile or chip.
 enum MeterReader {
@@ -21,6 +22,9 @@ enum MeterReader {
         guard let bus = buses[busName] else {
             let known = buses.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
             table.report("bus", "names \"\(busName)\", which is not a [buses.\(busName)] table", fix: known.isEmpty ? "add that bus" : "known buses: \(known)")
+            // Without the bus its kind is unknown: the keys of either kind are not also called unknown.
+            table.leaveUnread(["unit_id", "profile", "address", "chip", "volts_per_lsb", "amps_per_lsb", "watts_per_lsb", "watthours_per_lsb",
+                               "shunt_ohms", "max_current_a", "adc_range_40mv"])
             return nil
         }
         switch bus {
@@ -38,7 +42,7 @@ enum MeterReader {
                 return nil
             case nil:
                 table.report("profile", "names \"\(profileName)\", which is not a profile in \(profiles.directoriesText)",
-                             fix: "available profiles: \(profiles.names.joined(separator: ", "))")
+                             fix: profiles.missingProfileHint)
                 return nil
             }
             return MeterConfiguration(name: table.name, source: .modbus(bus: busName, unit: UInt8(unit), profile: profile), expectedSlotWh: expectedSlotWh)
@@ -57,6 +61,15 @@ enum MeterReader {
 
 extension ProfileLibrary {
     var directoriesText: String { searchedDirectories.joined(separator: ", ") }
+
+    /// What to do about a profile name not found: the names there are, or why there are none.
+    var missingProfileHint: String {
+        if !names.isEmpty { return "available profiles: \(names.joined(separator: ", "))" }
+        let existing = searchedDirectories.filter { FileManager.default.fileExists(atPath: $0) }
+        let found = existing.isEmpty ? "none of these directories exists" : "\(existing.joined(separator: ", ")) hold no *.toml profile"
+        let checkout = ProfileLibrary.sourceTreeProfiles.map { "; from this source tree: profile_dirs = [\"\($0)\"]" } ?? ""
+        return "\(found): install meterd's profiles (scripts/install or the Debian package)\(checkout)"
+    }
 }
 
 /// The chip and calibration keys of an I2C meter.

@@ -13,18 +13,19 @@ public struct ProfileLibrary: Sendable {
     /// /etc first (the site's own), then the installed profiles, then the source tree's
     /// hardware/meters when meterd runs from a build directory.
     public static var defaultDirectories: [String] {
-        var directories = ["/etc/meterd/meters", "/usr/share/meterd/meters"]
+        ["/etc/meterd/meters", "/usr/share/meterd/meters"] + (sourceTreeProfiles.map { [$0] } ?? [])
+    }
+
+    /// The source tree's hardware/meters when this meterd runs from a build directory inside it.
+    static var sourceTreeProfiles: String? {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = executable.deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = folder.appendingPathComponent("hardware/meters")
-            if FileManager.default.fileExists(atPath: candidate.path) {
-                directories.append(candidate.path)
-                break
-            }
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
             folder = folder.deletingLastPathComponent()
         }
-        return directories
+        return nil
     }
 
     public init(directories: [String]) {

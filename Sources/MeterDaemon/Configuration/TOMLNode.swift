@@ -70,6 +70,12 @@ public struct TOMLSource: Sendable {
             guard case .table(let entries) = TOMLNode(table) else { preconditionFailure("a TOML document is a table") }
             root = entries
         } catch let error as TOMLParseError {
+            let line = error.source.begin.line
+            if let column = UnclosedQuote.column(onLine: line, of: text) {
+                throw ConfigurationProblem(file: path, line: line, column: column, key: nil,
+                                           message: "unclosed quote: the string that starts here has no closing quote on its line",
+                                           fix: "add the closing quote")
+            }
             throw ConfigurationProblem(
                 file: path, line: error.source.begin.line, column: error.source.begin.column, key: nil,
                 message: "TOML syntax error: \(error.description)", fix: "correct the syntax at that position")

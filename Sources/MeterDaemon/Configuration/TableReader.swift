@@ -38,7 +38,7 @@ struct TableReader {
     private func value(_ key: String, required: Bool) -> TOMLNode? {
         asked.insert(key)
         guard let node = entries[key] else {
-            if required { report(key, "is missing", fix: "add \(key) = … to [\(path.joined(separator: "."))]") }
+            if required { report(key, "is missing", fix: path.isEmpty ? "add a [\(key)] table" : "add \(key) = … to [\(path.joined(separator: "."))]") }
             return nil
         }
         return node
@@ -115,6 +115,12 @@ struct TableReader {
     }
 
     /// The sub-tables of this table, by name and in name order (e.g. every `[meters.NAME]`).
+    /// Marks keys as known without reading them, where the table cannot be read further (its bus
+    /// is missing, say): they are then not also reported as unknown.
+    func leaveUnread(_ keys: [String]) {
+        for key in keys { asked.insert(key) }
+    }
+
     func namedTables() -> [TableReader] {
         entries.keys.sorted().compactMap { table($0) }
     }
