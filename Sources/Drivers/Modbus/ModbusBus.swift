@@ -54,7 +54,7 @@ public final class ModbusBus: @unchecked Sendable {
         var lastError = ModbusError.timeout(unit: unit)
         for attempt in 0...max(0, timing.retries) {
             if attempt > 0 {
-                pause(timing.retryBackoff * Double(1 << min(attempt - 1, 6)))
+                pause(timing.backoff(beforeRetry: attempt))
                 logger.debug("retrying", metadata: ["unit": "\(unit)", "address": "\(address)", "attempt": "\(attempt)", "error": "\(lastError)"])
             }
             do {

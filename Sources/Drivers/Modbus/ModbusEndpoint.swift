@@ -73,3 +73,16 @@ public struct BusTiming: Sendable, Hashable {
         self.retryBackoff = retryBackoff
     }
 }
+
+extension BusTiming {
+    /// The pause before retry `retry` (1 for the first): `retryBackoff`, doubled each retry up to 64 times.
+    public func backoff(beforeRetry retry: Int) -> Double {
+        retryBackoff * Double(1 << min(retry - 1, 6))
+    }
+
+    /// The longest one request can take: every attempt timing out, with the pauses between them.
+    public var worstCaseRequestSeconds: Double {
+        let pauses = (0..<retries).reduce(0.0) { $0 + backoff(beforeRetry: $1 + 1) }
+        return Double(retries + 1) * responseTimeout + pauses
+    }
+}

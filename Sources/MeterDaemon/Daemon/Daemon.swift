@@ -172,9 +172,7 @@ extension BusConfiguration {
     var worstCaseReadSeconds: Double {
         switch self {
         case .modbus(_, let timing):
-            let attempts = Double(timing.retries + 1)
-            let pauses = (0..<timing.retries).reduce(0.0) { $0 + timing.retryBackoff * Double(1 << min($1, 6)) }
-            return attempts * timing.responseTimeout + pauses
+            return timing.worstCaseRequestSeconds
         case .i2c:
             return 1
         }
