@@ -12,16 +12,12 @@ public enum AgreementABI {
         name: "submit_batch", inputs: [.uint(256), .uint(256), .uint(256), .uint(256), .array(.uint(256)), .fixedBytes(32)])
     public static let acknowledgeCutoff = ABIFunction(name: "acknowledge_cutoff", inputs: [.uint(256), .fixedBytes(32)])
     public static let confirmReconnection = ABIFunction(name: "confirm_reconnection", inputs: [.uint(256), .fixedBytes(32)])
-    public static let reportEmergencyShutdown = ABIFunction(name: "report_emergency_shutdown", inputs: [.uint(256), .fixedBytes(32)])
-    public static let closePeriod = ABIFunction(name: "close_period", inputs: [.uint(256)])
     public static let deviceState = ABIFunction(
         name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool, .uint(8)])
     public static let agreement = ABIFunction(name: "agreement", inputs: [.uint(256)], outputs: [.tuple(agreementTuple)])
-    public static let periodEnd = ABIFunction(name: "period_end", inputs: [.uint(256)], outputs: [.uint(256)])
     public static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
 
-    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, reportEmergencyShutdown, closePeriod,
-                                   deviceState, agreement, periodEnd, paused]
+    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, deviceState, agreement, paused]
 
     private static func event(_ name: String, _ parameters: [ABIEvent.Parameter]) -> ABIEvent {
         ABIEvent(name: name, parameters: parameters)

@@ -57,14 +57,6 @@ public struct AgreementBinding: Sendable {
         try headCall(AgreementABI.confirmReconnection, journalHead)
     }
 
-    public func reportEmergencyShutdownCall(journalHead: [UInt8]) throws -> [UInt8] {
-        try headCall(AgreementABI.reportEmergencyShutdown, journalHead)
-    }
-
-    public func closePeriodCall() throws -> [UInt8] {
-        try AgreementABI.closePeriod.encodeCall([.uint(agreementID)])
-    }
-
     private func headCall(_ function: ABIFunction, _ journalHead: [UInt8]) throws -> [UInt8] {
         guard journalHead.count == 32 else { throw Failure.journalHead(journalHead.count) }
         return try function.encodeCall([.uint(agreementID), .fixedBytes(journalHead)])
@@ -89,11 +81,6 @@ public struct AgreementBinding: Sendable {
                                controlState: try v[3].word().unsigned(), cutoffAcknowledged: try v[4].bool(),
                                status: try AgreementStatus(code: try v[5].word().unsigned()))
         } catch { throw Failure.decoding(function: "device_state", error) }
-    }
-
-    public func periodEnd(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> UInt64 {
-        let v = try await view(AgreementABI.periodEnd, [.uint(agreementID)], rpc: rpc, at: tag)
-        do { return try v[0].word().unsigned() } catch { throw Failure.decoding(function: "period_end", error) }
     }
 
     public func paused(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> Bool {
