@@ -22,11 +22,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--host", "[::1]:70000"], "Error: The value '[::1]:70000' is invalid for '--host <host>'"),
-        (["--host", "meter:"], "Error: The value 'meter:' is invalid for '--host <host>'"),
-        (["--device", "/dev/ttyUSB0", "--baud", "9600,fast"], "Error: The value '9600,fast' is invalid for '--baud <list>'"),
-        (["--device", "/dev/ttyUSB0", "--parity", "N,X"], "Error: The value 'N,X' is invalid for '--parity <list>'"),
-        (["--device", "/dev/ttyUSB0", "--ids", "0-3"], "Error: The value '0-3' is invalid for '--ids <ids>'"),
+        (["--host", "[::1]:70000"], "meterd: The value '[::1]:70000' is invalid for '--host <host>'"),
+        (["--host", "meter:"], "meterd: The value 'meter:' is invalid for '--host <host>'"),
+        (["--device", "/dev/ttyUSB0", "--baud", "9600,fast"], "meterd: The value '9600,fast' is invalid for '--baud <list>'"),
+        (["--device", "/dev/ttyUSB0", "--parity", "N,X"], "meterd: The value 'N,X' is invalid for '--parity <list>'"),
+        (["--device", "/dev/ttyUSB0", "--ids", "0-3"], "meterd: The value '0-3' is invalid for '--ids <ids>'"),
     ])
     func probeRefusesAMalformedOptionWithItsName(arguments: [String], message: String) throws {
         let (status, line) = try firstLine(["probe", "modbus"] + arguments)
@@ -37,10 +37,10 @@ import Testing
     @Test func relayDurationsAreCheckedWhereTheyAreParsed() throws {
         let (status, line) = try firstLine(["relay", "test", "--pulse", "2 minutes"])
         #expect(status == Self.usage)
-        #expect(line == "Error: The value '2 minutes' is invalid for '--pulse <duration>'")
+        #expect(line == "meterd: The value '2 minutes' is invalid for '--pulse <duration>'")
         let (rangeStatus, rangeLine) = try firstLine(["relay", "test", "--pulse", "20s"])
         #expect(rangeStatus == Self.usage)
-        #expect(rangeLine == "Error: --pulse takes 50ms to 10s, e.g. 500ms or 2s")
+        #expect(rangeLine == "meterd: --pulse takes 50ms to 10s, e.g. 500ms or 2s")
     }
 
     func readConfiguration(port: Int) throws -> String {
@@ -181,5 +181,18 @@ import Testing
         let profiles = URL(fileURLWithPath: ModbusSimulator.profiles).resolvingSymlinksInPath().path
         #expect(output.contains("names \"eastron-sdm630\", which is not a profile in /nonexistent/etc, /nonexistent/share (none of these directories exists: "
             + "install meterd's profiles (scripts/install or the Debian package); from this source tree: profile_dirs = [\"\(profiles)\"])"), "\(output)")
+    }
+
+    /// Every failure leaves one way: "meterd: " and the message, with the documented exit status.
+    @Test(arguments: [
+        (["nonsense"], Int32(64), "meterd: Unexpected argument 'nonsense'"),
+        (["config", "check", "--config", "/nonexistent/meterd.toml"], Int32(78),
+         "meterd: /nonexistent/meterd.toml: cannot read the file (No such file or directory) (check that it exists and that the service user may read it)"),
+        (["key", "address", "--key", "/nonexistent/key"], Int32(1), "meterd: no device key at /nonexistent/key; create one with `meterd key generate --out /nonexistent/key`"),
+    ])
+    func failuresHaveOnePrefixAndTheirExitStatus(arguments: [String], status: Int32, start: String) throws {
+        let (code, line) = try firstLine(arguments)
+        #expect(code == status)
+        #expect(line.hasPrefix(start), "\(line)")
     }
 }

@@ -20,11 +20,11 @@ struct ChainEventsCommand: AsyncParsableCommand {
         do {
             let node = try await rpc.chainID()
             guard node == chain.chainID else {
-                throw CommandFailure("\(rpc.currentURL) serves chain id \(node), but [chain] chain_id is \(chain.chainID) (fix rpc_urls or chain_id)")
+                throw CommandFailure(.failure, "\(rpc.currentURL) serves chain id \(node), but [chain] chain_id is \(chain.chainID) (fix rpc_urls or chain_id)")
             }
             let latest = try await rpc.blockNumber()
             let first = from ?? chain.startBlock
-            guard first <= latest else { throw CommandFailure("--from \(first) is beyond the latest block \(latest)") }
+            guard first <= latest else { throw CommandFailure(.failure, "--from \(first) is beyond the latest block \(latest)") }
             let watcher = try EventWatcher(rpc: rpc, binding: chain.binding, finality: .depth(0), startBlock: first,
                                            maximumRange: chain.logRangeBlocks, store: MemoryStateStore<EventCursor>())
             let events = try await watcher.events(from: first, to: latest)
@@ -33,7 +33,7 @@ struct ChainEventsCommand: AsyncParsableCommand {
             }
             Terminal.output("\(events.count) event(s) of agreement \(chain.agreementID) in blocks \(first)...\(latest)")
         } catch let error as RPCError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(.failure, error.description)
         }
     }
 }

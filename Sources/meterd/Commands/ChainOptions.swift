@@ -13,15 +13,14 @@ struct ChainOptions: ParsableArguments {
     func chain() throws -> ChainConfiguration {
         let configuration = try options.load()
         guard let chain = configuration.chain else {
-            Terminal.error("\(options.config) has no [chain] section; add one (etc/meterd.toml documents its keys)")
-            throw ExitCode(78)
+            throw CommandFailure(.configuration, "\(options.config) has no [chain] section; add one (etc/meterd.toml documents its keys)")
         }
         return chain
     }
 
     func deviceAddress() throws -> Address {
         do { return try DeviceKeyFile.load(path: keyPath, requireOwnership: false).address } catch {
-            throw CommandFailure("\(error)")
+            throw CommandFailure(.failure, "\(error)")
         }
     }
 }

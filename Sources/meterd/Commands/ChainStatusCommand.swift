@@ -21,6 +21,6 @@ struct ChainStatusCommand: AsyncParsableCommand {
                                               sender: sender ?? nil, eventCursor: cursor ?? nil, dailyGasBudget: chain.dailyGasBudget,
                                               now: Date().timeIntervalSince1970)
         for line in status.lines { Terminal.output(line) }
-        if !status.healthy { throw ExitCode(1) }
+        if !status.healthy { throw ExitStatus.failure }
     }
 }

@@ -14,8 +14,7 @@ struct ConfigCheckCommand: ParsableCommand {
         let check = ConfigurationCheck.run(path: options.config)
         for note in check.notes { Terminal.warning(note) }
         guard check.passed, let configuration = check.configuration else {
-            Terminal.error(check.problems.map(\.description).joined(separator: "\n"))
-            throw ExitCode(78)
+            throw CommandFailure(.configuration, check.problems.map(\.description).joined(separator: "\n"))
         }
         let buses = configuration.buses.count
         Terminal.output("\(options.config): ok, \(configuration.meters.count) meter(s) on \(buses) bus(es): "

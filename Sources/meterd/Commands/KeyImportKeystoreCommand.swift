@@ -20,13 +20,13 @@ struct KeyImportKeystoreCommand: ParsableCommand {
 
     func run() throws {
         guard let json = FileManager.default.contents(atPath: keystore) else {
-            throw CommandFailure("cannot read the keystore \(keystore): check the path and that you may read it")
+            throw CommandFailure(.failure, "cannot read the keystore \(keystore): check the path and that you may read it")
         }
         let parsed: KeystoreV3
-        do { parsed = try KeystoreV3(json: json) } catch { throw CommandFailure("\(keystore): \(error)") }
+        do { parsed = try KeystoreV3(json: json) } catch { throw CommandFailure(.failure, "\(keystore): \(error)") }
         let password = try passwordFile.map(PasswordInput.fromFile) ?? PasswordInput.fromTerminal(prompt: "Password for \(keystore): ")
         let key: PrivateKey
-        do { key = try parsed.decrypt(password: password) } catch { throw CommandFailure("\(keystore): \(error)") }
+        do { key = try parsed.decrypt(password: password) } catch { throw CommandFailure(.failure, "\(keystore): \(error)") }
         try DeviceKeyFile.create(path: path, key: key)
         print(key.address.checksummed)
         printError("wrote \(path)")

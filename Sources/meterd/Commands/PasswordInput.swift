@@ -7,7 +7,7 @@ import MeterDaemon
 enum PasswordInput {
     static func fromFile(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure("cannot read the password file \(path)")
+            throw CommandFailure(.failure, "cannot read the password file \(path)")
         }
         let firstLine = data.prefix { $0 != 0x0A }
         return Array(firstLine.last == 0x0D ? firstLine.dropLast() : firstLine)
@@ -15,7 +15,7 @@ enum PasswordInput {
 
     static func fromTerminal(prompt: String) throws -> [UInt8] {
         guard isatty(STDIN_FILENO) == 1 else {
-            throw CommandFailure("no terminal to ask for the password on; pass --password-file FILE")
+            throw CommandFailure(.failure, "no terminal to ask for the password on; pass --password-file FILE")
         }
         StandardStream.error.write(prompt)
         var original = termios()
@@ -27,7 +27,7 @@ enum PasswordInput {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
             StandardStream.error.write("\n")
         }
-        guard let line = readLine(strippingNewline: true) else { throw CommandFailure("no password entered") }
+        guard let line = readLine(strippingNewline: true) else { throw CommandFailure(.failure, "no password entered") }
         return Array(line.utf8)
     }
 }

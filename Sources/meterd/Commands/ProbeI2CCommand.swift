@@ -25,13 +25,12 @@ struct ProbeI2CCommand: ParsableCommand {
             }
         } catch {
             Terminal.endProgress()
-            Terminal.error(error.description)
-            throw ExitCode(1)
+            throw CommandFailure(.failure, error.description)
         }
         Terminal.endProgress()
         guard !results.isEmpty else {
             Terminal.output("/dev/i2c-\(bus): no device answers; check the HAT is seated and powered")
-            throw ExitCode(1)
+            throw ExitStatus.failure
         }
         for result in results { Terminal.output("/dev/i2c-\(bus) \(result)") }
     }

@@ -59,8 +59,7 @@ struct ProbeModbusCommand: AsyncParsableCommand {
             result = try await probe.run { progress in Self.show(progress) }
         } catch {
             Terminal.endProgress()
-            Terminal.error(error.description)
-            throw ExitCode(1)
+            throw CommandFailure(.failure, error.description)
         }
         Terminal.endProgress()
         for refusal in result.refusals {
@@ -70,7 +69,7 @@ struct ProbeModbusCommand: AsyncParsableCommand {
         guard !result.findings.isEmpty else {
             let what = result.refusals.isEmpty ? "no unit answered" : "no unit answered like a meter"
             Terminal.output("\(what) (\(units.count) id(s) on \(endpoints.count) setting(s)); check wiring (A/B swapped?), termination and settings")
-            throw ExitCode(1)
+            throw ExitStatus.failure
         }
         for finding in result.findings {
             var line = "\(Self.describe(finding.endpoint)) unit \(finding.unit): "

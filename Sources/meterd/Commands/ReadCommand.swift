@@ -36,13 +36,11 @@ struct ReadCommand: AsyncParsableCommand {
         Terminal.bootstrapLogging(verbose: verbose)
         let configuration = try options.load()
         for name in meter where configuration.meter(named: name) == nil {
-            Terminal.error("no meter named \(name) in \(options.config); configured: \(configuration.meters.map(\.name).joined(separator: ", "))")
-            throw ExitCode(64)
+            throw CommandFailure(.usage, "no meter named \(name) in \(options.config); configured: \(configuration.meters.map(\.name).joined(separator: ", "))")
         }
         let set: MeterSet
         do { set = try MeterFactory.make(configuration, only: meter.isEmpty ? nil : Set(meter)) } catch {
-            Terminal.error(error.description)
-            throw ExitCode(1)
+            throw CommandFailure(.failure, error.description)
         }
         let session = MeterReadSession(configuration: configuration, meters: set)
         repeat {
@@ -50,7 +48,7 @@ struct ReadCommand: AsyncParsableCommand {
             let outcomes = await session.readAll()
             let healthy = show(outcomes, configuration: configuration)
             guard let watch else {
-                if !healthy { throw ExitCode(1) }
+                if !healthy { throw ExitStatus.failure }
                 return
             }
             let pause = watch - Date().timeIntervalSince(started)

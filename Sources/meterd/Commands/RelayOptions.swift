@@ -22,8 +22,7 @@ struct RelayOptions: ParsableArguments {
         Terminal.bootstrapLogging(verbose: false)
         let loaded = try configuration.load()
         guard let relay = loaded.relay else {
-            Terminal.error("\(configuration.config) has no [relay] table; etc/meterd.toml documents its keys and hardware/relay-wiring.md the wiring")
-            throw ExitCode(78)
+            throw CommandFailure(.configuration, "\(configuration.config) has no [relay] table; etc/meterd.toml documents its keys and hardware/relay-wiring.md the wiring")
         }
         return Loaded(relay: relay, journalDirectory: storage.journalDirectory(for: loaded), keyPath: storage.keyPath(for: loaded))
     }
@@ -37,14 +36,12 @@ struct RelayOptions: ParsableArguments {
 
     func key(_ loaded: Loaded) throws -> PrivateKey {
         do { return try DeviceKeyFile.load(path: loaded.keyPath, requireOwnership: false) } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure(.failure, "\(error)")
         }
     }
 
     /// Prints a refusal or failure and exits with its status.
-    static func fail(_ error: RelayFieldError) -> ExitCode {
-        Terminal.error(error.description)
-        return ExitCode(error.code == .failed ? 1 : 3)
+    static func fail(_ error: RelayFieldError) -> CommandFailure {
+        CommandFailure(error.code == .failed ? .failure : .refused, error.description)
     }
 }

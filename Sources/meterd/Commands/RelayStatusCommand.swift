@@ -17,8 +17,7 @@ struct RelayStatusCommand: ParsableCommand {
         let relay = try options.relay()
         let status: RelayStatus
         do { status = try RelayStatus.collect(relay: relay.relay, journalDirectory: relay.journalDirectory) } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure(.failure, "\(error)")
         }
         let lines = status.lines(relay: relay.relay)
         if json {

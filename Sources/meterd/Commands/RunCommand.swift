@@ -23,7 +23,7 @@ struct RunCommand: AsyncParsableCommand {
             try await Daemon.run(configuration: configuration, source: source, logger: logger)
         } catch let failure as Daemon.StartFailure {
             logger.critical("\(failure.description)")
-            throw ExitCode(1)
+            throw ExitStatus.failure
         }
     }
 }

@@ -17,8 +17,7 @@ struct ConfigurationOption: ParsableArguments {
         do {
             return try ConfigurationLoader.loadWithSource(path: config)
         } catch {
-            Terminal.error(error.description)
-            throw ExitCode(78)
+            throw CommandFailure(.configuration, error.description)
         }
     }
 }
