@@ -14,7 +14,7 @@
 # released line leaves the coil de-energised, the supply connected), line 1 follows the contactor
 # (up: main contacts closed), line 2 is the button (up while pressed).
 CONFIG=/etc/meterd/meterd.toml
-BIN=/usr/local/bin/meterd
+BIN=/usr/bin/meterd
 UNIT=meterd.service
 STALL=/run/meterd-stall
 
