@@ -21,7 +21,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let text = try String(contentsOfFile: Self.unit, encoding: .utf8)
-            .replacingOccurrences(of: "/usr/local/bin/meterd", with: DaemonProcess.binary)
+            .replacingOccurrences(of: "/usr/bin/meterd", with: DaemonProcess.binary)
         let copy = folder.appendingPathComponent("meterd.service").path
         try text.write(toFile: copy, atomically: true, encoding: .utf8)
         let (status, output) = try run(["verify", copy])

@@ -7,9 +7,9 @@ VENV="$ROOT/.venv"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages meterd builds against and its tests talk to.
+# Debian packages meterd builds against, packages with (scripts/package, scripts/check-package) and its tests talk to.
 DEBIAN_PACKAGES=(
-    pkg-config libmodbus-dev libgpiod-dev gpiod libi2c-dev i2c-tools libsecp256k1-dev
+    pkg-config libmodbus-dev libgpiod-dev gpiod libi2c-dev i2c-tools libsecp256k1-dev dpkg-dev fakeroot lintian
     libssl-dev libcurl4-openssl-dev libsodium-dev socat mbpoll python3-venv systemd
 )
 
