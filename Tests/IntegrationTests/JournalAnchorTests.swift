@@ -132,7 +132,7 @@ import Testing
         let daemon = try site.daemon()
         let anchored = try await Self.anchoredJournal(site, directory: daemon.journal, batches: 3, batchRecords: false)
         try daemon.start()
-        #expect(try await Self.wait(20) { daemon.log.components(separatedBy: "had no records; journaled now").count - 1 >= 3 }, "log:\n\(daemon.log)")
+        #expect(try await Self.wait(20) { daemon.log.components(separatedBy: "lacked records; journaled now").count - 1 >= 3 }, "log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         // Twice more: what is journaled is not journaled again.
         for _ in 1...2 {

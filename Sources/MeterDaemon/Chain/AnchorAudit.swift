@@ -54,12 +54,11 @@ struct AnchorAudit {
                 confirmed.block = anchor.block
                 entries.append(JournalEntry(time: Date(), payload: .batchConfirmed(confirmed)))
             }
-            guard !entries.isEmpty else { continue }
-            _ = try await journal.append(entries)
-            if let sequence = held[anchor.journalHead], sequence > (journal.anchoredUpTo ?? 0) {
-                try journal.markAnchored(upTo: sequence, transactionHash: anchor.transactionHash, block: anchor.block)
-            }
-            logger.notice("journal: batch \(anchor.batchSeq), confirmed on chain in block \(anchor.block), had no records; journaled now",
+            let unanchored = held[anchor.journalHead].flatMap { $0 > (journal.anchoredUpTo ?? 0) ? $0 : nil }
+            guard !entries.isEmpty || unanchored != nil else { continue }
+            if !entries.isEmpty { _ = try await journal.append(entries) }
+            if let unanchored { try journal.markAnchored(upTo: unanchored, transactionHash: anchor.transactionHash, block: anchor.block) }
+            logger.notice("journal: batch \(anchor.batchSeq), confirmed on chain in block \(anchor.block), lacked records; journaled now",
                           metadata: ["tx": "\(Hex.encode(anchor.transactionHash))"])
         }
         return outcome

@@ -80,7 +80,7 @@ actor BatchSubmitterService: Service {
                 logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
                 nextSlot = nil
                 // A journal that refused a batch's record: the audit journals it once the journal takes writes again.
-                auditDue = true
+                if error is JournalError { auditDue = true }
             }
             await status.chain(waitingSlots: waiting.count, pending: await sender.pending.count, gasToday: await sender.gasUsedToday)
             await pause(seconds: chain.receiptPollSeconds)
@@ -142,17 +142,19 @@ actor BatchSubmitterService: Service {
             try await refresh()
             return
         }
-        _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(
-            batchSequence: batchSeq, firstSlot: flight.firstSlot, slotCount: UInt32(flight.count), transactionHash: hash, block: block)))])
-        try journal.markAnchored(upTo: flight.headSequence, transactionHash: hash, block: block)
         for slot in flight.firstSlot..<(flight.firstSlot + UInt64(flight.count)) { waiting[slot] = nil }
         nextSlot = flight.firstSlot + UInt64(flight.count)
         lastBatchSeq = batchSeq
-        recordedThroughBatch = max(recordedThroughBatch, batchSeq)
         inFlight = nil
         // No agreement() read here: the batch moved only next_slot and last_batch_seq, known already; its
         // bonus reaches the status with the BatchSubmitted event.
         await status.batchConfirmed(lastSlot: Int64(flight.firstSlot) + Int64(flight.count) - 1)
+        // The batch is on chain whatever the journal does: records it refuses (a full disk) are written by
+        // the audit once it takes writes again, and the next batch does not wait for them.
+        _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(
+            batchSequence: batchSeq, firstSlot: flight.firstSlot, slotCount: UInt32(flight.count), transactionHash: hash, block: block)))])
+        try journal.markAnchored(upTo: flight.headSequence, transactionHash: hash, block: block)
+        recordedThroughBatch = max(recordedThroughBatch, batchSeq)
     }
 
     private func auditIfDue() async {
