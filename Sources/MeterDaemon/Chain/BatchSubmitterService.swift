@@ -33,6 +33,14 @@ actor BatchSubmitterService: Service {
     private var inFlight: InFlight?
     /// The agreement's status while it takes no batches (proposed, or ended); nil while it does.
     private var inactive: AgreementStatus?
+    /// The journal is checked against the batches on chain (`AnchorAudit`) at start, and again when a
+    /// batch may have gone on chain without its records, until the chain's confirmed head reaches
+    /// `auditUntilBlock` and the journal records every batch the contract counts; not before
+    /// `nextAuditAt` after a failed check.
+    private var auditDue = true
+    private var recordedThroughBatch: UInt64 = 0
+    private var auditUntilBlock: UInt64 = 0
+    private var nextAuditAt = Date.distantPast
 
     init(chain: ChainConfiguration, rpc: RPCClient, sender: TransactionSender, journal: Journal, status: StatusBoard,
          cutoff: CutoffService?, batchSlots: Int, maxWait: Double, logger: Logger) {
@@ -56,6 +64,7 @@ actor BatchSubmitterService: Service {
     func run() async throws {
         while keepRunning {
             do {
+                await auditIfDue()
                 if nextSlot == nil || inactive != nil { try await refresh() }
                 try await collectOutcomes()
                 try await submitBatchIfDue()
@@ -70,6 +79,8 @@ actor BatchSubmitterService: Service {
             } catch {
                 logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
                 nextSlot = nil
+                // A journal that refused a batch's record: the audit journals it once the journal takes writes again.
+                if error is JournalError { auditDue = true }
             }
             await status.chain(waitingSlots: waiting.count, pending: await sender.pending.count, gasToday: await sender.gasUsedToday)
             await pause(seconds: chain.receiptPollSeconds)
@@ -109,6 +120,7 @@ actor BatchSubmitterService: Service {
             case .alreadyDone(.batch(_, let batchSeq)):
                 logger.notice("batch already on chain", metadata: ["batch": "\(batchSeq)"])
                 inFlight = nil
+                auditDue = true
                 try await refresh()
             case .reverted(let intent, let hash, let reason):
                 logger.error("transaction reverted: \(reason)", metadata: ["intent": "\(intent)", "tx": "\(Hex.encode(hash))"])
@@ -124,12 +136,12 @@ actor BatchSubmitterService: Service {
 
     private func confirmed(batchSeq: UInt64, hash: [UInt8], block: UInt64) async throws {
         guard let flight = inFlight, flight.batchSeq == batchSeq else {
+            // Sent by an earlier run of meterd: its records come from the chain's event.
+            auditDue = true
+            auditUntilBlock = max(auditUntilBlock, block)
             try await refresh()
             return
         }
-        _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(
-            batchSequence: batchSeq, firstSlot: flight.firstSlot, slotCount: UInt32(flight.count), transactionHash: hash, block: block)))])
-        try journal.markAnchored(upTo: flight.headSequence, transactionHash: hash, block: block)
         for slot in flight.firstSlot..<(flight.firstSlot + UInt64(flight.count)) { waiting[slot] = nil }
         nextSlot = flight.firstSlot + UInt64(flight.count)
         lastBatchSeq = batchSeq
@@ -137,6 +149,27 @@ actor BatchSubmitterService: Service {
         // No agreement() read here: the batch moved only next_slot and last_batch_seq, known already; its
         // bonus reaches the status with the BatchSubmitted event.
         await status.batchConfirmed(lastSlot: Int64(flight.firstSlot) + Int64(flight.count) - 1)
+        // The batch is on chain whatever the journal does: records it refuses (a full disk) are written by
+        // the audit once it takes writes again, and the next batch does not wait for them.
+        _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(
+            batchSequence: batchSeq, firstSlot: flight.firstSlot, slotCount: UInt32(flight.count), transactionHash: hash, block: block)))])
+        try journal.markAnchored(upTo: flight.headSequence, transactionHash: hash, block: block)
+        recordedThroughBatch = max(recordedThroughBatch, batchSeq)
+    }
+
+    private func auditIfDue() async {
+        // A batch the contract counts that the journal does not record yet (not final at the last check).
+        if inFlight == nil, nextSlot != nil, recordedThroughBatch < lastBatchSeq { auditDue = true }
+        guard auditDue, Date() >= nextAuditAt, journal.problem() == nil else { return }
+        do {
+            let audit = try await AnchorAudit(chain: chain, rpc: rpc, journal: journal, logger: logger).run(before: inFlight?.batchSeq)
+            recordedThroughBatch = max(recordedThroughBatch, audit.lastBatch)
+            auditDue = audit.confirmedHead < auditUntilBlock
+        } catch {
+            logger.warning("chain: the journal is not checked against its anchors on chain now (\(error)); meterd tries again in 60 s")
+            nextAuditAt = Date().addingTimeInterval(60)
+        }
+        if auditDue, nextAuditAt < Date() { nextAuditAt = Date().addingTimeInterval(chain.watchIntervalSeconds) }
     }
 
     private func submitBatchIfDue() async throws {

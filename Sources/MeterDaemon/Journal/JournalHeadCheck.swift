@@ -1,8 +1,8 @@
 import ChainClient
 import FoundationEssentials
 
-/// A head the journal is known to have reached, and who says so: the head record, or (the hook for
-/// the chain check) a batch's journal head anchored on chain.
+/// A head the journal is known to have reached, and who says so (the head record; the heads anchored
+/// on chain name no sequence and are checked by `JournalAnchorCheck`).
 public struct ExpectedHead: Sendable, Equatable {
     public var sequence: UInt64
     public var hash: [UInt8]
@@ -59,11 +59,11 @@ public enum JournalHeadFinding: Sendable, Equatable, CustomStringConvertible {
 /// Compares the records present with the heads the journal is known to have reached. Pure.
 public enum JournalHeadCheck {
     /// `present`: the newest record in the segments; `oldest`: the first sequence of the oldest segment
-    /// (nil when none); `anchors`: further expected heads (from chain) beside the head record.
+    /// (nil when none).
     public static func check(present: JournalHead, oldest: UInt64?, record: Result<JournalHeadRecord?, any Error>,
-                             signer: Address, anchors: [ExpectedHead] = []) -> [JournalHeadFinding] {
+                             signer: Address) -> [JournalHeadFinding] {
         var findings: [JournalHeadFinding] = []
-        var expected = anchors
+        var expected: [ExpectedHead] = []
         switch record {
         case .failure(let error):
             findings.append(.unreadableHeadRecord("\(error)"))

@@ -16,8 +16,10 @@ public struct VerificationReport: Sendable, Equatable {
     public var headFindings: [JournalHeadFinding] = []
     /// The valid key rotations, in chain order: the signer changes only there.
     public var keyRotations: [KeyHandover] = []
+    /// The journal against the heads its batches anchored on chain (when verified with them).
+    public var anchors = AnchorCheckResult()
 
-    public var isValid: Bool { problems.isEmpty }
+    public var isValid: Bool { problems.isEmpty && anchors.findings.isEmpty }
     /// Records after the last checkpoint: a running daemon signs them at its next checkpoint.
     public var unsignedTail: UInt64 { (lastSequence ?? 0) - min(lastSequence ?? 0, lastCheckpointedSequence ?? 0) }
 }
@@ -33,10 +35,10 @@ public struct VerificationProgress: Sendable {
 
 /// Checks framing, checksums, sequence numbers, the hash chain within and across segments, every
 /// checkpoint's signature (by `signer`, or by the key it took over from at a valid key rotation, see
-/// `SignerTrail`), and the segments against the signed head record (and `anchors`, heads known from
-/// elsewhere: the hook for the check against the chain).
+/// `SignerTrail`), the segments against the signed head record, and against `anchors`, the agreement's
+/// batches on chain: the journal must hold every head they anchored.
 public enum JournalVerifier {
-    public static func verify(directory: String, signer: Address, anchors: [ExpectedHead] = [],
+    public static func verify(directory: String, signer: Address, anchors: [BatchAnchor] = [],
                               progress: (VerificationProgress) -> Void = { _ in },
                               record: (JournalRecord) -> Void = { _ in }) throws -> VerificationReport {
         // Read before the segments: a running daemon only moves it forward, never past them.
@@ -48,6 +50,8 @@ public enum JournalVerifier {
         var previous: (scan: SegmentScan, name: String)?
         var oldest: UInt64?
         var signers = SignerTrail()
+        let anchoredHeads = Set(anchors.map(\.journalHead))
+        var held: [[UInt8]: UInt64] = [:]
         for (index, name) in names.enumerated() {
             let bytes = try FileIO.readAll(directory.appendingPathComponent(name))
             var checkpoints = 0
@@ -57,6 +61,7 @@ public enum JournalVerifier {
                 options.onRecord = { decoded, offset in
                     if decoded.kind == .checkpoint { checkpoints += 1 }
                     signers.note(decoded, segment: name, offset: offset)
+                    if anchoredHeads.contains(decoded.hash), held[decoded.hash] == nil { held[decoded.hash] = decoded.sequence }
                     record(decoded)
                 }
                 return try SegmentScan.scan(name: name, bytes: bytes, options: options)
@@ -67,6 +72,10 @@ public enum JournalVerifier {
             }
             report.problems += signers.problems[signerProblems...]
             if let problem = scan.problem { report.problems.append(problem) }
+            // The record before a segment is vouched for by the segment's start hash (the oldest one's is not held otherwise).
+            if let header = scan.header, header.firstSequence > 0, anchoredHeads.contains(header.startHash), held[header.startHash] == nil {
+                held[header.startHash] = header.firstSequence - 1
+            }
             if oldest == nil { oldest = scan.header?.firstSequence }
             report.segments += 1
             report.records += scan.recordCount
@@ -85,10 +94,12 @@ public enum JournalVerifier {
         // A head record written before a rotation is the old key's.
         let headSigner = ((try? headRecord.get()) ?? nil).map { signers.signer(at: $0.sequence, final: signer) } ?? signer
         let present = JournalHead(sequence: report.lastSequence ?? 0, hash: previous?.scan.headHash ?? [])
-        report.headFindings = JournalHeadCheck.check(present: present, oldest: oldest, record: headRecord, signer: headSigner, anchors: anchors)
+        report.headFindings = JournalHeadCheck.check(present: present, oldest: oldest, record: headRecord, signer: headSigner)
         for finding in report.headFindings where finding.isDamage {
             report.problems.append(ScanProblem(segment: JournalHeadRecord.fileName, offset: 0, sequence: present.sequence, kind: .headRecord(finding)))
         }
+        let trusted = (try? headRecord.get())?.flatMap { $0.signer == headSigner ? $0 : nil }
+        report.anchors = JournalAnchorCheck.check(anchors: anchors, held: held, oldest: oldest, end: present.sequence, keptFrom: trusted?.firstSequence)
         return report
     }
 }

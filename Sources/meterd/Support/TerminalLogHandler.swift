@@ -12,10 +12,10 @@ struct TerminalLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let all = metadata.merging(explicit ?? [:]) { $1 }
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let details = all.isEmpty ? "" : " (" + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
-        StandardStream.error.write("\(Self.word(level)): \(message)\(details)\n")
+        StandardStream.error.write("\(Self.word(event.level)): \(event.message)\(details)\n")
     }
 
     private static func word(_ level: Logger.Level) -> String {

@@ -1,0 +1,24 @@
+import ChainClient
+
+/// The agreement's batches on the configured chain, from a block to the newest confirmed one (as
+/// `[chain] finality` says): one eth_chainId, one call for the confirmed head, and one eth_getLogs
+/// per `log_range_blocks` blocks.
+public enum ChainAnchorReader {
+    public struct Reading: Sendable {
+        public var anchors: [BatchAnchor]
+        public var firstBlock: UInt64
+        public var confirmedHead: UInt64
+    }
+
+    public static func read(chain: ChainConfiguration, rpc: RPCClient, from first: UInt64,
+                            progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Reading {
+        let served = try await rpc.chainID()
+        guard served == chain.chainID else { throw SenderError.wrongChain(url: rpc.currentURL, expected: chain.chainID, actual: served) }
+        let watcher = try EventWatcher(rpc: rpc, binding: chain.binding, finality: chain.eventFinality, startBlock: first,
+                                       maximumRange: chain.logRangeBlocks, store: MemoryStateStore<EventCursor>())
+        let head = try await watcher.confirmedHead()
+        let anchors = try await BatchAnchors.read(rpc: rpc, binding: chain.binding, from: first, to: head,
+                                                  maximumRange: chain.logRangeBlocks, progress: progress)
+        return Reading(anchors: anchors, firstBlock: first, confirmedHead: head)
+    }
+}
