@@ -6,16 +6,16 @@ import Testing
     let binding = AgreementBinding(contract: EventWatcherTests.contract, agreementID: 1)
 
     /// A log of `event` for agreement 1 in `block`.
-    static func log(_ event: ABIEvent, block: UInt64, index: UInt64, data: [UInt8] = [], removed: Bool = false, blockSeed: UInt64? = nil) -> JSONValue {
+    static func log(_ event: ABIEvent, block: UInt64, index: UInt64, data: [UInt8] = [], removed: Bool = false) -> JSONValue {
         .object([
             "address": .string(Hex.encode(contract.bytes)), "topics": .array([.string(Hex.encode(event.topic)), .string(Hex.encode(Word256(UInt64(1)).bytes))]),
-            "data": .string(Hex.encode(data)), "blockNumber": ScriptedNode.quantity(block), "blockHash": ScriptedNode.hash(blockSeed ?? block),
+            "data": .string(Hex.encode(data)), "blockNumber": ScriptedNode.quantity(block), "blockHash": ScriptedNode.hash(block),
             "transactionHash": ScriptedNode.hash(1000 + block), "logIndex": ScriptedNode.quantity(index), "removed": .bool(removed),
         ])
     }
 
-    static func block(_ number: UInt64, seed: UInt64? = nil) -> JSONValue {
-        .object(["number": ScriptedNode.quantity(number), "hash": ScriptedNode.hash(seed ?? number), "timestamp": ScriptedNode.quantity(number * 12)])
+    static func block(_ number: UInt64) -> JSONValue {
+        .object(["number": ScriptedNode.quantity(number), "hash": ScriptedNode.hash(number), "timestamp": ScriptedNode.quantity(number * 12)])
     }
 
     static func range(_ params: [JSONValue]) -> (UInt64, UInt64) {
@@ -51,45 +51,9 @@ import Testing
         #expect(events.map(\.event) == [.cutoffOrdered(reason: "overload"), .reconnectionAllowed])
         #expect(try store.load()?.nextBlock == 21, "confirmed head is 30 - 10")
         #expect(node.calls.filter { $0 == "eth_getLogs" }.count == 2, "blocks 5-12 and 13-20")
+        #expect(!node.calls.contains("eth_getBlockByNumber"), "no header is read: the depth is the protection against reorganisations")
         events.removeAll()
         #expect(try await watcher.poll { events.append($0) } == 0)
-    }
-
-    @Test func aReorganisationBelowTheCursorRewindsAndRedelivers() async throws {
-        let node = ScriptedNode { method, params in
-            switch method {
-            case "eth_blockNumber": return ScriptedNode.quantity(20)
-            case "eth_getBlockByNumber":
-                guard case .string(let tag)? = params.first, let number = UInt64(tag.dropFirst(2), radix: 16) else { return .null }
-                return Self.block(number)
-            case "eth_getLogs":
-                let (from, to) = Self.range(params)
-                return (from...to).contains(18) ? .array([Self.log(AgreementABI.reconnectionAllowed, block: 18, index: 0)]) : .array([])
-            default: return .null
-            }
-        }
-        let watcher = try EventWatcher(rpc: RPCClient(endpoints: [node]), binding: binding, finality: .depth(2), startBlock: 0,
-                                       store: MemoryStateStore<EventCursor>())
-        var delivered = 0
-        try await watcher.poll { _ in delivered += 1 }
-        let cursor = await watcher.cursor
-        #expect(delivered == 1 && cursor.nextBlock == 19)
-        // Block 18 is replaced by another block at the same height: the event is read again from there.
-        node.replace { method, params in
-            switch method {
-            case "eth_blockNumber": return ScriptedNode.quantity(21)
-            case "eth_getBlockByNumber":
-                guard case .string(let tag)? = params.first, let number = UInt64(tag.dropFirst(2), radix: 16) else { return .null }
-                return Self.block(number, seed: number >= 17 ? number + 500 : number)
-            case "eth_getLogs":
-                let (from, to) = Self.range(params)
-                return (from...to).contains(18) ? .array([Self.log(AgreementABI.reconnectionAllowed, block: 18, index: 0, blockSeed: 518)]) : .array([])
-            default: return .null
-            }
-        }
-        try await watcher.poll { _ in delivered += 1 }
-        #expect(delivered == 2)
-        #expect(await watcher.cursor.nextBlock == 20)
     }
 
     @Test func aRemovedLogBelowTheCursorRewindsIt() async throws {

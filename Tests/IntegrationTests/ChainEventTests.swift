@@ -33,9 +33,9 @@ import Testing
         #expect(all.map(\.event.name) == ["AgreementProposed", "AgreementAccepted", "PeriodOpened", "CutoffOrdered", "BonusAdjusted", "ReconnectionAllowed"])
     }
 
-    /// While nothing happens a check is one eth_blockNumber; a new block adds the reorganisation check,
-    /// its logs and its header (counted by the recording proxy).
-    @Test func anIdleChainCostsOneCallPerCheck() async throws {
+    /// While nothing happens a check is one eth_blockNumber; with new blocks, however many, one
+    /// eth_getLogs more over all of them (counted by the recording proxy). No header is read.
+    @Test func aCheckCostsOneCallIdleAndTwoWithNewBlocks() async throws {
         let setup = try await ChainSubmissionTests.Setup(besu: true)
         defer { setup.chain.stop() }
         let proxy = try RPCProxy(upstream: setup.chain.url)
@@ -47,10 +47,33 @@ import Testing
         for _ in 0..<10 { #expect(try await watcher.poll { _ in } == 0) }
         #expect(Array(proxy.calls.dropFirst(caughtUp)) == Array(repeating: "eth_blockNumber", count: 10))
         try await setup.chain.utilityCall(contract: setup.contract, data: DevChain.orderCutoff.encodeCall([.uint(setup.binding.agreementID), .string("test")]))
+        try await setup.chain.mine(blocks: 4)
         var events: [AgreementEvent] = []
         let before = proxy.calls.count
         try await watcher.poll { events.append($0.event) }
         #expect(events == [.cutoffOrdered(reason: "test")])
-        #expect(Array(proxy.calls.dropFirst(before)) == ["eth_blockNumber", "eth_getBlockByNumber", "eth_getLogs", "eth_getBlockByNumber"])
+        #expect(Array(proxy.calls.dropFirst(before)) == ["eth_blockNumber", "eth_getLogs"], "five new blocks, one range")
+    }
+
+    /// A day's batch in steady state (the chain id, the nonce and the gas limit known from the first):
+    /// the fee, the send, the receipt, the head until the confirmations are there, the receipt again.
+    @Test func aDailyBatchCostsItsFeeItsSendAndItsReceiptPolls() async throws {
+        let setup = try await ChainSubmissionTests.Setup(besu: false)
+        defer { setup.chain.stop() }
+        let proxy = try RPCProxy(upstream: setup.chain.url)
+        defer { proxy.stop() }
+        let sender = try setup.sender(confirmations: 2, rpc: RPCClient(urls: [proxy.url]))
+        try await setup.settleFirstBatch(sender, mining: true)
+        setup.clock.advance(86_400)
+        let before = proxy.calls.count
+        let (intent, data) = try setup.batch(2, firstSlot: 1, slots: [1000])
+        _ = try await sender.submit(intent, to: setup.contract, data: data)
+        #expect(try await sender.poll().isEmpty, "mined, not yet two blocks deep")
+        try await setup.chain.mine(blocks: 2)
+        let outcomes = try await sender.poll()
+        #expect(outcomes.count == 1)
+        let calls = Array(proxy.calls.dropFirst(before))
+        #expect(calls == ["eth_feeHistory", "eth_sendRawTransaction", "eth_getTransactionReceipt", "eth_blockNumber",
+                          "eth_blockNumber", "eth_getTransactionReceipt"])
     }
 }

@@ -53,10 +53,10 @@ import Testing
         }
 
         /// Batch 1 (slot 0) sent by `sender` and settled: where the tests of later batches start.
-        func settleFirstBatch(_ sender: TransactionSender) async throws {
+        func settleFirstBatch(_ sender: TransactionSender, mining: Bool = false) async throws {
             let (first, firstData) = try batch(1, firstSlot: 0, slots: [1000])
             _ = try await sender.submit(first, to: contract, data: firstData)
-            _ = try await settle(sender)
+            _ = try await settle(sender, mining: mining)
         }
 
         /// Polls until every pending transaction ended (each poll is one step of the lifecycle).

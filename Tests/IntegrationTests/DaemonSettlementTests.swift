@@ -69,6 +69,30 @@ import Testing
         #expect(anchored, "confirmed batches anchor the journal")
     }
 
+    /// A batch goes out only once the slot it ends with is closed in the journal: with nothing closed yet,
+    /// slot 0 of a new agreement went out at once, unmeasured, as a batch of one.
+    @Test func aBatchEndsWithASlotTheJournalClosed() async throws {
+        let site = try await SettlementSite()
+        defer { site.stop() }
+        let daemon = try site.daemon()
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 8_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        var closed = Set<UInt64>()
+        var batches = 0
+        for record in try JournalReader(directory: daemon.journal).records() {
+            switch record.payload {
+            case .slotClosed(let slot): closed.insert(slot.slotIndex)
+            case .batchSubmitted(let batch):
+                batches += 1
+                let last = batch.firstSlot + UInt64(batch.slotCount) - 1
+                #expect(closed.contains(last), "batch \(batch.batchSequence) (slots \(batch.firstSlot)...\(last)) went out before slot \(last) closed")
+            default: break
+            }
+        }
+        #expect(batches > 0, "no batch went out; log:\n\(daemon.log)")
+    }
+
     @Test func theDaemonWaitsWithoutSendingUntilTheConsumerAccepts() async throws {
         let site = try await SettlementSite(accepted: false)
         defer { site.stop() }

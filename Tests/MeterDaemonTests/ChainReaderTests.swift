@@ -35,6 +35,7 @@ import Testing
         #expect(chain.confirmations == 0, "Besu (QBFT) is final when mined")
         #expect(chain.feePolicy.ceilingPerGas == 100_000_000_000 && chain.feePolicy.dailyGasBudget == 5_000_000)
         #expect(chain.eventFinality == .depth(0))
+        #expect(chain.watchIntervalSeconds == 120, "within 2,000 calls a day (BENCHMARKS.md, rpc-watch)")
         #expect(chain.senderStatePath == "/var/lib/meterd/chain/transactions.json")
         #expect(chain.transportLimits == TransportLimits(connectTimeout: 5, requestTimeout: 20, maximumResponseBytes: 8 << 20))
     }
@@ -79,5 +80,6 @@ import Testing
         let chain = try #require(configuration.chain)
         #expect(chain.rpcURLs.count == 2 && chain.gasPrice == 0 && chain.confirmations == 12 && chain.logRangeBlocks == 2000)
         #expect(chain.transportLimits.proxy == "http://proxy.example:3128")
+        #expect(chain.watchIntervalSeconds == 120 && chain.receiptPollSeconds == 5, "the example states the defaults")
     }
 }

@@ -9,8 +9,8 @@ import Testing
     @Test func aSteadyLoadFillsEachSlotWithItsShare() {
         var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
         var closed: [SlotAggregator.ClosedSlot] = []
-        // 4 kW: 1 Wh every 0.9 s; readings every 10 s for 3 slots.
-        for step in 0...270 {
+        // 4 kW: 1 Wh every 0.9 s; readings every 10 s for 3 slots, from 10 s into the first.
+        for step in 1...270 {
             let seconds = Double(step) * 10
             closed += aggregator.add(time: at(seconds), milliwattHours: 5_000_000 + Int64(seconds * 4_000_000 / 3600)).closed
         }
@@ -19,6 +19,14 @@ import Testing
         #expect(closed[0].consumptionWattHours == nil, "the first slot began before the first reading")
         #expect(closed[1].consumptionWattHours == 1000 && closed[2].consumptionWattHours == 1000)
         #expect(closed[1].endEnergyMilliwattHours == 5_000_000 + 2_000_000)
+    }
+
+    /// A series whose first reading lies right on a boundary knows that slot's start value.
+    @Test func aFirstReadingOnTheBoundaryMeasuresItsSlot() {
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: 96)
+        #expect(aggregator.add(time: at(900), milliwattHours: 2_000_000) == SlotAggregator.Advance())
+        let closed = aggregator.add(time: at(1800), milliwattHours: 2_750_000).closed
+        #expect(closed.map(\.index) == [1] && closed.first?.consumptionWattHours == 750)
     }
 
     @Test func missedPollsAndAnOutageLoseNoEnergy() {

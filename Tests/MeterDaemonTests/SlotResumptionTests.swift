@@ -1,3 +1,4 @@
+import Drivers
 import Foundation
 import Testing
 @testable import MeterDaemon
@@ -46,6 +47,31 @@ import Testing
         #expect(outcome.aggregator.add(time: agreementClock.start(of: 7).addingTimeInterval(5), milliwattHours: 9_000_000) == SlotAggregator.Advance())
         let next = outcome.aggregator.add(time: agreementClock.start(of: 8).addingTimeInterval(5), milliwattHours: 9_500_000)
         #expect(next.closed.map(\.index) == [7] && next.closed.first?.consumptionWattHours == nil)
+    }
+
+    /// A restart before the new series (after untrusted readings) has closed a slot continues it from the
+    /// trusted readings it had: the slot between them and the next reading is measured, not lost.
+    @Test func aSeriesThatClosedNoSlotYetContinuesAfterARestart() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try journalWithSlotsClosed(through: 4, in: directory)
+        defer { try? journal.close() }
+        func reading(at slot: Int64, plus seconds: Double, milliwattHours: Int64) -> JournalEntry {
+            var reading = JournalFixtures.reading(0)
+            reading.time = agreementClock.start(of: slot).addingTimeInterval(seconds)
+            reading.energy[.importActiveEnergy] = EnergyValue(milliwattHours: milliwattHours, resolutionMilliwattHours: 1)
+            return JournalEntry(reading: reading, clockSynchronised: true)
+        }
+        var untrusted = JournalFixtures.reading(0)
+        untrusted.time = agreementClock.start(of: 5).addingTimeInterval(-86_400)
+        try journal.append([JournalEntry(reading: untrusted, clockSynchronised: false),
+                            reading(at: 7, plus: 300, milliwattHours: 9_000_000), reading(at: 7, plus: 600, milliwattHours: 9_300_000)])
+        var outcome = try SlotResumption.aggregator(clock: agreementClock, maximumCatchUp: 96, journal: journal, meter: "sdm630")
+        // 1 Wh a second from the last reading on: the reading at slot 9 + 300 s closes 7 (unmeasured: it began
+        // before the series) and 8.
+        let closed = outcome.aggregator.add(time: agreementClock.start(of: 9).addingTimeInterval(300), milliwattHours: 9_300_000 + 1_500_000).closed
+        #expect(closed.map(\.index) == [7, 8])
+        #expect(closed.map(\.consumptionWattHours) == [nil, 900])
     }
 
     @Test(arguments: [SlotClock(origin: Date(timeIntervalSince1970: 0), length: 900), SlotClock(origin: JournalFixtures.base, length: 60)])

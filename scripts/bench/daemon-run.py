@@ -13,7 +13,6 @@ meterd maps, mostly its own code) and the working set (pages touched in the last
 /proc/PID/clear_refs). At the end, where the proportional memory goes, per mapped file. CPU is the
 process's user + system time over the run divided by the wall time.
 """
-import json
 import os
 import signal
 import subprocess
@@ -21,6 +20,7 @@ import sys
 import tempfile
 import time
 
+import local_chain
 from benchmarks_md import write_section
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -70,30 +70,9 @@ def unit_environment():
     return dict(line.split("=", 2)[1:] for line in lines if line.startswith("Environment="))
 
 
-def start_child(arguments, log):
-    child = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
-    return child, json.loads(child.stdout.readline())
-
-
 def set_up_chain(state, device, log):
-    """The local chain, the contract and an agreement naming the device, as the utility would set them up."""
-    chain, started = start_child([PYTHON, "-m", "contracts.devchain", "--port", "0", "--chain-id", "1337", "--block-time", "1"], log)
-    rpc = started["url"]
-    environment = dict(os.environ, ELECTRO_ADMIN_KEY=started["accounts"][0]["private_key"], PYTHONWARNINGS="ignore")
-    admin = [PYTHON, os.path.join(ROOT, "contracts/electro-admin"), "--rpc", rpc, "--chain-id", "1337"]
-    deployed = subprocess.run(admin + ["--json", "deploy"], check=True, capture_output=True, text=True, env=environment, cwd=ROOT)
-    contract = json.loads(deployed.stdout)["address"]
-    environment["ELECTRO_CONTRACT"] = contract
-    subprocess.run(admin + ["fund", device, "1"], check=True, stdout=subprocess.DEVNULL, env=environment, cwd=ROOT)
-    slot = 60
-    with open(f"{state}/agreement.toml", "w") as file:
-        file.write(f'consumer = "{started["accounts"][1]["address"]}"\ndevice = "{device}"\nperiod_start = {int(time.time()) // slot * slot}\n'
-                   f'slot_seconds = {slot}\nslots_per_period = 1440\nbonus_per_period = 10000\npenalty_per_slot = 10\n'
-                   'emergency_penalty = 2000\ngrace_seconds = 3600\nunmeasured_allowance = 60\n[profile]\nuniform = [100, 100000]\nslots = 1\n')
-    subprocess.run(admin + ["propose", "--file", f"{state}/agreement.toml"], check=True, stdout=subprocess.DEVNULL,
-                   env=environment, cwd=ROOT)
-    consumer = dict(environment, ELECTRO_ADMIN_KEY=started["accounts"][1]["private_key"])
-    subprocess.run(admin + ["accept", "0"], check=True, stdout=subprocess.DEVNULL, env=consumer, cwd=ROOT)
+    """The local chain (a block a second) with an agreement of one-minute slots, and meterd's [chain] section."""
+    chain, rpc, contract, _ = local_chain.set_up_chain(state, device, log, block_time=1, slot=60)
     settings = (f'[chain]\nrpc_urls = ["{rpc}"]\nchain_id = 1337\nnetwork = "ethereum"\ncontract = "{contract}"\nagreement_id = 0\n'
                 'confirmations = 1\nwatch_interval_seconds = 5\nbatch_slots = 4\nbatch_max_wait_seconds = 240\n')
     return chain, settings
@@ -107,7 +86,7 @@ def figure(label, samples, key):
 
 def main():
     log = open(os.devnull, "w")
-    simulator, start = start_child([PYTHON, os.path.join(ROOT, "scripts/modbus-sim"), "--load-curve", "3"], log)
+    simulator, start = local_chain.start_child([PYTHON, os.path.join(ROOT, "scripts/modbus-sim"), "--load-curve", "3"], log)
     host, port = start["tcp"].rsplit(":", 1)
     chain = None
     with tempfile.TemporaryDirectory() as state:

@@ -15,24 +15,23 @@ public enum Finality: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Where the watcher is: the next block to read, and the last block read with its hash, so a
-/// reorganisation below the cursor is noticed.
+/// Where the watcher is: the next block to read.
 public struct EventCursor: Sendable, Codable, Equatable {
     public var nextBlock: UInt64
-    public var lastBlock: UInt64?
-    public var lastBlockHash: [UInt8]?
 
-    public init(nextBlock: UInt64, lastBlock: UInt64? = nil, lastBlockHash: [UInt8]? = nil) {
+    public init(nextBlock: UInt64) {
         self.nextBlock = nextBlock
-        self.lastBlock = lastBlock
-        self.lastBlockHash = lastBlockHash
     }
 }
 
 /// Reads the contract's events from confirmed blocks with eth_getLogs, decodes them and hands them to
 /// the daemon in block order, then moves its persisted cursor: an event is delivered at least once,
-/// also across restarts. Logs marked `removed` are dropped; a reorganisation that reaches below the
-/// cursor rewinds it, so events of the new chain are delivered.
+/// also across restarts. Logs marked `removed` are dropped, and one below the cursor rewinds it.
+///
+/// Blocks are read once they are final by `finality`; that depth is the protection against
+/// reorganisations: a check reads no block header to look for deeper ones (each would cost two calls a
+/// check, the most of a day's calls on a paid node). Where a reorganisation deeper than the configured
+/// depth is possible, `.finalized` rules it out.
 public actor EventWatcher {
     public let rpc: RPCClient
     public let binding: AgreementBinding
@@ -76,16 +75,14 @@ public actor EventWatcher {
     }
 
     /// Delivers every new event of confirmed blocks, at most `maximumRange` blocks per request, moving
-    /// the cursor after each range. Returns how many events were delivered. Without a new confirmed
-    /// block it costs one call (the head); the reorganisation check and the logs wait for a new block.
+    /// the cursor after each range. Returns how many events were delivered. A check costs one call (the
+    /// head) without a new confirmed block and one eth_getLogs more per `maximumRange` new blocks.
     @discardableResult
     public func poll(deliver: (ContractEvent) async throws -> Void) async throws -> Int {
         if busy { await withCheckedContinuation { queued.append($0) } } else { busy = true }
         defer { if queued.isEmpty { busy = false } else { queued.removeFirst().resume() } }
         try await verifyChain()
         let head = try await confirmedHead()
-        guard cursor.nextBlock <= head else { return 0 }
-        try await detectReorganisation()
         var delivered = 0
         while cursor.nextBlock <= head {
             let last = min(head, cursor.nextBlock + maximumRange - 1)
@@ -99,8 +96,7 @@ public actor EventWatcher {
                 try await deliver(event)
                 delivered += 1
             }
-            let lastHeader = try await rpc.block(.number(last))
-            cursor = EventCursor(nextBlock: last + 1, lastBlock: last, lastBlockHash: lastHeader?.hash)
+            cursor = EventCursor(nextBlock: last + 1)
             try store.save(cursor)
         }
         return delivered
@@ -132,17 +128,6 @@ public actor EventWatcher {
             throw SenderError.wrongChain(url: rpc.currentURL, expected: chainID, actual: actual)
         }
         verifiedURL = rpc.currentURL
-    }
-
-    /// The block the cursor last read must still be the canonical one at that height.
-    private func detectReorganisation() async throws {
-        guard let lastBlock = cursor.lastBlock, let hash = cursor.lastBlockHash else { return }
-        let header = try await rpc.block(.number(lastBlock))
-        if header?.hash != hash {
-            let back: UInt64
-            if case .depth(let blocks) = finality { back = max(blocks, 1) } else { back = 64 }
-            try rewind(to: lastBlock >= back ? lastBlock - back : 0)
-        }
     }
 
     private func rewind(to block: UInt64) throws {

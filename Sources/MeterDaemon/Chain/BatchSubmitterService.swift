@@ -173,13 +173,13 @@ actor BatchSubmitterService: Service {
     }
 
     private func submitBatchIfDue() async throws {
-        guard inFlight == nil, inactive == nil, let first = nextSlot else { return }
+        // Nothing closed yet is nothing due: slot 0 of a new period went out unmeasured at once.
+        guard inFlight == nil, inactive == nil, let first = nextSlot, let newest = waiting.keys.max() else { return }
         var values: [UInt32] = []
         var oldest: Date?
         var slot = first
         // A slot no record will ever close (meterd was not running, or the clock was not synchronised,
         // before a later slot closed) goes out as unmeasured, so the batches never stall on it.
-        let newest = waiting.keys.max() ?? 0
         while slot <= newest, values.count < min(batchSlots, 288) {
             let entry = waiting[slot]
             values.append(Self.wire(entry?.wattHours))

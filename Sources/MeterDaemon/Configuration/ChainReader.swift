@@ -18,7 +18,7 @@ enum ChainReader {
         let replaceAfter = table.number("replace_after_seconds", in: 10...86_400) ?? 180
         let feeRefresh = table.number("fee_refresh_seconds", in: 0...86_400) ?? 60
         let receiptPoll = table.number("receipt_poll_seconds", in: 0.1...3600) ?? 5
-        let watchInterval = table.number("watch_interval_seconds", in: 0.1...3600) ?? 15
+        let watchInterval = table.number("watch_interval_seconds", in: 0.1...3600) ?? 120
         let startBlock = table.integer("start_block", in: 0...Int.max) ?? 0
         let logRange = table.integer("log_range_blocks", in: 1...1_000_000) ?? 2000
         let connect = table.integer("connect_timeout_ms", in: 100...120_000) ?? 5000

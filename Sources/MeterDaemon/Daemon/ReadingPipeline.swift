@@ -10,6 +10,8 @@ public actor ReadingPipeline {
     private let status: StatusBoard
     private let settlementMeter: String?
     private let clockSource: ClockSource
+    /// Asked at every reading; the clock source's answer unless a test drives the clock's trust.
+    private let isClockSynchronised: @Sendable () -> Bool
     private var aggregator: SlotAggregator?
     private var guards: [String: EnergyRegisterGuard] = [:]
     private var clockSynchronised: Bool?
@@ -22,13 +24,15 @@ public actor ReadingPipeline {
     private let slotSink: BatchSubmitterService?
 
     init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
-         aggregator: SlotAggregator?, cutoff: CutoffController?, slotSink: BatchSubmitterService?, logger: Logger) {
+         aggregator: SlotAggregator?, cutoff: CutoffController?, slotSink: BatchSubmitterService?, logger: Logger,
+         isClockSynchronised: (@Sendable () -> Bool)? = nil) {
         self.cutoff = cutoff
         self.slotSink = slotSink
         self.journal = journal
         self.status = status
         self.settlementMeter = settlementMeter
         self.clockSource = clockSource
+        self.isClockSynchronised = isClockSynchronised ?? { ClockSynchronisation.isSynchronised(clockSource) }
         self.aggregator = aggregator
         self.logger = logger
     }
@@ -153,7 +157,7 @@ public actor ReadingPipeline {
 
     /// The clock's state, journaled whenever it changes.
     private func checkClock(at time: Date) async -> Bool {
-        let now = ClockSynchronisation.isSynchronised(clockSource)
+        let now = isClockSynchronised()
         if now != clockSynchronised {
             clockSynchronised = now
             journal.setClockSynchronised(now)

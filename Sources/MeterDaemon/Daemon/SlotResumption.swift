@@ -14,36 +14,59 @@ enum SlotResumption {
 
     static func aggregator(clock: SlotClock, maximumCatchUp: Int64, journal: Journal, meter: String) throws -> Outcome {
         var lastSlot: SlotClosed?
-        var lastReading: (Date, Int64)?
-        var untrusted = false
+        // The first and the newest reading with a trusted time since the last untrusted one (nil: none since).
+        var firstTrustedReading: (Date, Int64)?
+        var lastTrustedReading: (Date, Int64)?
+        var untrustedSinceSlot = false
         let segments = journal.segmentSummaries().filter { !$0.damaged }
         for segment in segments.reversed() {
             guard let first = segment.firstSequence else { continue }
+            lastSlot = nil
+            firstTrustedReading = nil
+            lastTrustedReading = nil
+            untrustedSinceSlot = false
             try journal.reader.forEach(RecordFilter(kinds: [.slotClosed, .reading], fromSequence: first)) { record in
                 switch record.payload {
                 case .slotClosed(let slot) where slot.endEnergyMilliwattHours != nil:
+                    // The reading that closed it comes just before and stays the interpolation's start.
                     lastSlot = slot
-                    lastReading = nil
-                    untrusted = false
+                    untrustedSinceSlot = false
                 case .reading(let reading) where reading.meter == meter:
                     // A reading taken while the clock was not synchronised breaks the series, as it does
                     // while running: its time cannot be trusted at a slot boundary.
-                    if !record.clockSynchronised { untrusted = true }
-                    if let energy = reading.energy[.importActiveEnergy] { lastReading = (reading.time, energy.milliwattHours) }
+                    if !record.clockSynchronised {
+                        untrustedSinceSlot = true
+                        firstTrustedReading = nil
+                        lastTrustedReading = nil
+                    } else if let energy = reading.energy[.importActiveEnergy] {
+                        lastTrustedReading = (reading.time, energy.milliwattHours)
+                        if firstTrustedReading == nil { firstTrustedReading = lastTrustedReading }
+                    }
                 default:
                     break
                 }
             }
             if lastSlot != nil { break }
         }
-        let fresh = SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp)
-        guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours, !untrusted else { return Outcome(aggregator: fresh) }
+        guard let slot = lastSlot, let end = slot.endEnergyMilliwattHours, !untrustedSinceSlot else {
+            return Outcome(aggregator: series(first: firstTrustedReading, last: lastTrustedReading, clock: clock, maximumCatchUp: maximumCatchUp))
+        }
         guard slot.slotIndex <= UInt64(Int64.max), clock.start(of: Int64(slot.slotIndex)) == slot.slotStart else {
-            return Outcome(aggregator: fresh, clockChange: "the journal's last slot, \(slot.slotIndex) from \(slot.slotStart), is not a slot of "
+            return Outcome(aggregator: SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp),
+                           clockChange: "the journal's last slot, \(slot.slotIndex) from \(slot.slotStart), is not a slot of "
                            + "the agreement's clock (slots of \(clock.length) s from \(clock.origin)); a new slot series starts")
         }
         return Outcome(aggregator: SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp, resumingAfter: Int64(slot.slotIndex),
-                                                  endEnergy: end, lastReading: lastReading))
+                                                  endEnergy: end, lastReading: lastTrustedReading))
+    }
+
+    /// A series that has closed no slot yet: the trusted readings since the last untrusted one closed
+    /// none, so the series is where they left it: opened by the first, up to the newest. Without one it
+    /// opens at the next reading.
+    private static func series(first: (Date, Int64)?, last: (Date, Int64)?, clock: SlotClock, maximumCatchUp: Int64) -> SlotAggregator {
+        var aggregator = SlotAggregator(clock: clock, maximumCatchUp: maximumCatchUp)
+        for (time, energy) in [first, last].compactMap({ $0 }) { _ = aggregator.add(time: time, milliwattHours: energy) }
+        return aggregator
     }
 
     /// Closed slots in the newest segments, for the batch submitter to resend what the contract lacks.

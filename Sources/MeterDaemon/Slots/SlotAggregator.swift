@@ -72,8 +72,10 @@ public struct SlotAggregator: Sendable, Equatable {
         let sample = Sample(time: time, milliwattHours: milliwattHours)
         guard let previous = last, let open = openSlot else {
             last = sample
-            openSlot = clock.slot(containing: time)
-            openSlotStartEnergy = nil
+            let slot = clock.slot(containing: time)
+            openSlot = slot
+            // A first reading right on the boundary is the slot's start value itself.
+            openSlotStartEnergy = clock.start(of: slot) == time ? milliwattHours : nil
             return Advance()
         }
         guard time > previous.time else { return Advance() }
