@@ -68,6 +68,26 @@ import Testing
         #expect(try JournalReader(directory: directory.path).records(RecordFilter(kinds: [.reading])).count == 15)
     }
 
+    @Test func aClosedJournalHoldsNoFileOpenThoughStillReferenced() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: JournalFixtures.fastOptions)
+        try journal.append(JournalFixtures.readingEntries(0..<3))
+        #expect(try Self.descriptorsOpen(in: directory.path).count == 2, "the open segment and the lock")
+        try journal.close()
+        let stillOpen = try withExtendedLifetime(journal) { try Self.descriptorsOpen(in: directory.path) }
+        #expect(stillOpen == [])
+    }
+
+    /// The files in `directory` this process holds open, from /proc/self/fd.
+    private static func descriptorsOpen(in directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { descriptor in
+            // A descriptor closed since the listing has no link left to read.
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")
+            return target.flatMap { $0.hasPrefix(directory + "/") ? $0 : nil }
+        }
+    }
+
     @Test func segmentsRotateAndTheChainCrossesThem() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

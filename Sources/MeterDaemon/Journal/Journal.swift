@@ -226,10 +226,12 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Writes a last checkpoint, syncs and closes. Appends after this fail with `.closed`.
+    /// Writes a last checkpoint, syncs and closes the segment and the lock. Appends after this fail with `.closed`.
     public func close() throws {
         defer {
             locked {
+                while syncing { condition.wait() }
+                writer.close()
                 isClosed = true
                 lock = nil
             }

@@ -6,7 +6,7 @@ import Glibc
 final class SegmentWriter {
     let path: String
     let name: String
-    private let descriptor: Int32
+    private var descriptor: Int32
     private(set) var size: Int
 
     private init(path: String, descriptor: Int32, size: Int) {
@@ -16,7 +16,15 @@ final class SegmentWriter {
         self.size = size
     }
 
-    deinit { close(descriptor) }
+    deinit { close() }
+
+    /// Gives the descriptor back now rather than when the last reference goes (a closed journal may
+    /// still be referenced by a wait queued behind busy threads). Later writes fail with EBADF.
+    func close() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
+    }
 
     /// Creates a new segment (never replaces one), writes and syncs its header and the directory entry.
     static func create(directory: String, header: SegmentHeader) throws -> SegmentWriter {
