@@ -5,21 +5,9 @@ import Testing
 /// Events are triggers, the contract's state at a confirmed block is the truth: whatever order,
 /// repetition or staleness the reads arrive in, the relay follows only newer blocks.
 @Suite struct RemoteStateOrderTests {
-    /// A small deterministic generator (SplitMix64), so a failing sequence is reproducible from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: 1...200 as ClosedRange<UInt64>)
     func shuffledReplayedAndStaleReadsNeverActuateOutOfOrder(seed: UInt64) throws {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(state: seed)
         // A history of the contract: one state per block, as the utility and the device moved it.
         let history: [ContractCutoffState] = (1...12).map { block in
             ContractCutoffState(block: UInt64(block), state: [.connected, .disconnected, .readyForReconnection].randomElement(using: &random)!)

@@ -26,18 +26,6 @@ import Testing
     }
 }
 
-/// SplitMix64: a small generator whose sequence depends on its seed alone.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Whether the system clock counts as synchronised, switched by the history.
 private final class ClockTrust: @unchecked Sendable {
     private let lock = NSLock()
@@ -75,7 +63,7 @@ private struct SlotHistory {
     /// between readings, so the register at a boundary is exactly the interpolation of the readings
     /// around it: any other value is a guess.
     static func run(seed: UInt64, readings: Int) async throws -> SlotHistory {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(state: seed)
         var history = SlotHistory(slotLength: [60, 64, 120].randomElement(using: &random)!)
         let clock = SlotClock(origin: JournalFixtures.base, length: Int(history.slotLength))
         let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/meterd-slot-property-\(UUID().uuidString)"

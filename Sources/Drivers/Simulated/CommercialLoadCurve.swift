@@ -43,12 +43,9 @@ public struct CommercialLoadCurve: Sendable {
         return a + (b - a) * eased
     }
 
-    /// A pseudo-random value in [-1, 1] for one knot (SplitMix64 of seed and knot).
+    /// A pseudo-random value in [-1, 1] for one knot (SplitMix64's output for seed and knot).
     func knotValue(_ knot: Int64) -> Double {
-        var z = seed &+ UInt64(bitPattern: knot) &* 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = SplitMix64.mix(seed &+ UInt64(bitPattern: knot) &* SplitMix64.increment)
         return Double(z >> 11) / Double(1 << 53) * 2 - 1
     }
 }
