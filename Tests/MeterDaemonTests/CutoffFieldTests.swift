@@ -94,10 +94,24 @@ import Testing
         // close is judged against the journal even when queued.
         #expect(throws: RelayFieldError.self) { _ = try site.field.order(.close, reason: "x", key: JournalFixtures.key) }
         #expect(site.provider.lines.isEmpty)
-        let taken = try RelayRequestSpool(directory: site.relay.requestDirectory).take()
+        let taken = try RelayRequestSpool(directory: site.relay.requestDirectory).take().requests
         #expect(taken.map(\.action) == [.open] && taken.first?.reason == "maintenance" && taken.first?.user == "alice")
         #expect(taken.first?.input == .localDisconnect(reason: "maintenance (by user alice)"))
-        #expect(try RelayRequestSpool(directory: site.relay.requestDirectory).take().isEmpty)
+        #expect(try RelayRequestSpool(directory: site.relay.requestDirectory).take().requests.isEmpty)
+    }
+
+    @Test func aFileThatIsNoRequestIsMovedAsideAndNamedNotActedOn() throws {
+        let site = Site()
+        defer { site.directory.remove() }
+        let spool = RelayRequestSpool(directory: site.relay.requestDirectory)
+        try spool.submit(RelayRequest(action: .open, reason: "maintenance", requestedAt: JournalFixtures.base, user: "alice"))
+        let junk = site.relay.requestDirectory + "/0000000000000000-1.json"
+        try Data("{\"action\": \"explode\"}".utf8).write(to: URL(fileURLWithPath: junk))
+        let taken = try spool.take()
+        #expect(taken.requests.map(\.reason) == ["maintenance"])
+        #expect(taken.rejected.count == 1 && taken.rejected.first?.hasPrefix("0000000000000000-1.json: ") == true, "\(taken.rejected)")
+        #expect(FileManager.default.fileExists(atPath: junk + ".rejected") && !FileManager.default.fileExists(atPath: junk))
+        #expect(try spool.take().requests.isEmpty && spool.take().rejected.isEmpty)
     }
 
     @Test func testIsRefusedWhileAnotherProcessHoldsTheLine() throws {

@@ -1,5 +1,6 @@
 import ChainClient
 import FoundationEssentials
+import Logging
 
 /// The agreement's slot clock (its start and slot length), read from the contract and cached in
 /// the chain state directory, so meterd can close slots on the right boundaries after a restart
@@ -13,7 +14,7 @@ struct AgreementTerms: Codable, Equatable {
 
     /// Also checks that the agreement names `device` (this meterd's key): another key would sign a
     /// journal and batches the contract refuses.
-    static func load(chain: ChainConfiguration, rpc: RPCClient, device: Address, attempts: Int = 3) async throws -> AgreementTerms {
+    static func load(chain: ChainConfiguration, rpc: RPCClient, device: Address, logger: Logger, attempts: Int = 3) async throws -> AgreementTerms {
         let cache = chain.stateDirectory.appendingPathComponent("agreement.json")
         var lastError: (any Error)?
         for attempt in 0..<attempts {
@@ -29,8 +30,12 @@ struct AgreementTerms: Codable, Equatable {
                                               + "accepts it or after the notice time in the terms")
                 }
                 let terms = AgreementTerms(periodStart: state.periodStart, slotSeconds: state.slotSeconds, slotsPerPeriod: state.slotsPerPeriod)
-                try? FileManager.default.createDirectory(atPath: chain.stateDirectory, withIntermediateDirectories: true)
-                try? JSONEncoder().encode(terms).write(to: URL(fileURLWithPath: cache), options: .atomic)
+                do {
+                    try FileManager.default.createDirectory(atPath: chain.stateDirectory, withIntermediateDirectories: true)
+                    try JSONEncoder().encode(terms).write(to: URL(fileURLWithPath: cache), options: .atomic)
+                } catch {
+                    logger.warning("the agreement's terms are not cached in \(cache) (\(error)): a start while no node answers will fail")
+                }
                 return terms
             } catch let failure as Daemon.StartFailure {
                 throw failure
@@ -39,10 +44,16 @@ struct AgreementTerms: Codable, Equatable {
                 if attempt + 1 < attempts { try? await Task.sleep(nanoseconds: 1_000_000_000) }
             }
         }
-        if let data = FileManager.default.contents(atPath: cache), let terms = try? JSONDecoder().decode(AgreementTerms.self, from: data) {
-            return terms
+        let unanswered = "cannot read the agreement's terms (no RPC node answered: \(lastError.map { "\($0)" } ?? "?"))"
+        guard let data = FileManager.default.contents(atPath: cache) else {
+            throw Daemon.StartFailure(description: unanswered + " and none are cached in \(chain.stateDirectory); meterd retries when systemd restarts it")
         }
-        throw Daemon.StartFailure(description: "cannot read the agreement's terms (no RPC node answered: \(lastError.map { "\($0)" } ?? "?")) "
-                                  + "and none are cached in \(chain.stateDirectory); meterd retries when systemd restarts it")
+        do {
+            let terms = try JSONDecoder().decode(AgreementTerms.self, from: data)
+            logger.warning("no RPC node answered: the agreement's terms are taken from \(cache)")
+            return terms
+        } catch {
+            throw Daemon.StartFailure(description: unanswered + " and the cached copy \(cache) is unreadable (\(error)); meterd retries when systemd restarts it")
+        }
     }
 }

@@ -17,7 +17,7 @@ struct ChainSetup: Sendable {
         try FileManager.default.createDirectory(atPath: chain.stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
         let rpc = chain.makeRPCClient()
-        let terms = try await AgreementTerms.load(chain: chain, rpc: rpc, device: key.address)
+        let terms = try await AgreementTerms.load(chain: chain, rpc: rpc, device: key.address, logger: logger)
         let sender = try TransactionSender(rpc: rpc, key: key, settings: chain.senderSettings,
                                            store: FileStateStore<SenderState>(path: chain.senderStatePath),
                                            completion: BatchCompletionCheck(binding: chain.binding, rpc: rpc),

@@ -42,6 +42,7 @@ public struct RelayField: Sendable {
         } catch {
             throw RelayFieldError(.failed, "\(error)")
         }
+        // Records are durable once appended; a close that fails only leaves the last checkpoint to the next opener.
         defer { try? journal.close() }
         let startup = try bringUp(journal: journal, now: now)
         let input = RelayRequest(action: action, reason: reason, requestedAt: now, user: user).input
@@ -83,6 +84,7 @@ public struct RelayField: Sendable {
         } catch {
             throw RelayFieldError(.failed, "\(error)")
         }
+        // Records are durable once appended; a close that fails only leaves the last checkpoint to the next opener.
         defer { try? journal.close() }
         let record = CutoffRecord(from: control.state, to: control.state, cause: CutoffCause.relayTest(milliseconds: milliseconds).description + " (by user \(user))",
                                   control: control)

@@ -37,25 +37,34 @@ public struct RelayRequestSpool: Sendable {
         }
     }
 
-    /// The waiting requests in the order they were made, removed from the directory.
-    public func take() throws -> [RelayRequest] {
+    /// What `take` found: the requests in the order they were made, and the files moved aside.
+    public struct Taken: Sendable {
+        public var requests: [RelayRequest] = []
+        /// "name.json: why", for each file that was not a request.
+        public var rejected: [String] = []
+    }
+
+    /// The waiting requests, removed from the directory; files that are not requests moved aside.
+    public func take() throws -> Taken {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            if !FileManager.default.fileExists(atPath: directory) { return [] }
+            if !FileManager.default.fileExists(atPath: directory) { return Taken() }
             throw Failure(description: "cannot list \(directory): \(error.systemMessage)")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        var requests: [RelayRequest] = []
+        var taken = Taken()
         for name in names.sorted() where name.hasSuffix(".json") {
             let path = directory.appendingPathComponent(name)
-            if let data = FileManager.default.contents(atPath: path), let request = try? decoder.decode(RelayRequest.self, from: data) {
-                requests.append(request)
+            do {
+                guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "unreadable") }
+                taken.requests.append(try decoder.decode(RelayRequest.self, from: data))
                 unlink(path)
-            } else {
+            } catch {
                 rename(path, path + ".rejected")
+                taken.rejected.append("\(name): \(error)")
             }
         }
-        return requests
+        return taken
     }
 }

@@ -26,6 +26,8 @@ actor CutoffService: Service {
     /// The failure being retried (nil when the relay follows its commanded state).
     private var failure: String?
     private var lastRetry: ContinuousClock.Instant?
+    /// The inputs that cannot be read now, with the error last logged for each.
+    private var inputFailures: [String: String] = [:]
 
     init(startup: RelayStartup, relay: RelayConfiguration, status: StatusBoard, logger: Logger, retrySeconds: Double = 1) {
         self.startup = startup
@@ -100,21 +102,38 @@ actor CutoffService: Service {
     }
 
     private func sampleInputs() async {
-        if let feedback = startup.feedback, let active = try? feedback.isActive() {
+        if let feedback = startup.feedback, let active = read(feedback, named: "the feedback contact") {
             await attempt { try controller.handle(feedbackSupplyConnected: active == (relay.feedback?.activeWhenClosed ?? true)) }
         }
-        if let line = startup.button, let pressed = try? line.isActive(), button.sample(pressed: pressed, at: Date()) {
+        if let line = startup.button, let pressed = read(line, named: "the reconnection button"), button.sample(pressed: pressed, at: Date()) {
             await attempt { try controller.handle(.localReconnect(.button)) }
         }
     }
 
+    /// An input's value, or nil while it cannot be read: logged once an episode, as the relay's failures are.
+    private func read(_ line: any InputLine, named name: String) -> Bool? {
+        do {
+            let value = try line.isActive()
+            if inputFailures.removeValue(forKey: name) != nil { logger.notice("relay: \(name) reads again") }
+            return value
+        } catch {
+            let text = "\(error)"
+            if inputFailures[name] != text { logger.error("relay: reading \(name) failed: \(text); sampled again every 0.1 s") }
+            inputFailures[name] = text
+            return nil
+        }
+    }
+
     private func takeRequests() async {
-        let requests: [RelayRequest]
-        do { requests = try RelayRequestSpool(directory: relay.requestDirectory).take() } catch {
+        let taken: RelayRequestSpool.Taken
+        do { taken = try RelayRequestSpool(directory: relay.requestDirectory).take() } catch {
             logger.warning("relay requests: \(error)")
             return
         }
-        for request in requests {
+        for rejection in taken.rejected {
+            logger.error("relay: a request in \(relay.requestDirectory) is not one meterd wrote and was moved aside as .rejected: \(rejection)")
+        }
+        for request in taken.requests {
             logger.notice("relay \(request.action) requested by \(request.user): \(request.reason)")
             await attempt { try controller.handle(request.input) }
         }

@@ -61,7 +61,7 @@ public enum Daemon {
 
         let meters: MeterSet
         do { meters = try MeterFactory.make(configuration, logger: logger) } catch {
-            try? journal.close()
+            closeJournal(journal, after: "the meters could not be set up", logger: logger)
             throw StartFailure(description: error.description)
         }
         let status = StatusBoard(meterNames: configuration.meters.map(\.name))
@@ -83,7 +83,7 @@ public enum Daemon {
         }
         let cutoff: CutoffService?
         do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, status: status, logger: logger) } catch {
-            try? journal.close()
+            closeJournal(journal, after: "the relay could not be set up", logger: logger)
             throw StartFailure(description: "relay: \(error)")
         }
         let submitter = chain.map { chain in
@@ -124,8 +124,10 @@ public enum Daemon {
         } catch {
             logger.error("stopping after a failure: \(error)")
             notifier.stopping(status: "stopping after a failure: \(error)")
-            _ = try? await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "failure: \(error)"))])
-            try? journal.close()
+            do { _ = try await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "failure: \(error)"))]) } catch let journalError {
+                logger.error("journal: the stop record was not written: \(journalError)")
+            }
+            closeJournal(journal, after: "the failure", logger: logger)
             throw error
         }
         notifier.stopping(status: "stopping: journal synced")
@@ -155,6 +157,14 @@ public enum Daemon {
                                              provider: relay.lineProvider, logger: logger)
         logger.notice("relay ready", metadata: ["line": "\(relay.line)", "state": "\(startup.controller.state.state)"])
         return CutoffService(startup: startup, relay: relay, status: status, logger: logger)
+    }
+
+    /// On a failure path the failure is what is reported; a journal that does not close cleanly as
+    /// well is logged beside it, not lost.
+    static func closeJournal(_ journal: Journal, after failure: String, logger: Logger) {
+        do { try journal.close() } catch {
+            logger.error("journal: not closed cleanly after \(failure): \(error)")
+        }
     }
 
     static func makeDirectory(_ path: String) throws {

@@ -58,9 +58,13 @@ struct ReloadService: Service {
                 }
                 let summary = (applied.isEmpty ? [] : ["applied: " + applied.joined(separator: ", ")])
                     + (atRestart.isEmpty ? [] : ["at the next restart: " + atRestart.joined(separator: ", ")])
-                _ = try? await journal.append([JournalEntry(time: Date(), payload: .configChange(ConfigChange(
-                    hash: Keccak256.hash(Array(source.text.utf8)),
-                    summary: summary.joined(separator: "; "))))])
+                do {
+                    _ = try await journal.append([JournalEntry(time: Date(), payload: .configChange(ConfigChange(
+                        hash: Keccak256.hash(Array(source.text.utf8)),
+                        summary: summary.joined(separator: "; "))))])
+                } catch {
+                    logger.error("reload: the configuration change is in effect but not journaled: \(error)")
+                }
                 let advice = atRestart.isEmpty ? "" : " (systemctl restart meterd)"
                 logger.notice("reload: \(summary.joined(separator: "; "))\(advice)")
             }
