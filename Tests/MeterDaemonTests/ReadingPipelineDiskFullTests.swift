@@ -14,7 +14,7 @@ import Testing
         defer { try? journal.close() }
         let status = StatusBoard(meterNames: ["sdm630"])
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: nil, clockSource: .trusted, aggregator: nil,
-                                       cutoff: nil, slotSink: nil, logger: Logger(label: "test"))
+                                       cutoff: nil, logger: Logger(label: "test"))
         try await pipeline.accept(JournalFixtures.reading(0))
         #expect(await status.prometheusText(now: Date()).hasSample("meterd_journal_healthy 1"))
 
@@ -43,7 +43,7 @@ import Testing
         let clock = SlotClock(origin: JournalFixtures.base, length: 60)
         let pipeline = ReadingPipeline(journal: journal, status: StatusBoard(meterNames: ["sdm630"]), settlementMeter: "sdm630",
                                        clockSource: .trusted, aggregator: SlotAggregator(clock: clock, maximumCatchUp: 96),
-                                       cutoff: nil, slotSink: nil, logger: Logger(label: "test"))
+                                       cutoff: nil, logger: Logger(label: "test"))
         // 1 Wh a second: 60 Wh a slot.
         func reading(at seconds: Int) -> Reading {
             var reading = JournalFixtures.reading(0)

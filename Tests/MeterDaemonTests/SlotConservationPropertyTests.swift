@@ -119,7 +119,7 @@ private struct SlotHistory {
         let (journal, _) = try Journal.open(directory: directory, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
         let resumption = try SlotResumption.aggregator(clock: clock, maximumCatchUp: 96, journal: journal, meter: meter)
         let pipeline = ReadingPipeline(journal: journal, status: StatusBoard(meterNames: [meter]), settlementMeter: meter,
-                                       clockSource: .kernel, aggregator: resumption.aggregator, cutoff: nil, slotSink: nil,
+                                       clockSource: .kernel, aggregator: resumption.aggregator, cutoff: nil,
                                        logger: Logger(label: "slot-property", factory: { _ in SwiftLogNoOpLogHandler() }),
                                        isClockSynchronised: { trust.isTrusted })
         return (journal, pipeline)

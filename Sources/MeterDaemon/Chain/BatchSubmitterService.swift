@@ -27,6 +27,7 @@ actor BatchSubmitterService: Service {
     private let logger: Logger
     private let batchSlots: Int
     private let maxWait: Double
+    private var slotFeed: ClosedSlotFeed
     private var waiting: [UInt64: (wattHours: Int64?, closedAt: Date)] = [:]
     private var nextSlot: UInt64?
     private var lastBatchSeq: UInt64 = 0
@@ -48,6 +49,7 @@ actor BatchSubmitterService: Service {
         self.rpc = rpc
         self.sender = sender
         self.journal = journal
+        self.slotFeed = ClosedSlotFeed(journal: journal)
         self.status = status
         self.cutoff = cutoff
         self.batchSlots = batchSlots
@@ -55,10 +57,12 @@ actor BatchSubmitterService: Service {
         self.logger = logger
     }
 
-    /// A slot the pipeline closed (and journaled).
-    func slotClosed(index: UInt64, wattHours: Int64?) {
-        if let nextSlot, index < nextSlot { return }
-        waiting[index] = (wattHours, Date())
+    /// The slots the pipeline journaled since the last round, read from the submitter's own cursor.
+    private func takeClosedSlots() throws {
+        guard let nextSlot else { return }
+        for closed in try slotFeed.newSlots(from: nextSlot) where closed.slot.slotIndex >= nextSlot {
+            waiting[closed.slot.slotIndex] = (closed.slot.consumptionWattHours, closed.journaledAt)
+        }
     }
 
     func run() async throws {
@@ -67,8 +71,11 @@ actor BatchSubmitterService: Service {
                 await auditIfDue()
                 if nextSlot == nil || inactive != nil { try await refresh() }
                 try await collectOutcomes()
+                try takeClosedSlots()
                 try await submitBatchIfDue()
                 try await sendChainActions()
+            } catch let damage as JournalTail.Damage {
+                logger.error("chain: \(damage); no batch goes out past it until the segment is repaired (meterd journal verify)")
             } catch let error as SenderError {
                 if case .rpc = error {
                     logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")

@@ -91,12 +91,9 @@ public enum Daemon {
                                   cutoff: cutoff, batchSlots: chain.configuration.batchSlots,
                                   maxWait: chain.configuration.batchMaxWaitSeconds, logger: logger)
         }
-        if let submitter {
-            for slot in try SlotResumption.closedSlots(journal: journal) { await submitter.slotClosed(index: slot.slotIndex, wattHours: slot.consumptionWattHours) }
-        }
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
                                        clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
-                                       slotSink: submitter, logger: logger)
+                                       logger: logger)
         let live = LiveSettings(pollInterval: configuration.pollInterval)
         let poller = MeterPollerService(meters: meters.meters, live: live, pipeline: pipeline, status: status,
                                         logger: logger, stallFile: environment["METERD_TEST_STALL_FILE"])

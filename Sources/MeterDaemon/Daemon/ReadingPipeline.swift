@@ -5,6 +5,7 @@ import Logging
 
 /// The data path of one reading (DESIGN): energy guard, journal (the reading is acknowledged once it
 /// is on disk), slot aggregation for the settlement meter while the clock is synchronised, status.
+/// Closed slots go to the journal only; the batch submitter reads them from there.
 public actor ReadingPipeline {
     private let journal: Journal
     private let status: StatusBoard
@@ -21,13 +22,11 @@ public actor ReadingPipeline {
     private var settlementRegisterMissing = false
     private let logger: Logger
     private let cutoff: CutoffController?
-    private let slotSink: BatchSubmitterService?
 
     init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
-         aggregator: SlotAggregator?, cutoff: CutoffController?, slotSink: BatchSubmitterService?, logger: Logger,
+         aggregator: SlotAggregator?, cutoff: CutoffController?, logger: Logger,
          isClockSynchronised: (@Sendable () -> Bool)? = nil) {
         self.cutoff = cutoff
-        self.slotSink = slotSink
         self.journal = journal
         self.status = status
         self.settlementMeter = settlementMeter
@@ -85,7 +84,6 @@ public actor ReadingPipeline {
         await status.recordReading(admitted)
         for slot in closed {
             await status.slotClosed(slot.index)
-            await slotSink?.slotClosed(index: UInt64(slot.index), wattHours: slot.consumptionWattHours)
             logger.info("slot closed", metadata: [
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])

@@ -68,15 +68,4 @@ enum SlotResumption {
         for (time, energy) in [first, last].compactMap({ $0 }) { _ = aggregator.add(time: time, milliwattHours: energy) }
         return aggregator
     }
-
-    /// Closed slots in the newest segments, for the batch submitter to resend what the contract lacks.
-    static func closedSlots(journal: Journal) throws -> [SlotClosed] {
-        var slots: [SlotClosed] = []
-        let segments = journal.segmentSummaries().filter { !$0.damaged }.suffix(2)
-        guard let first = segments.first?.firstSequence else { return [] }
-        try journal.reader.forEach(RecordFilter(kinds: [.slotClosed], fromSequence: first)) { record in
-            if case .slotClosed(let slot) = record.payload { slots.append(slot) }
-        }
-        return slots
-    }
 }

@@ -4,15 +4,20 @@ import Glibc
 /// Small POSIX helpers for the journal directory.
 enum FileIO {
     static func readAll(_ path: String) throws -> [UInt8] {
+        try read(path, from: 0)
+    }
+
+    /// The bytes of `path` from `offset` to its end: what a reader following the file has not read yet.
+    static func read(_ path: String, from offset: Int) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: path, errno: errno) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw JournalError.io(operation: "reading", path: path, errno: errno) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size) - offset))
         var done = 0
         while done < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, $0.count - done) }
+            let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
             if result < 0 {
                 if errno == EINTR { continue }
                 throw JournalError.io(operation: "reading", path: path, errno: errno)
