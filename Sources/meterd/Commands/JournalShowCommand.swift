@@ -7,6 +7,7 @@ struct JournalShowCommand: ParsableCommand {
         abstract: "Print journal records, one per line."
     )
 
+    @OptionGroup var configuration: ConfigurationOption
     @OptionGroup var storage: StorageOptions
     @OptionGroup var filter: JournalFilterOptions
 
@@ -14,7 +15,7 @@ struct JournalShowCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let problems = try JournalReader(directory: storage.journalDirectory).forEach(try filter.filter()) { record in
+        let problems = try JournalReader(directory: storage.journalDirectory(reading: configuration)).forEach(try filter.filter()) { record in
             print(json ? RecordRendering.json(record) : RecordRendering.line(record))
         }
         for problem in problems { printError("damaged: \(problem) (run `meterd journal verify`)") }

@@ -4,15 +4,29 @@ import MeterDaemon
 /// Where the device key and the journal are: given on the command line, or else the configuration's
 /// (`state_directory`, `key_file`), or else the installed defaults.
 struct StorageOptions: ParsableArguments {
-    @Option(name: .customLong("key"), help: ArgumentHelp("The device key file (default: the configuration's, or \(DeviceKeyFile.defaultPath)).", valueName: "FILE"))
+    static let defaultJournalDirectory = "/var/lib/meterd/journal"
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("The device key file (default: the configuration's key_file, or \(DeviceKeyFile.defaultPath)).", valueName: "FILE"))
     var key: String?
 
-    @Option(name: .customLong("journal"), help: ArgumentHelp("The journal directory (default: the configuration's, or /var/lib/meterd/journal).", valueName: "DIR"))
+    @Option(name: .customLong("journal"), help: ArgumentHelp("The journal directory (default: the configuration's, or \(Self.defaultJournalDirectory)).", valueName: "DIR"))
     var journal: String?
 
-    var keyPath: String { key ?? DeviceKeyFile.defaultPath }
-    var journalDirectory: String { journal ?? "/var/lib/meterd/journal" }
+    /// The configuration's key file, or the installed default when there is no configuration.
+    static func keyFile(of configuration: MeterdConfiguration?) -> String { configuration?.daemon.keyFile ?? DeviceKeyFile.defaultPath }
 
-    func keyPath(for configuration: MeterdConfiguration) -> String { key ?? configuration.daemon.keyFile }
-    func journalDirectory(for configuration: MeterdConfiguration) -> String { journal ?? configuration.daemon.journalDirectory }
+    func keyPath(for configuration: MeterdConfiguration?) -> String { key ?? Self.keyFile(of: configuration) }
+    func journalDirectory(for configuration: MeterdConfiguration?) -> String {
+        journal ?? configuration?.daemon.journalDirectory ?? Self.defaultJournalDirectory
+    }
+
+    /// The key file, reading the configuration (when one is named or installed) only if --key does not name it.
+    func keyPath(reading configuration: ConfigurationOption) throws -> String {
+        try key ?? keyPath(for: configuration.loadIfPresent())
+    }
+
+    /// The journal directory, reading the configuration (when one is named or installed) only if --journal does not name it.
+    func journalDirectory(reading configuration: ConfigurationOption) throws -> String {
+        try journal ?? journalDirectory(for: configuration.loadIfPresent())
+    }
 }
