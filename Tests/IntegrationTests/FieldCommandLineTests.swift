@@ -295,6 +295,23 @@ import Testing
                 "\(explicit.output)")
     }
 
+    /// `meterd --help` (and so the man page) and README.md's "Exit status" list the same statuses and meanings.
+    @Test func theExitStatusesInTheHelpAreTheReadmes() throws {
+        let repository = URL(fileURLWithPath: ModbusSimulator.profiles).deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let documented = readme.split(separator: "\n").compactMap { line -> String? in
+            guard let row = line.wholeMatch(of: /\| (\d+) \| (.+) \|/) else { return nil }
+            return "\(row.1) \(row.2)"
+        }
+        let (status, help) = try DaemonProcess.meterd(["--help"])
+        #expect(status == 0)
+        let listed = help.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { $0 != "Exit status:" }.dropFirst().prefix { !$0.isEmpty }
+            .compactMap { line -> String? in line.wholeMatch(of: /\ \ (\d+) +(.+)/).map { "\($0.1) \($0.2)" } }
+        #expect(documented.count == 5, "\(documented)")
+        #expect(listed == documented, "\(help)")
+    }
+
     /// Every failure leaves one way: "meterd: " and the message, with the documented exit status.
     @Test(arguments: [
         (["nonsense"], Int32(64), "meterd: Unexpected argument 'nonsense'"),
