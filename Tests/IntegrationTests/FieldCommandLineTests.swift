@@ -129,16 +129,11 @@ import Testing
         #expect(output.split(separator: "\n").last == "no unit answered like a meter (2 id(s) on 1 setting(s)); check wiring (A/B swapped?), termination and settings")
     }
 
-    /// `relay open` and `relay status` on the simulated chip, as an engineer without a daemon runs them.
-    @Test func relayOpenAndStatusSayWhoOrderedItAndWhatTheSupplyIsNow() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-relay-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = directory + "/meterd.toml"
+    /// A meterd.toml with `general` in [meterd] (from line 2), one meter no command here reads, and `tables`.
+    static func writeConfiguration(_ path: String, general: String, tables: String = "") throws {
         try """
             [meterd]
-            state_directory = "\(directory)/state"
-            key_file = "\(directory)/key"
+            \(general)
             [buses.sim]
             kind = "modbus-tcp"
             host = "127.0.0.1"
@@ -146,13 +141,27 @@ import Testing
             bus = "sim"
             unit_id = 1
             profile = "eastron-sdm630"
+            \(tables)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// `relay open` and `relay status` on the simulated chip, as an engineer without a daemon runs them.
+    @Test func relayOpenAndStatusSayWhoOrderedItAndWhatTheSupplyIsNow() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-relay-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/meterd.toml"
+        try Self.writeConfiguration(config, general: """
+            state_directory = "\(directory)/state"
+            key_file = "\(directory)/key"
+            """, tables: """
             [relay]
             chip = "simulated"
             line = 17
             energised = "cuts"
             fail_state = "connected"
             request_dir = "\(directory)/requests"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+            """)
         #expect(try DaemonProcess.meterd(["key", "generate", "--out", directory + "/key"]).status == 0)
         let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName()
         let (status, output) = try DaemonProcess.meterd(["relay", "open", "--config", config, "--reason", "fuse change"])
@@ -198,26 +207,16 @@ import Testing
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-site-\(UUID().uuidString)").path
             config = directory + "/meterd.toml"
             try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
-            try """
-                [meterd]
+            try FieldCommandLineTests.writeConfiguration(config, general: """
                 state_directory = "\(directory)/state"
                 key_file = "\(directory)/site.key"
-                [buses.sim]
-                kind = "modbus-tcp"
-                host = "127.0.0.1"
-                [meters.main]
-                bus = "sim"
-                unit_id = 1
-                profile = "eastron-sdm630"
-
-                """.appending(chain ? """
+                """, tables: chain ? """
                 [chain]
                 rpc_urls = ["http://127.0.0.1:1/"]
                 chain_id = 1337
                 contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
                 agreement_id = 1
-
-                """ : "").write(toFile: config, atomically: true, encoding: .utf8)
+                """ : "")
             key = try DeviceKeyFile.generate(path: directory + "/site.key")
             let (journal, _) = try Journal.open(directory: self.journal, key: key)
             try journal.append((0..<stops).map { JournalEntry(time: Date(), payload: .daemonStop(reason: "record \($0)")) })
@@ -263,17 +262,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = directory + "/meterd.toml"
-        try """
-            [meterd]
-            key_file = 3
-            [buses.sim]
-            kind = "modbus-tcp"
-            host = "127.0.0.1"
-            [meters.main]
-            bus = "sim"
-            unit_id = 1
-            profile = "eastron-sdm630"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try Self.writeConfiguration(config, general: "key_file = 3")
         let (status, line) = try firstLine(command + ["--config", config])
         #expect(status == 78)
         #expect(line == "meterd: \(config):2: meterd.key_file: must be a string, found an integer", "\(line)")
