@@ -13,7 +13,7 @@ struct JournalExportCommand: ParsableCommand {
     )
 
     @OptionGroup var configuration: ConfigurationOption
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var journal: JournalOption
     @OptionGroup var filter: JournalFilterOptions
 
     @Option(help: "csv or jsonl.")
@@ -21,7 +21,7 @@ struct JournalExportCommand: ParsableCommand {
 
     func run() throws {
         if format == .csv { print(RecordRendering.csvHeader) }
-        let problems = try JournalReader(directory: storage.journalDirectory(reading: configuration)).forEach(try filter.filter()) { record in
+        let problems = try JournalReader(directory: journal.journalDirectory(reading: configuration)).forEach(try filter.filter()) { record in
             switch format {
             case .csv: for row in RecordRendering.csvRows(record) { print(row) }
             case .jsonl: print(RecordRendering.json(record))

@@ -8,10 +8,10 @@ struct JournalStatsCommand: ParsableCommand {
     )
 
     @OptionGroup var configuration: ConfigurationOption
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var journal: JournalOption
 
     func run() throws {
-        let directory = try storage.journalDirectory(reading: configuration)
+        let directory = try journal.journalDirectory(reading: configuration)
         let stats = try JournalStatistics.collect(directory: directory)
         print("directory:  \(directory)")
         print("records:    \(stats.records)")

@@ -8,9 +8,9 @@ struct KeyAddressCommand: ParsableCommand {
     )
 
     @OptionGroup var configuration: ConfigurationOption
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var key: KeyOption
 
     func run() throws {
-        print(try DeviceKeyFile.load(path: storage.keyPath(reading: configuration), requireOwnership: false).address.checksummed)
+        print(try DeviceKeyFile.load(path: key.keyPath(reading: configuration), requireOwnership: false).address.checksummed)
     }
 }

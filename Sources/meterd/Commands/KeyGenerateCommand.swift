@@ -13,7 +13,7 @@ struct KeyGenerateCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let path = try out ?? StorageOptions.keyFile(of: configuration.loadIfPresent())
+        let path = try out ?? KeyOption.keyFile(of: configuration.loadIfPresent())
         let key = try DeviceKeyFile.generate(path: path)
         print(key.address.checksummed)
         printError("wrote \(path); register this address in the agreement contract")

@@ -21,7 +21,7 @@ struct KeyImportKeystoreCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let path = try out ?? StorageOptions.keyFile(of: configuration.loadIfPresent())
+        let path = try out ?? KeyOption.keyFile(of: configuration.loadIfPresent())
         guard let json = FileManager.default.contents(atPath: keystore) else {
             throw CommandFailure(.failure, "cannot read the keystore \(keystore): check the path and that you may read it")
         }
