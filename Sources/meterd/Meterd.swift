@@ -7,7 +7,7 @@ struct Meterd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meterd",
         abstract: "Reads power meters, journals every reading and settles consumption against the agreement contract.",
-        discussion: "Exit status: 0 success, 1 a problem found, 3 a relay order refused, 64 a usage error, 78 a configuration error.",
+        discussion: ExitStatus.table,
         version: MeterdVersion.current,
         subcommands: [RunCommand.self, ConfigCommand.self, ReadCommand.self, ProbeCommand.self, KeyCommand.self, JournalCommand.self,
                       RelayCommand.self, ChainCommand.self]

@@ -1,4 +1,6 @@
+import ChainClient
 import Foundation
+import MeterDaemon
 import Testing
 
 /// The command line as a field engineer meets it: the built `meterd`, its exact output and exit status.
@@ -127,16 +129,11 @@ import Testing
         #expect(output.split(separator: "\n").last == "no unit answered like a meter (2 id(s) on 1 setting(s)); check wiring (A/B swapped?), termination and settings")
     }
 
-    /// `relay open` and `relay status` on the simulated chip, as an engineer without a daemon runs them.
-    @Test func relayOpenAndStatusSayWhoOrderedItAndWhatTheSupplyIsNow() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-relay-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = directory + "/meterd.toml"
+    /// A meterd.toml with `general` in [meterd] (from line 2), one meter no command here reads, and `tables`.
+    static func writeConfiguration(_ path: String, general: String, tables: String = "") throws {
         try """
             [meterd]
-            state_directory = "\(directory)/state"
-            key_file = "\(directory)/key"
+            \(general)
             [buses.sim]
             kind = "modbus-tcp"
             host = "127.0.0.1"
@@ -144,13 +141,27 @@ import Testing
             bus = "sim"
             unit_id = 1
             profile = "eastron-sdm630"
+            \(tables)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// `relay open` and `relay status` on the simulated chip, as an engineer without a daemon runs them.
+    @Test func relayOpenAndStatusSayWhoOrderedItAndWhatTheSupplyIsNow() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-relay-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/meterd.toml"
+        try Self.writeConfiguration(config, general: """
+            state_directory = "\(directory)/state"
+            key_file = "\(directory)/key"
+            """, tables: """
             [relay]
             chip = "simulated"
             line = 17
             energised = "cuts"
             fail_state = "connected"
             request_dir = "\(directory)/requests"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+            """)
         #expect(try DaemonProcess.meterd(["key", "generate", "--out", directory + "/key"]).status == 0)
         let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? NSUserName()
         let (status, output) = try DaemonProcess.meterd(["relay", "open", "--config", config, "--reason", "fuse change"])
@@ -181,6 +192,113 @@ import Testing
         let profiles = URL(fileURLWithPath: ModbusSimulator.profiles).resolvingSymlinksInPath().path
         #expect(output.contains("names \"eastron-sdm630\", which is not a profile in /nonexistent/etc, /nonexistent/share (none of these directories exists: "
             + "install meterd's profiles (scripts/install or the Debian package); from this source tree: profile_dirs = [\"\(profiles)\"])"), "\(output)")
+    }
+
+    /// A site in a temporary directory: its meterd.toml (state_directory, key_file, and [chain] at a
+    /// node nobody serves when asked), its device key and a journal of `stops` stop records (and the
+    /// checkpoint closing the journal signs).
+    struct Site {
+        let directory: String
+        let config: String
+        let key: PrivateKey
+        var journal: String { directory + "/state/journal" }
+
+        init(stops: Int, chain: Bool = false) throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-site-\(UUID().uuidString)").path
+            config = directory + "/meterd.toml"
+            try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
+            try FieldCommandLineTests.writeConfiguration(config, general: """
+                state_directory = "\(directory)/state"
+                key_file = "\(directory)/site.key"
+                """, tables: chain ? """
+                [chain]
+                rpc_urls = ["http://127.0.0.1:1/"]
+                chain_id = 1337
+                contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+                agreement_id = 1
+                """ : "")
+            key = try DeviceKeyFile.generate(path: directory + "/site.key")
+            let (journal, _) = try Journal.open(directory: self.journal, key: key)
+            try journal.append((0..<stops).map { JournalEntry(time: Date(), payload: .daemonStop(reason: "record \($0)")) })
+            try journal.close()
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    /// With no configuration installed, --config (or $METERD_CONFIG) names the site whose key and journal are meant.
+    @Test func journalAndKeyCommandsUseTheNamedConfiguration() throws {
+        let site = try Site(stops: 3)
+        defer { site.remove() }
+        let (status, output) = try DaemonProcess.meterd(["journal", "stats", "--config", site.config])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(status == 0, "\(output)")
+        #expect(lines.first == "directory:  \(site.journal)", "\(output)")
+        #expect(lines.contains("  stop: 3"), "\(output)")
+        let address = site.key.address.checksummed
+        #expect(try DaemonProcess.meterd(["key", "address", "--config", site.config]) == (0, address + "\n"))
+        #expect(try DaemonProcess.meterd(["key", "address"], environment: ["METERD_CONFIG": site.config]) == (0, address + "\n"))
+        let shown = try DaemonProcess.meterd(["journal", "show", "--config", site.config]).output.split(separator: "\n")
+        #expect(shown.filter { $0.contains(" stop reason=") }.count == 3, "\(shown)")
+    }
+
+    @Test func anExplicitJournalOrKeyWinsOverTheConfiguration() throws {
+        let site = try Site(stops: 3)
+        defer { site.remove() }
+        let other = try Site(stops: 1)
+        defer { other.remove() }
+        let (status, output) = try DaemonProcess.meterd(["journal", "stats", "--config", site.config, "--journal", other.journal])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(status == 0, "\(output)")
+        #expect(lines.first == "directory:  \(other.journal)", "\(output)")
+        #expect(lines.contains("  stop: 1"), "\(output)")
+        #expect(try DaemonProcess.meterd(["key", "address", "--config", site.config, "--key", other.directory + "/site.key"])
+                == (0, other.key.address.checksummed + "\n"))
+    }
+
+    @Test(arguments: [["journal", "stats"], ["key", "address"], ["key", "generate"], ["chain", "status"]])
+    func aMalformedNamedConfigurationIsAConfigurationError(command: [String]) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-bad-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/meterd.toml"
+        try Self.writeConfiguration(config, general: "key_file = 3")
+        let (status, line) = try firstLine(command + ["--config", config])
+        #expect(status == 78)
+        #expect(line == "meterd: \(config):2: meterd.key_file: must be a string, found an integer", "\(line)")
+    }
+
+    /// With the node unreachable, chain status says so, names the configured key's address, and exits 1.
+    @Test func chainStatusUsesTheConfiguredKeyEvenWithoutANode() throws {
+        let site = try Site(stops: 0, chain: true)
+        defer { site.remove() }
+        let (status, output) = try DaemonProcess.meterd(["chain", "status", "--config", site.config])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(status == 1, "\(output)")
+        #expect(lines.first?.hasPrefix("node:        eth_chainId at http://127.0.0.1:1/: cannot connect") == true, "\(output)")
+        #expect(lines.last == "device:      \(site.key.address.checksummed) (\(site.directory)/site.key)", "\(output)")
+        let other = try Site(stops: 0)
+        defer { other.remove() }
+        let explicit = try DaemonProcess.meterd(["chain", "status", "--config", site.config, "--key", other.directory + "/site.key"])
+        #expect(explicit.output.split(separator: "\n").last.map(String.init) == "device:      \(other.key.address.checksummed) (\(other.directory)/site.key)",
+                "\(explicit.output)")
+    }
+
+    /// `meterd --help` (and so the man page) and README.md's "Exit status" list the same statuses and meanings.
+    @Test func theExitStatusesInTheHelpAreTheReadmes() throws {
+        let repository = URL(fileURLWithPath: ModbusSimulator.profiles).deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let documented = readme.split(separator: "\n").compactMap { line -> String? in
+            guard let row = line.wholeMatch(of: /\| (\d+) \| (.+) \|/) else { return nil }
+            return "\(row.1) \(row.2)"
+        }
+        let (status, help) = try DaemonProcess.meterd(["--help"])
+        #expect(status == 0)
+        let listed = help.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { $0 != "Exit status:" }.dropFirst().prefix { !$0.isEmpty }
+            .compactMap { line -> String? in line.wholeMatch(of: /\ \ (\d+) +(.+)/).map { "\($0.1) \($0.2)" } }
+        #expect(documented.count == 5, "\(documented)")
+        #expect(listed == documented, "\(help)")
     }
 
     /// Every failure leaves one way: "meterd: " and the message, with the documented exit status.

@@ -6,19 +6,23 @@ import MeterDaemon
 struct ChainOptions: ParsableArguments {
     @OptionGroup var options: ConfigurationOption
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("The device key file.", valueName: "FILE"))
-    var keyPath: String = DeviceKeyFile.defaultPath
+    @Option(name: .customLong("key"), help: ArgumentHelp("The device key file (default: the configuration's key_file).", valueName: "FILE"))
+    var key: String?
 
-    /// The [chain] section, or a message and exit status 78 when there is none.
-    func chain() throws -> ChainConfiguration {
+    /// The [chain] section and the device key file, or a message and exit status 78 when there is no [chain].
+    func load() throws -> (chain: ChainConfiguration, keyPath: String) {
         let configuration = try options.load()
         guard let chain = configuration.chain else {
             throw CommandFailure(.configuration, "\(options.config) has no [chain] section; add one (etc/meterd.toml documents its keys)")
         }
-        return chain
+        return (chain, key ?? configuration.daemon.keyFile)
     }
 
-    func deviceAddress() throws -> Address {
+    func chain() throws -> ChainConfiguration {
+        try load().chain
+    }
+
+    func deviceAddress(keyPath: String) throws -> Address {
         do { return try DeviceKeyFile.load(path: keyPath, requireOwnership: false).address } catch {
             throw CommandFailure(.failure, "\(error)")
         }

@@ -13,14 +13,17 @@ struct ChainStatusCommand: AsyncParsableCommand {
     @OptionGroup var chainOptions: ChainOptions
 
     func run() async throws {
-        let chain = try chainOptions.chain()
-        let device = try chainOptions.deviceAddress()
+        let (chain, keyPath) = try chainOptions.load()
+        let device = try chainOptions.deviceAddress(keyPath: keyPath)
         let sender = try? FileStateStore<SenderState>(path: chain.senderStatePath).load()
         let cursor = try? FileStateStore<EventCursor>(path: chain.eventCursorPath).load()
         let status = await ChainStatus.gather(rpc: chain.makeRPCClient(), binding: chain.binding, device: device, expectedChainID: chain.chainID,
                                               sender: sender ?? nil, eventCursor: cursor ?? nil, dailyGasBudget: chain.dailyGasBudget,
                                               now: Date().timeIntervalSince1970)
         for line in status.lines { Terminal.output(line) }
+        // The status stops at a node it cannot reach or one on another chain, before its device line;
+        // the engineer still learns which key this device signs with.
+        if status.latestBlock == nil { Terminal.output("device:      \(device.checksummed) (\(keyPath))") }
         if !status.healthy { throw ExitStatus.failure }
     }
 }

@@ -1,13 +1,25 @@
-/// How a command ends when it does not succeed, as sysexits(3) codes (README, "Exit status").
-enum ExitStatus: Int32, Error {
-    /// The command ran and found a problem: a meter that does not answer, a journal that does not verify.
+/// How a command ends when it does not succeed, as sysexits(3) codes.
+enum ExitStatus: Int32, Error, CaseIterable {
     case failure = 1
-    /// The relay command was refused: a remote cutoff in force, the line held by another process.
     case refused = 3
-    /// EX_USAGE: a malformed option or argument.
+    /// EX_USAGE.
     case usage = 64
-    /// EX_CONFIG: the configuration file is missing, malformed or lacks what the command needs.
+    /// EX_CONFIG.
     case configuration = 78
+
+    var meaning: String {
+        switch self {
+        case .failure: "a problem found: a silent meter, a journal that does not verify, no node"
+        case .refused: "a relay order refused: a remote cutoff in force, the line held elsewhere"
+        case .usage: "a usage error: a malformed option or argument"
+        case .configuration: "a configuration error: the file is missing, malformed or incomplete"
+        }
+    }
+
+    /// What `meterd --help` (and so the man page) lists; README.md's "Exit status" is the same table.
+    static let table = "Exit status:\n" + ([(0, "success")] + allCases.map { (Int($0.rawValue), $0.meaning) })
+        .map { status, meaning in "  \(status)\(String(repeating: " ", count: 4 - String(status).count))\(meaning)" }
+        .joined(separator: "\n")
 }
 
 /// The one way a command fails: the message (printed after "meterd: ") and the exit status. A

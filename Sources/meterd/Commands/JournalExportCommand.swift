@@ -12,7 +12,8 @@ struct JournalExportCommand: ParsableCommand {
         abstract: "Write journal records to standard output as CSV (one row per field) or JSON Lines."
     )
 
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var configuration: ConfigurationOption
+    @OptionGroup var journal: JournalOption
     @OptionGroup var filter: JournalFilterOptions
 
     @Option(help: "csv or jsonl.")
@@ -20,7 +21,7 @@ struct JournalExportCommand: ParsableCommand {
 
     func run() throws {
         if format == .csv { print(RecordRendering.csvHeader) }
-        let problems = try JournalReader(directory: storage.journalDirectory).forEach(try filter.filter()) { record in
+        let problems = try JournalReader(directory: journal.journalDirectory(reading: configuration)).forEach(try filter.filter()) { record in
             switch format {
             case .csv: for row in RecordRendering.csvRows(record) { print(row) }
             case .jsonl: print(RecordRendering.json(record))

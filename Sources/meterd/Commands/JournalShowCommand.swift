@@ -7,14 +7,15 @@ struct JournalShowCommand: ParsableCommand {
         abstract: "Print journal records, one per line."
     )
 
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var configuration: ConfigurationOption
+    @OptionGroup var journal: JournalOption
     @OptionGroup var filter: JournalFilterOptions
 
     @Flag(help: "One JSON object per line.")
     var json = false
 
     func run() throws {
-        let problems = try JournalReader(directory: storage.journalDirectory).forEach(try filter.filter()) { record in
+        let problems = try JournalReader(directory: journal.journalDirectory(reading: configuration)).forEach(try filter.filter()) { record in
             print(json ? RecordRendering.json(record) : RecordRendering.line(record))
         }
         for problem in problems { printError("damaged: \(problem) (run `meterd journal verify`)") }

@@ -7,11 +7,13 @@ struct JournalStatsCommand: ParsableCommand {
         abstract: "Records, segments, bytes, oldest and newest record, and what is anchored on chain."
     )
 
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var configuration: ConfigurationOption
+    @OptionGroup var journal: JournalOption
 
     func run() throws {
-        let stats = try JournalStatistics.collect(directory: storage.journalDirectory)
-        print("directory:  \(storage.journalDirectory)")
+        let directory = try journal.journalDirectory(reading: configuration)
+        let stats = try JournalStatistics.collect(directory: directory)
+        print("directory:  \(directory)")
         print("records:    \(stats.records)")
         print("segments:   \(stats.segments)\(stats.damagedSegments.isEmpty ? "" : " (damaged: \(stats.damagedSegments.joined(separator: ", ")); run `meterd journal verify`)")")
         print("bytes:      \(stats.bytes)" + (stats.records > 0 ? " (\(stats.bytes / stats.records) per record)" : ""))

@@ -14,10 +14,8 @@ struct JournalVerifyCommand: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup var configuration: ConfigurationOption
     @OptionGroup var storage: StorageOptions
-
-    @Option(help: ArgumentHelp("The configuration file: its journal, key and [chain].", valueName: "path"))
-    var config: String?
 
     @Flag(help: "Do not read the anchors on chain; check the files alone.")
     var offline = false
@@ -26,13 +24,13 @@ struct JournalVerifyCommand: AsyncParsableCommand {
     var address: String?
 
     func run() async throws {
-        let configuration = try loadConfiguration()
-        let journalDirectory = configuration.map(storage.journalDirectory(for:)) ?? storage.journalDirectory
+        let configuration = try self.configuration.loadIfPresent()
+        let journalDirectory = storage.journalDirectory(for: configuration)
         let signer: Address
         if let address {
             do { signer = try Address(address) } catch { throw ValidationError("--address: \(error)") }
         } else {
-            signer = try DeviceKeyFile.load(path: configuration.map(storage.keyPath(for:)) ?? storage.keyPath, requireOwnership: false).address
+            signer = try DeviceKeyFile.load(path: storage.keyPath(for: configuration), requireOwnership: false).address
         }
         var chainReading: ChainAnchorReader.Reading?
         if !offline, let chain = configuration?.chain {
@@ -71,15 +69,6 @@ struct JournalVerifyCommand: AsyncParsableCommand {
         for problem in report.problems.dropFirst().prefix(20) { print("also: \(problem)") }
         if report.problems.count > 21 { print("… and \(report.problems.count - 21) more problems") }
         throw ExitStatus.failure
-    }
-
-    /// The configuration when one is named or installed; nil when none is (the files are then checked alone).
-    private func loadConfiguration() throws -> MeterdConfiguration? {
-        let path = config ?? ProcessInfo.processInfo.environment["METERD_CONFIG"] ?? ConfigurationLoader.defaultPath
-        guard config != nil || FileManager.default.fileExists(atPath: path) else { return nil }
-        do { return try ConfigurationLoader.load(path: path) } catch {
-            throw CommandFailure(.configuration, error.description)
-        }
     }
 
     private func readAnchors(_ chain: ChainConfiguration) async throws -> ChainAnchorReader.Reading {

@@ -7,9 +7,10 @@ struct KeyAddressCommand: ParsableCommand {
         abstract: "Print the device key's Ethereum address (EIP-55)."
     )
 
-    @OptionGroup var storage: StorageOptions
+    @OptionGroup var configuration: ConfigurationOption
+    @OptionGroup var key: KeyOption
 
     func run() throws {
-        print(try DeviceKeyFile.load(path: storage.keyPath, requireOwnership: false).address.checksummed)
+        print(try DeviceKeyFile.load(path: key.keyPath(reading: configuration), requireOwnership: false).address.checksummed)
     }
 }

@@ -15,10 +15,13 @@ struct KeyImportKeystoreCommand: ParsableCommand {
     @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the password from this file (first line) instead of the terminal.", valueName: "FILE"))
     var passwordFile: String?
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the device key.", valueName: "FILE"))
-    var path: String = DeviceKeyFile.defaultPath
+    @OptionGroup var configuration: ConfigurationOption
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the device key (default: the configuration's key_file, or \(DeviceKeyFile.defaultPath)).", valueName: "FILE"))
+    var out: String?
 
     func run() throws {
+        let path = try out ?? KeyOption.keyFile(of: configuration.loadIfPresent())
         guard let json = FileManager.default.contents(atPath: keystore) else {
             throw CommandFailure(.failure, "cannot read the keystore \(keystore): check the path and that you may read it")
         }
