@@ -180,9 +180,9 @@ actor BatchSubmitterService: Service {
         var slot = first
         // A slot no record will ever close (meterd was not running, or the clock was not synchronised,
         // before a later slot closed) goes out as unmeasured, so the batches never stall on it.
-        while slot <= newest, values.count < min(batchSlots, 288) {
+        while slot <= newest, values.count < min(batchSlots, AgreementBinding.maximumBatchSlots) {
             let entry = waiting[slot]
-            values.append(Self.wire(entry?.wattHours))
+            values.append(AgreementBinding.slotValue(wattHours: entry?.wattHours))
             if let closedAt = entry?.closedAt { oldest = min(oldest ?? closedAt, closedAt) }
             slot += 1
         }
@@ -217,11 +217,5 @@ actor BatchSubmitterService: Service {
             _ = try await sender.submit(.call(label: label), to: chain.contract, data: data)
             logger.notice("\(label) sent")
         }
-    }
-
-    /// A slot's value on the wire: Wh as uint32, 0xFFFFFFFF for a slot the meter could not measure.
-    static func wire(_ wattHours: Int64?) -> UInt32 {
-        guard let wattHours else { return 0xFFFF_FFFF }
-        return UInt32(clamping: max(0, min(wattHours, 0xFFFF_FFFE)))
     }
 }
