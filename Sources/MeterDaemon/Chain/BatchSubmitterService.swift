@@ -148,7 +148,7 @@ actor BatchSubmitterService: Service {
         inFlight = nil
         // No agreement() read here: the batch moved only next_slot and last_batch_seq, known already; its
         // bonus reaches the status with the BatchSubmitted event.
-        await status.batchConfirmed(lastSlot: Int64(flight.firstSlot) + Int64(flight.count) - 1)
+        await status.batchConfirmed(lastSlot: flight.firstSlot + UInt64(flight.count) - 1)
         // The batch is on chain whatever the journal does: records it refuses (a full disk) are written by
         // the audit once it takes writes again, and the next batch does not wait for them.
         _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(

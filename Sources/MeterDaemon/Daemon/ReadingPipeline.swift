@@ -84,8 +84,9 @@ public actor ReadingPipeline {
         if let advanced { aggregator = advanced }
         await status.recordReading(admitted)
         for slot in closed {
-            await status.slotClosed(slot.index)
-            await slotSink?.slotClosed(index: UInt64(slot.index), wattHours: slot.consumptionWattHours)
+            let index = UInt64(slot.index)
+            await status.slotClosed(index)
+            await slotSink?.slotClosed(index: index, wattHours: slot.consumptionWattHours)
             logger.info("slot closed", metadata: [
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])
