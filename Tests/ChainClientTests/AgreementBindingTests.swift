@@ -9,7 +9,7 @@ import Testing
     /// contracts/README.md, "Test vector".
     @Test func submitBatchMatchesTheReadmeVector() throws {
         let binding = AgreementBinding(contract: Self.contract, agreementID: 7)
-        let data = try binding.submitBatchCall(batchSeq: 2, firstSlot: 96, slots: [1, 2, 0xFFFF_FFFF], journalHead: [UInt8](repeating: 0x11, count: 32))
+        let data = try binding.submitBatchCall(batchSeq: 2, firstSlot: 96, slots: [1, 2, AgreementBinding.unmeasured], journalHead: [UInt8](repeating: 0x11, count: 32))
         let expected = """
             bc90fd45
             0000000000000000000000000000000000000000000000000000000000000007
@@ -34,10 +34,19 @@ import Testing
     @Test func batchesOutsideTheContractsLimitsAreRefused() {
         let binding = AgreementBinding(contract: Self.contract, agreementID: 1)
         #expect(throws: AgreementBinding.Failure.batchSize(0)) { try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: [], journalHead: [UInt8](repeating: 0, count: 32)) }
-        #expect(throws: AgreementBinding.Failure.batchSize(289)) {
-            try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: Array(repeating: 1, count: 289), journalHead: [UInt8](repeating: 0, count: 32))
+        let tooMany = AgreementBinding.maximumBatchSlots + 1
+        #expect(throws: AgreementBinding.Failure.batchSize(tooMany)) {
+            try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: Array(repeating: 1, count: tooMany), journalHead: [UInt8](repeating: 0, count: 32))
         }
         #expect(throws: AgreementBinding.Failure.journalHead(31)) { try binding.acknowledgeCutoffCall(journalHead: [UInt8](repeating: 0, count: 31)) }
+    }
+
+    @Test func aSlotsValueOnTheWireNeverReadsAsTheMarker() {
+        #expect(AgreementBinding.slotValue(wattHours: nil) == AgreementBinding.unmeasured)
+        #expect(AgreementBinding.slotValue(wattHours: 1234) == 1234)
+        #expect(AgreementBinding.slotValue(wattHours: -5) == 0)
+        #expect(AgreementBinding.slotValue(wattHours: Int64(AgreementBinding.unmeasured)) == AgreementBinding.unmeasured - 1)
+        #expect(AgreementBinding.slotValue(wattHours: .max) == AgreementBinding.unmeasured - 1)
     }
 
     /// The binding's functions and events, compared with the committed build: a change to the contract

@@ -111,4 +111,17 @@ import Testing
         #expect(batches.last?.2 == 49_400)
         #expect(events.contains(.periodOpened(period: 0, firstSlot: 0, bonus: 50_000)))
     }
+
+    /// The binding's copies of the contract's constants, read from the deployed contract.
+    @Test func theBindingsLimitsAreTheContracts() async throws {
+        let setup = try await Setup(besu: false)
+        defer { setup.chain.stop() }
+        func constant(_ name: String) async throws -> UInt64 {
+            let view = ABIFunction(name: name, inputs: [], outputs: [.uint(256)])
+            let answer = try await setup.chain.rpc.call(to: setup.contract, data: try view.encodeCall([]))
+            return try view.decodeOutput(answer)[0].word().unsigned()
+        }
+        #expect(try await constant("UNMEASURED") == UInt64(AgreementBinding.unmeasured))
+        #expect(try await constant("MAX_BATCH_SLOTS") == UInt64(AgreementBinding.maximumBatchSlots))
+    }
 }

@@ -15,9 +15,9 @@ import Testing
         for batch in batches.sorted(by: { $0.batch < $1.batch }) {
             var charged: UInt64 = 0
             for value in batch.values {
-                if value == 0xFFFF_FFFF, allowance > 0 {
+                if value == AgreementBinding.unmeasured, allowance > 0 {
                     allowance -= 1
-                } else if value == 0xFFFF_FFFF || value < SettlementSite.interval.min || value > SettlementSite.interval.max {
+                } else if value == AgreementBinding.unmeasured || value < SettlementSite.interval.min || value > SettlementSite.interval.max {
                     charged += 1
                 }
             }
@@ -45,7 +45,7 @@ import Testing
             for (offset, value) in batch.values.enumerated() {
                 let slot = batch.firstSlot + UInt64(offset)
                 // A slot closed before meterd's first reading is journaled nowhere and sent as unmeasured.
-                #expect(value == (journaled[slot] ?? 0xFFFF_FFFF), "slot \(slot): \(value) on chain, \(String(describing: journaled[slot])) journaled",
+                #expect(value == (journaled[slot] ?? AgreementBinding.unmeasured), "slot \(slot): \(value) on chain, \(String(describing: journaled[slot])) journaled",
                         sourceLocation: sourceLocation)
             }
         }

@@ -8,15 +8,17 @@ public struct AgreementBinding: Sendable {
 
         public var description: String {
             switch self {
-            case .batchSize(let count): return "a batch holds 1 to 288 slots, not \(count)"
+            case .batchSize(let count): return "a batch holds 1 to \(AgreementBinding.maximumBatchSlots) slots, not \(count)"
             case .journalHead(let count): return "a journal head is 32 bytes, not \(count)"
             case .decoding(let function, let error): return "the contract's answer to \(function) cannot be decoded: \(error)"
             }
         }
     }
 
-    /// The contract's marker for a slot the meter could not measure.
+    /// The contract's marker for a slot the meter could not measure (Agreements.vy `UNMEASURED`,
+    /// contracts/packing.py `UNMEASURED`).
     public static let unmeasured: UInt32 = 0xFFFF_FFFF
+    /// Most slots one `submit_batch` carries (Agreements.vy `MAX_BATCH_SLOTS`).
     public static let maximumBatchSlots = 288
 
     public let contract: Address
@@ -37,6 +39,13 @@ public struct AgreementBinding: Sendable {
             bytes += [UInt8](repeating: 0, count: 32 - bytes.count)
             return Word256(unchecked: bytes)
         }
+    }
+
+    /// A slot's value on the wire: its Wh as uint32, clamped below the marker, or `unmeasured` for a
+    /// slot the meter could not measure.
+    public static func slotValue(wattHours: Int64?) -> UInt32 {
+        guard let wattHours else { return unmeasured }
+        return UInt32(clamping: max(0, min(wattHours, Int64(unmeasured) - 1)))
     }
 
     /// `submit_batch(agreement, batch_seq, first_slot, slot_count, packed, journal_head)`.

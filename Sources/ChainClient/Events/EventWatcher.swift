@@ -40,8 +40,8 @@ public actor EventWatcher {
     public let maximumRange: UInt64
     /// When set, events are read only from a node that serves this chain (checked again after a failover).
     public let chainID: UInt64?
+    private let chainCheck: ChainIdentityCheck?
     private let store: any StateStore<EventCursor>
-    private var verifiedURL: String?
     public private(set) var cursor: EventCursor
     /// One `poll` at a time: two interleaved would deliver a range twice.
     private var busy = false
@@ -51,6 +51,7 @@ public actor EventWatcher {
                 maximumRange: UInt64 = 2000, chainID: UInt64? = nil, store: any StateStore<EventCursor>) throws {
         self.rpc = rpc
         self.chainID = chainID
+        chainCheck = chainID.map(ChainIdentityCheck.init(expected:))
         self.binding = binding
         self.finality = finality
         self.maximumRange = max(1, maximumRange)
@@ -81,7 +82,7 @@ public actor EventWatcher {
     public func poll(deliver: (ContractEvent) async throws -> Void) async throws -> Int {
         if busy { await withCheckedContinuation { queued.append($0) } } else { busy = true }
         defer { if queued.isEmpty { busy = false } else { queued.removeFirst().resume() } }
-        try await verifyChain()
+        try await chainCheck?.verify(rpc)
         let head = try await confirmedHead()
         var delivered = 0
         while cursor.nextBlock <= head {
@@ -119,15 +120,6 @@ public actor EventWatcher {
     private func decode(_ logs: [Log]) throws -> [ContractEvent] {
         let current = logs.filter { !$0.removed }.sorted { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
         return try current.compactMap { try binding.decode($0) }
-    }
-
-    private func verifyChain() async throws {
-        guard let chainID, verifiedURL != rpc.currentURL else { return }
-        let actual = try await rpc.chainID()
-        guard actual == chainID else {
-            throw SenderError.wrongChain(url: rpc.currentURL, expected: chainID, actual: actual)
-        }
-        verifiedURL = rpc.currentURL
     }
 
     private func rewind(to block: UInt64) throws {

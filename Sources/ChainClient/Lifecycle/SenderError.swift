@@ -1,6 +1,6 @@
 /// Why the sender refused or failed to send.
 public enum SenderError: Error, Sendable, CustomStringConvertible {
-    /// The node serves another chain than the configured one: meterd signs nothing for it.
+    /// The node serves another chain than the configured one (`ChainIdentityCheck`): meterd signs nothing for it.
     case wrongChain(url: String, expected: UInt64, actual: UInt64)
     case waiting(WaitReason)
     /// eth_estimateGas says the call reverts, and the contract does not already have it.
@@ -13,7 +13,7 @@ public enum SenderError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .wrongChain(let url, let expected, let actual):
-            return "\(url) serves chain id \(actual), but [chain] chain_id is \(expected); meterd signs nothing for another chain (fix the RPC URL or chain_id)"
+            return "\(url) serves chain id " + ChainIdentityCheck.mismatch(served: actual, expected: expected)
         case .waiting(let reason): return reason.description
         case .wouldRevert(let intent, let reason):
             return "\(intent) would revert: \(reason.isEmpty ? "no reason given" : reason)"

@@ -37,8 +37,7 @@ public actor TransactionSender {
     let clock: @Sendable () -> Double
     var state: SenderState
     private var oracle: FeeOracle
-    /// The endpoint whose chain id was checked; a failover to another endpoint checks again.
-    private var verifiedURL: String?
+    private let chainCheck: ChainIdentityCheck
     private var nonceReconciled = false
     public private(set) var waiting: WaitReason?
     /// `submit` and `poll` suspend at every RPC call; the gate lets one of them run at a time, so two
@@ -58,6 +57,7 @@ public actor TransactionSender {
         self.clock = clock
         state = try store.load() ?? SenderState()
         oracle = FeeOracle(policy: settings.fees)
+        chainCheck = ChainIdentityCheck(expected: settings.chainID)
     }
 
     public var address: Address { key.address }
@@ -237,13 +237,7 @@ public actor TransactionSender {
     }
 
     func verifyChain() async throws {
-        guard verifiedURL != rpc.currentURL else { return }
-        let actual = try await rpcCall { try await self.rpc.chainID() }
-        guard actual == settings.chainID else {
-            verifiedURL = nil
-            throw SenderError.wrongChain(url: rpc.currentURL, expected: settings.chainID, actual: actual)
-        }
-        verifiedURL = rpc.currentURL
+        try await rpcCall { try await self.chainCheck.verify(self.rpc) }
     }
 
     /// Once per process: the local nonce meets the node's pending count. With nothing of ours pending the

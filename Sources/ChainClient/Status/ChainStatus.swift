@@ -47,7 +47,7 @@ public struct ChainStatus: Sendable {
         case .success(let id):
             out.append("node:        \(url)")
             if id != expectedChainID {
-                out.append("chain id:    \(id), but [chain] chain_id is \(expectedChainID): meterd signs nothing for this node (fix rpc_urls or chain_id)")
+                out.append("chain id:    " + ChainIdentityCheck.mismatch(served: id, expected: expectedChainID))
                 return out
             }
             out.append("chain id:    \(id)")

@@ -155,7 +155,7 @@ actor BatchSubmitterService: Service {
         inFlight = nil
         // No agreement() read here: the batch moved only next_slot and last_batch_seq, known already; its
         // bonus reaches the status with the BatchSubmitted event.
-        await status.batchConfirmed(lastSlot: Int64(flight.firstSlot) + Int64(flight.count) - 1)
+        await status.batchConfirmed(lastSlot: flight.firstSlot + UInt64(flight.count) - 1)
         // The batch is on chain whatever the journal does: records it refuses (a full disk) are written by
         // the audit once it takes writes again, and the next batch does not wait for them.
         _ = try await journal.append([JournalEntry(time: Date(), payload: .batchConfirmed(Batch(
@@ -187,9 +187,9 @@ actor BatchSubmitterService: Service {
         var slot = first
         // A slot no record will ever close (meterd was not running, or the clock was not synchronised,
         // before a later slot closed) goes out as unmeasured, so the batches never stall on it.
-        while slot <= newest, values.count < min(batchSlots, 288) {
+        while slot <= newest, values.count < min(batchSlots, AgreementBinding.maximumBatchSlots) {
             let entry = waiting[slot]
-            values.append(Self.wire(entry?.wattHours))
+            values.append(AgreementBinding.slotValue(wattHours: entry?.wattHours))
             if let closedAt = entry?.closedAt { oldest = min(oldest ?? closedAt, closedAt) }
             slot += 1
         }
@@ -224,11 +224,5 @@ actor BatchSubmitterService: Service {
             _ = try await sender.submit(.call(label: label), to: chain.contract, data: data)
             logger.notice("\(label) sent")
         }
-    }
-
-    /// A slot's value on the wire: Wh as uint32, 0xFFFFFFFF for a slot the meter could not measure.
-    static func wire(_ wattHours: Int64?) -> UInt32 {
-        guard let wattHours else { return 0xFFFF_FFFF }
-        return UInt32(clamping: max(0, min(wattHours, 0xFFFF_FFFE)))
     }
 }

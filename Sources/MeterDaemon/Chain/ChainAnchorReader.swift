@@ -12,8 +12,7 @@ public enum ChainAnchorReader {
 
     public static func read(chain: ChainConfiguration, rpc: RPCClient, from first: UInt64,
                             progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws -> Reading {
-        let served = try await rpc.chainID()
-        guard served == chain.chainID else { throw SenderError.wrongChain(url: rpc.currentURL, expected: chain.chainID, actual: served) }
+        try await ChainIdentityCheck(expected: chain.chainID).verify(rpc)
         let watcher = try EventWatcher(rpc: rpc, binding: chain.binding, finality: chain.eventFinality, startBlock: first,
                                        maximumRange: chain.logRangeBlocks, store: MemoryStateStore<EventCursor>())
         let head = try await watcher.confirmedHead()

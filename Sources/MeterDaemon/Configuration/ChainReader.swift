@@ -25,7 +25,7 @@ enum ChainReader {
         let request = table.integer("request_timeout_ms", in: 100...600_000) ?? 20_000
         let maxBytes = table.integer("max_response_bytes", in: 4096...(1 << 30)) ?? 8 << 20
         let stateDirectory = table.string("state_dir") ?? defaultStateDirectory
-        let batchSlots = table.integer("batch_slots", in: 1...288) ?? 96
+        let batchSlots = table.integer("batch_slots", in: 1...AgreementBinding.maximumBatchSlots) ?? 96
         let batchMaxWait = table.number("batch_max_wait_seconds", in: 0...604_800) ?? 86_400
         let caFile = table.string("ca_file")
         let proxy = table.string("proxy")

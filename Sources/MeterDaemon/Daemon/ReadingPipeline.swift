@@ -83,7 +83,7 @@ public actor ReadingPipeline {
         if let advanced { aggregator = advanced }
         await status.recordReading(admitted)
         for slot in closed {
-            await status.slotClosed(slot.index)
+            await status.slotClosed(UInt64(slot.index))
             logger.info("slot closed", metadata: [
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])

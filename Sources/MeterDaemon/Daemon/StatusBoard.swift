@@ -17,7 +17,7 @@ public actor StatusBoard {
     public private(set) var meters: [String: MeterStatus] = [:]
     public private(set) var lastPollCycle: Date?
     public private(set) var clockSynchronised = false
-    public private(set) var lastClosedSlot: Int64?
+    public private(set) var lastClosedSlot: UInt64?
     public private(set) var slotsWaiting = 0
     public private(set) var journalRecords: UInt64 = 0
     public private(set) var journalBytes: Int = 0
@@ -33,7 +33,7 @@ public actor StatusBoard {
     public private(set) var credit: UInt128?
     public private(set) var contractNextSlot: UInt64?
     public private(set) var contractControlState: UInt8?
-    public private(set) var lastConfirmedSlot: Int64?
+    public private(set) var lastConfirmedSlot: UInt64?
     public private(set) var batchesConfirmed = 0
     public private(set) var transactionsPending = 0
     public private(set) var gasToday: UInt64 = 0
@@ -72,7 +72,7 @@ public actor StatusBoard {
     public func settlementRegisterReads() { settlementRegisterMissingSince = nil }
     public func pollCycleCompleted(at time: Date) { lastPollCycle = time }
     public func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
-    public func slotClosed(_ index: Int64) {
+    public func slotClosed(_ index: UInt64) {
         lastClosedSlot = index
         slotsWaiting += 1
     }
@@ -93,9 +93,9 @@ public actor StatusBoard {
         self.gasToday = gasToday
     }
 
-    public func batchConfirmed(lastSlot: Int64) {
+    public func batchConfirmed(lastSlot: UInt64) {
         lastConfirmedSlot = lastSlot
-        contractNextSlot = UInt64(lastSlot + 1)
+        contractNextSlot = lastSlot + 1
         batchesConfirmed += 1
     }
 

@@ -18,10 +18,7 @@ struct ChainEventsCommand: AsyncParsableCommand {
         let chain = try chainOptions.chain()
         let rpc = chain.makeRPCClient()
         do {
-            let node = try await rpc.chainID()
-            guard node == chain.chainID else {
-                throw CommandFailure(.failure, "\(rpc.currentURL) serves chain id \(node), but [chain] chain_id is \(chain.chainID) (fix rpc_urls or chain_id)")
-            }
+            try await ChainIdentityCheck(expected: chain.chainID).verify(rpc)
             let latest = try await rpc.blockNumber()
             let first = from ?? chain.startBlock
             guard first <= latest else { throw CommandFailure(.failure, "--from \(first) is beyond the latest block \(latest)") }
@@ -33,6 +30,8 @@ struct ChainEventsCommand: AsyncParsableCommand {
             }
             Terminal.output("\(events.count) event(s) of agreement \(chain.agreementID) in blocks \(first)...\(latest)")
         } catch let error as RPCError {
+            throw CommandFailure(.failure, error.description)
+        } catch let error as SenderError {
             throw CommandFailure(.failure, error.description)
         }
     }

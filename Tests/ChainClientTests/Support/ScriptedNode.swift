@@ -4,12 +4,15 @@ import Foundation
 /// A JSON-RPC endpoint in memory whose answers a test writes: `answer(method, params)` returns the
 /// result. Counts the calls per method.
 final class ScriptedNode: JSONRPCTransport, @unchecked Sendable {
-    let url = "scripted://node"
+    let url: String
     private let lock = NSLock()
     private var answer: (String, [JSONValue]) -> JSONValue
     private(set) var calls: [String] = []
 
-    init(_ answer: @escaping (String, [JSONValue]) -> JSONValue) { self.answer = answer }
+    init(url: String = "scripted://node", _ answer: @escaping (String, [JSONValue]) -> JSONValue) {
+        self.url = url
+        self.answer = answer
+    }
 
     func replace(_ answer: @escaping (String, [JSONValue]) -> JSONValue) { lock.withLock { self.answer = answer } }
 
@@ -22,12 +25,16 @@ final class ScriptedNode: JSONRPCTransport, @unchecked Sendable {
             calls.append(method)
             return answer(method, params)
         }
+        if result == Self.unreachable { return .failure(.unreachable("scripted as unreachable")) }
         var response = JSONValue.object(["jsonrpc": .string("2.0"), "id": id, "result": result])
         if case .object(let members) = result, let error = members["__error"] {
             response = .object(["jsonrpc": .string("2.0"), "id": id, "error": error])
         }
         return .success(Array(response.description.utf8))
     }
+
+    /// An answer that is no answer: the endpoint cannot be reached, and the client fails over.
+    static let unreachable = JSONValue.object(["__unreachable": .bool(true)])
 
     /// An answer that is a JSON-RPC error object instead of a result.
     static func error(_ code: Int, _ message: String) -> JSONValue {

@@ -131,7 +131,7 @@ final class SettlementSite: @unchecked Sendable {
         var slots: [UInt64: UInt32] = [:]
         for record in try JournalReader(directory: daemon.journal).records() {
             if case .slotClosed(let slot) = record.payload {
-                slots[slot.slotIndex] = slot.consumptionWattHours.map { UInt32($0) } ?? 0xFFFF_FFFF
+                slots[slot.slotIndex] = AgreementBinding.slotValue(wattHours: slot.consumptionWattHours)
             }
         }
         return slots
