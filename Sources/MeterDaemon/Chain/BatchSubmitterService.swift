@@ -28,7 +28,7 @@ actor BatchSubmitterService: Service {
     private let batchSlots: Int
     private let maxWait: Double
     private var slotFeed: ClosedSlotFeed
-    private var waiting: [UInt64: (wattHours: Int64?, closedAt: Date)] = [:]
+    private var waiting = WaitingSlots()
     private var nextSlot: UInt64?
     private var lastBatchSeq: UInt64 = 0
     private var inFlight: InFlight?
@@ -61,7 +61,7 @@ actor BatchSubmitterService: Service {
     private func takeClosedSlots() throws {
         guard let nextSlot else { return }
         for closed in try slotFeed.newSlots(from: nextSlot) where closed.slot.slotIndex >= nextSlot {
-            waiting[closed.slot.slotIndex] = (closed.slot.consumptionWattHours, closed.journaledAt)
+            waiting.add(slot: closed.slot.slotIndex, wattHours: closed.slot.consumptionWattHours, closedAt: closed.journaledAt)
         }
     }
 
@@ -100,7 +100,7 @@ actor BatchSubmitterService: Service {
         noteStatus(state.status)
         nextSlot = state.nextSlot
         lastBatchSeq = state.lastBatchSeq
-        waiting = waiting.filter { $0.key >= state.nextSlot }
+        waiting.drop(before: state.nextSlot)
         await status.agreement(bonus: state.bonus, credit: state.credit, nextSlot: state.nextSlot, controlState: state.controlState)
     }
 
@@ -149,7 +149,7 @@ actor BatchSubmitterService: Service {
             try await refresh()
             return
         }
-        for slot in flight.firstSlot..<(flight.firstSlot + UInt64(flight.count)) { waiting[slot] = nil }
+        waiting.remove(flight.firstSlot..<(flight.firstSlot + UInt64(flight.count)))
         nextSlot = flight.firstSlot + UInt64(flight.count)
         lastBatchSeq = batchSeq
         inFlight = nil
@@ -180,20 +180,9 @@ actor BatchSubmitterService: Service {
     }
 
     private func submitBatchIfDue() async throws {
-        // Nothing closed yet is nothing due: slot 0 of a new period went out unmeasured at once.
-        guard inFlight == nil, inactive == nil, let first = nextSlot, let newest = waiting.keys.max() else { return }
-        var values: [UInt32] = []
-        var oldest: Date?
-        var slot = first
-        // A slot no record will ever close (meterd was not running, or the clock was not synchronised,
-        // before a later slot closed) goes out as unmeasured, so the batches never stall on it.
-        while slot <= newest, values.count < min(batchSlots, AgreementBinding.maximumBatchSlots) {
-            let entry = waiting[slot]
-            values.append(AgreementBinding.slotValue(wattHours: entry?.wattHours))
-            if let closedAt = entry?.closedAt { oldest = min(oldest ?? closedAt, closedAt) }
-            slot += 1
-        }
-        guard !values.isEmpty, values.count >= batchSlots || Date().timeIntervalSince(oldest ?? .distantPast) >= maxWait else { return }
+        guard inFlight == nil, inactive == nil, let nextSlot,
+              let batch = waiting.due(from: nextSlot, batchSlots: batchSlots, maxWait: maxWait, now: Date()) else { return }
+        let (first, values) = (batch.firstSlot, batch.values)
         let head = journal.head
         let batchSeq = lastBatchSeq + 1
         let data = try chain.binding.submitBatchCall(batchSeq: batchSeq, firstSlot: first, slots: values, journalHead: head.hash)
