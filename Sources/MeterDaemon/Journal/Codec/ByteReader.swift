@@ -33,19 +33,16 @@ struct ByteReader {
         return bytes[position]
     }
 
-    mutating func u32() throws -> UInt32 {
-        guard remaining >= 4 else { throw Failure.truncated }
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(bytes[position + index]) << UInt32(8 * index) }
-        position += 4
-        return value
-    }
+    mutating func u32() throws -> UInt32 { try littleEndian() }
 
-    mutating func u64() throws -> UInt64 {
-        guard remaining >= 8 else { throw Failure.truncated }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(bytes[position + index]) << UInt64(8 * index) }
-        position += 8
+    mutating func u64() throws -> UInt64 { try littleEndian() }
+
+    private mutating func littleEndian<Value: FixedWidthInteger>() throws -> Value {
+        let size = Value.bitWidth / 8
+        guard remaining >= size else { throw Failure.truncated }
+        var value: Value = 0
+        for index in 0..<size { value |= Value(bytes[position + index]) << (8 * index) }
+        position += size
         return value
     }
 
