@@ -12,13 +12,15 @@ import Testing
         var blocks: [UInt64] = []
     }
 
-    /// Forty records, then batch n (slot n-1) with the journal's head, `batches` times, in 2 KiB
-    /// segments; with `batchRecords` each batch is journaled as the submitter journals it.
-    static func anchoredJournal(_ site: SettlementSite, directory: String, batches: Int, batchRecords: Bool) async throws -> Anchored {
-        let (journal, _) = try Journal.open(directory: directory, key: site.chain.device, options: JournalOptions(fsync: .groupCommit, segmentBytes: 2048))
+    /// Forty records, then batch n (slot n-1) with the journal's head, `batches` times from `firstBatch`,
+    /// in 2 KiB segments; with `batchRecords` each batch is journaled as the submitter journals it.
+    static func anchoredJournal(_ site: SettlementSite, directory: String, batches: Int, batchRecords: Bool,
+                                device: PrivateKey? = nil, firstBatch: UInt64 = 1) async throws -> Anchored {
+        let device = device ?? site.chain.device
+        let (journal, _) = try Journal.open(directory: directory, key: device, options: JournalOptions(fsync: .groupCommit, segmentBytes: 2048))
         var anchored = Anchored()
         let binding = AgreementBinding(contract: site.contract, agreementID: site.agreement)
-        for batch in 1...UInt64(batches) {
+        for batch in firstBatch..<(firstBatch + UInt64(batches)) {
             for index in 0..<40 {
                 try await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "filler \(batch).\(index)"))])
             }
@@ -27,7 +29,7 @@ import Testing
             var receipt: TransactionReceipt?
             // The contract takes a slot only once it has ended (two-second slots from the site's start).
             for _ in 0..<20 where receipt == nil {
-                do { receipt = try await site.chain.call(from: site.chain.device, contract: site.contract, data: data) } catch {
+                do { receipt = try await site.chain.call(from: device, contract: site.contract, data: data) } catch {
                     try await Task.sleep(nanoseconds: 500_000_000)
                 }
             }
@@ -156,6 +158,28 @@ import Testing
             #expect(anchors.contains(anchored.heads[batch - 1]), "batch \(batch)'s head \(anchored.heads[batch - 1]) anchored: \(anchors)")
         }
         #expect(submitted.values.allSatisfy { $0 == 1 } && confirmed.values.allSatisfy { $0.count == 1 }, "no batch twice: \(submitted) \(confirmed)")
+    }
+
+    @Test func afterADeviceSwapEachJournalIsCheckedAgainstItsOwnDevicesBatches() async throws {
+        let site = try await SettlementSite()
+        defer { site.stop() }
+        let daemon = try site.daemon()
+        let replaced = daemon.journal + "-replaced-board"
+        defer { try? FileManager.default.removeItem(atPath: replaced) }
+        _ = try await Self.anchoredJournal(site, directory: daemon.journal, batches: 2, batchRecords: true)
+        let newDevice = site.chain.replacementDevice
+        try await site.chain.changeDevice(contract: site.contract, id: site.agreement, to: newDevice.address)
+        try FileManager.default.moveItem(atPath: daemon.journal, toPath: replaced)
+        try FileManager.default.removeItem(atPath: daemon.key)
+        try DeviceKeyFile.create(path: daemon.key, key: newDevice)
+        _ = try await Self.anchoredJournal(site, directory: daemon.journal, batches: 1, batchRecords: true, device: newDevice, firstBatch: 3)
+
+        // The new board's journal never held batches 1 and 2: they are the old board's, not a rollback.
+        let new = try DaemonProcess.meterd(["journal", "verify", "--config", daemon.configuration])
+        #expect(new.status == 0 && new.output.contains("1 batches on chain") && new.output.contains("the journal holds 1 of their anchored heads"), "\(new.output)")
+        let old = try DaemonProcess.meterd(["journal", "verify", "--config", daemon.configuration, "--journal", replaced,
+                                            "--address", site.chain.device.address.checksummed])
+        #expect(old.status == 0 && old.output.contains("2 batches on chain") && old.output.contains("the journal holds 2 of their anchored heads"), "\(old.output)")
     }
 
     @Test func aGarbledLogFromTheNodeIsAClearError() async throws {

@@ -46,4 +46,16 @@ struct JournalAnchorCheckTests {
         #expect(result.findings.first?.description == "the journal was rolled back: batches 1 to 4 (blocks 101 to 104) anchored journal heads it does not hold; "
                 + "records from 6 on are missing (the journal ends at record 5)")
     }
+
+    @Test func eachDeviceIsAnsweredForTheBatchesSentWhileItWasTheAgreementsDevice() {
+        let (a, b, c) = (PrivateKey.generate().address, PrivateKey.generate().address, PrivateKey.generate().address)
+        let entries: [BatchAnchors.Entry] = [.batch(Self.anchor(1)), .batch(Self.anchor(2)), .deviceChanged(old: a, new: b),
+                                             .batch(Self.anchor(3)), .deviceChanged(old: b, new: a), .batch(Self.anchor(4))]
+        #expect(BatchAnchors.anchors(of: a, in: entries, currentDevice: a).map(\.batchSeq) == [1, 2, 4])
+        #expect(BatchAnchors.anchors(of: b, in: entries, currentDevice: a).map(\.batchSeq) == [3])
+        #expect(BatchAnchors.anchors(of: c, in: entries, currentDevice: a).isEmpty)
+        // Read from a block after the last change: the batches are the current device's.
+        #expect(BatchAnchors.anchors(of: a, in: [.batch(Self.anchor(5))], currentDevice: a).map(\.batchSeq) == [5])
+        #expect(BatchAnchors.anchors(of: b, in: [.batch(Self.anchor(5))], currentDevice: a).isEmpty)
+    }
 }

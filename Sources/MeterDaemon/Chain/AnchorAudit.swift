@@ -13,6 +13,8 @@ struct AnchorAudit {
     let chain: ChainConfiguration
     let rpc: RPCClient
     let journal: Journal
+    /// The device whose journal this is: batches another device sent are not looked for in it.
+    let device: Address
     let logger: Logger
 
     /// What the newest segments record of the batches, back to the newest batch-confirmed record.
@@ -28,7 +30,7 @@ struct AnchorAudit {
     func run(before inFlight: UInt64?) async throws -> (confirmedHead: UInt64, lastBatch: UInt64) {
         let tail = try readTail()
         let known = tail.lastConfirmed?.batchSequence ?? 0
-        let reading = try await ChainAnchorReader.read(chain: chain, rpc: rpc, from: tail.lastConfirmed?.block ?? chain.startBlock)
+        let reading = try await ChainAnchorReader.read(chain: chain, rpc: rpc, from: tail.lastConfirmed?.block ?? chain.startBlock, device: device)
         let anchors = reading.anchors.filter { $0.batchSeq > known && $0.batchSeq < (inFlight ?? .max) }
         defer {
             logger.notice("journal checked against its anchors on chain", metadata: [

@@ -169,7 +169,8 @@ actor BatchSubmitterService: Service {
         if inFlight == nil, nextSlot != nil, recordedThroughBatch < lastBatchSeq { auditDue = true }
         guard auditDue, Date() >= nextAuditAt, journal.problem() == nil else { return }
         do {
-            let audit = try await AnchorAudit(chain: chain, rpc: rpc, journal: journal, logger: logger).run(before: inFlight?.batchSeq)
+            let audit = try await AnchorAudit(chain: chain, rpc: rpc, journal: journal, device: await sender.address, logger: logger)
+                .run(before: inFlight?.batchSeq)
             recordedThroughBatch = max(recordedThroughBatch, audit.lastBatch)
             auditDue = audit.confirmedHead < auditUntilBlock
         } catch {

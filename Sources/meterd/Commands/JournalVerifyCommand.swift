@@ -34,7 +34,7 @@ struct JournalVerifyCommand: AsyncParsableCommand {
         }
         var chainReading: ChainAnchorReader.Reading?
         if !offline, let chain = configuration?.chain {
-            chainReading = try await readAnchors(chain)
+            chainReading = try await readAnchors(chain, device: signer)
         }
         let report = try JournalVerifier.verify(directory: journalDirectory, signer: signer, anchors: chainReading?.anchors ?? [], progress: { progress in
             let percent = progress.bytesTotal == 0 ? 100 : progress.bytesDone * 100 / progress.bytesTotal
@@ -71,9 +71,9 @@ struct JournalVerifyCommand: AsyncParsableCommand {
         throw ExitStatus.failure
     }
 
-    private func readAnchors(_ chain: ChainConfiguration) async throws -> ChainAnchorReader.Reading {
+    private func readAnchors(_ chain: ChainConfiguration, device: Address) async throws -> ChainAnchorReader.Reading {
         do {
-            let reading = try await ChainAnchorReader.read(chain: chain, rpc: chain.makeRPCClient(), from: chain.startBlock) { done, total in
+            let reading = try await ChainAnchorReader.read(chain: chain, rpc: chain.makeRPCClient(), from: chain.startBlock, device: device) { done, total in
                 Terminal.progress("reading the agreement's batches on chain: \(done) of \(total) blocks")
             }
             Terminal.endProgress()

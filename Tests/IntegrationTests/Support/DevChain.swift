@@ -20,7 +20,8 @@ final class DevChain: @unchecked Sendable {
     let url: String
     let chainID: UInt64
     let besu: Bool
-    /// The funded development accounts: 0 acts as the utility, 1 as the device.
+    /// The funded development accounts: 0 acts as the utility, 1 as the device, 2 as the consumer, 3 as
+    /// the device that replaces it.
     let keys: [PrivateKey]
     let rpc: RPCClient
 
@@ -30,9 +31,10 @@ final class DevChain: @unchecked Sendable {
     var utility: PrivateKey { keys[0] }
     var device: PrivateKey { keys[1] }
     var consumer: PrivateKey { keys[2] }
+    var replacementDevice: PrivateKey { keys[3] }
 
     init(besu: Bool = false, chainID: UInt64 = 1337, blockTime: Double? = nil) throws {
-        var arguments = ["--port", "0", "--chain-id", String(chainID), "--accounts", "3"]
+        var arguments = ["--port", "0", "--chain-id", String(chainID), "--accounts", "4"]
         if besu { arguments.append("--besu") }
         if let blockTime { arguments += ["--block-time", String(blockTime)] }
         let wrapper = """
@@ -96,6 +98,8 @@ final class DevChain: @unchecked Sendable {
         .address, .address, .uint(256), .uint(256), .uint(256), .bytes, .uint(256), .uint(256), .uint(256), .uint(256),
         .uint(256), .uint(256), .uint(256)])
     static let acceptAgreement = ABIFunction(name: "accept_agreement", inputs: [.uint(256)])
+    static let proposeDevice = ABIFunction(name: "propose_device", inputs: [.uint(256), .address])
+    static let acceptDevice = ABIFunction(name: "accept_device", inputs: [.uint(256)])
     static let orderCutoff = ABIFunction(name: "order_cutoff", inputs: [.uint(256), .string])
     static let allowReconnection = ABIFunction(name: "allow_reconnection", inputs: [.uint(256)])
     static let adjustBonus = ABIFunction(name: "adjust_bonus", inputs: [.uint(256), .int(256), .string])
@@ -129,6 +133,12 @@ final class DevChain: @unchecked Sendable {
     /// The consumer's acceptance, signed by the consumer's key.
     func acceptAgreement(contract: Address, id: UInt64) async throws {
         try await call(from: consumer, contract: contract, data: try Self.acceptAgreement.encodeCall([.uint(id)]))
+    }
+
+    /// A meter or board swap: the utility proposes `newDevice`, the consumer accepts it (DeviceChanged).
+    func changeDevice(contract: Address, id: UInt64, to newDevice: Address) async throws {
+        try await utilityCall(contract: contract, data: try Self.proposeDevice.encodeCall([.uint(id), .address(newDevice)]))
+        try await call(from: consumer, contract: contract, data: try Self.acceptDevice.encodeCall([.uint(id)]))
     }
 
     /// A call signed by the utility's key, waited for until mined; throws on a revert.
