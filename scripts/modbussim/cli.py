@@ -5,15 +5,17 @@ import asyncio
 import datetime
 import json
 import logging
+import math
 import os
 import signal
 import sys
 
 from . import control, profile
 from .servers import RtuServer, TcpServer, format_hostport, split_hostport
-from .sim import Clock, CommandError, Simulator, Unit
+from .sim import Clock, Coil, CommandError, Simulator, Unit, coil_log
 
 log = logging.getLogger("modbussim")
+DEFAULT_FRACTION = 0.3
 
 
 def parse_args(argv):
@@ -48,6 +50,16 @@ def parse_args(argv):
     p.add_argument("--unknown-unit-exception", type=int, default=0x0B, metavar="CODE",
                    help="over TCP, the exception answered for unit ids that have no meter (default 11, gateway "
                         "target failed to respond; 4 behaves like gateways that answer server device failure)")
+    c = p.add_argument_group("a load controller (the site sheds or adds load when a master writes a coil)")
+    c.add_argument("--shed-coil", metavar="UNIT[:ADDRESS]",
+                   help="this unit id (a meter's or one of its own) answers a coil at ADDRESS (default 0): "
+                        "while it is on, every meter's load is lowered by --shed-fraction (default: no coil)")
+    c.add_argument("--shed-fraction", type=float, metavar="F",
+                   help="the fraction of the load shed while the shed coil is on, 0 < F <= 1 (default 0.3)")
+    c.add_argument("--add-coil", metavar="UNIT[:ADDRESS]",
+                   help="like --shed-coil, but while it is on the load rises by --add-fraction")
+    c.add_argument("--add-fraction", type=float, metavar="F",
+                   help="the fraction of load added while the add coil is on, 0 < F <= 10 (default 0.3)")
     f = p.add_argument_group("faults at start (all can be changed through the control channel)")
     f.add_argument("--delay", type=int, metavar="MS", help="delay every answer by MS milliseconds")
     f.add_argument("--silence", type=int, action="append", metavar="UNIT", help="never answer this unit")
@@ -73,6 +85,19 @@ def parse_time(text):
         return d.timestamp()
 
 
+def parse_coil(option, spec, fraction, role, limit):
+    if fraction is None:
+        fraction = DEFAULT_FRACTION
+    if not (math.isfinite(fraction) and 0 < fraction <= limit):
+        raise CommandError(f"--{role}-fraction {fraction}: expected 0 < F <= {limit:g}")
+    uid, _, address = spec.partition(":")
+    try:
+        uid, address = int(uid, 10), int(address or "0", 0)
+    except ValueError:
+        raise CommandError(f"{option} {spec!r}: expected UNIT[:ADDRESS], e.g. 1:0 or 10:0x20") from None
+    return Coil(uid, address, role, fraction)
+
+
 def build(args):
     specs = args.unit or [f"1={profile.default_profile_path()}"]
     values = {}
@@ -94,6 +119,13 @@ def build(args):
         raise CommandError(f"{args.values}: no such unit(s) {sorted(values)}")
     sim = Simulator(units, strict_map=args.strict_map, clock=clock)
     sim.unknown_unit_exception = args.unknown_unit_exception
+    for role, limit in (("shed", 1.0), ("add", 10.0)):
+        spec, fraction = getattr(args, f"{role}_coil"), getattr(args, f"{role}_fraction")
+        if spec is None:
+            if fraction is not None:
+                raise CommandError(f"--{role}-fraction needs --{role}-coil")
+            continue
+        sim.add_coil(parse_coil(f"--{role}-coil", spec, fraction, role, limit))
     commands = []
     if args.delay is not None:
         commands.append({"cmd": "delay", "ms": args.delay})
@@ -134,7 +166,7 @@ async def run(args):
     ctl = await control.serve_control(sim, *split_hostport(args.control))
     ctl_host, ctl_port = ctl.sockets[0].getsockname()[:2]
     for cmd in commands:  # after the transports exist, so "off" at start works too
-        control.execute(sim, cmd)
+        control.execute(sim, cmd, "--fault at start")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -149,6 +181,8 @@ async def run(args):
         "mode": "load-curve" if args.load_curve is not None else "static",
         "strict_map": args.strict_map,
         "units": {str(uid): u.profile.describe() for uid, u in sorted(sim.units.items())},
+        "coils": [{k: v for k, v in c.describe().items() if k in ("unit", "address", "role", "fraction")}
+                  for c in sim.all_coils()],
     }
     sys.stdout.write(json.dumps(start) + "\n")
     sys.stdout.flush()
@@ -163,6 +197,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, stream=sys.stderr, format="modbus-sim: %(message)s")
+    coil_log.setLevel(min(level, logging.INFO))  # a coil's changes are logged without -v too
     try:
         asyncio.run(run(args))
     except (CommandError, profile.ProfileError, OSError, ValueError) as e:

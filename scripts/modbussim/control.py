@@ -37,7 +37,22 @@ def _json_safe(values):
     return {k: (v if isinstance(v, str) or math.isfinite(v) else str(v)) for k, v in values.items()}
 
 
-def execute(sim, cmd):
+def _coil(sim, cmd):
+    """The coil a command names: by "unit" and "address", or by "role" ("shed" or "add")."""
+    coils = sim.all_coils()
+    if "unit" in cmd or "address" in cmd:
+        found = [c for c in coils if str(c.unit) == str(cmd.get("unit")) and c.address == cmd.get("address")]
+        where = f"unit {cmd.get('unit')!r} address {cmd.get('address')!r}"
+    else:
+        role = cmd.get("role", "shed")
+        found = [c for c in coils if c.role == role]
+        where = f"role {role!r}"
+    if not found:
+        raise CommandError(f"no coil at {where} (coils: {[(c.unit, c.address, c.role) for c in coils]})")
+    return found[0]
+
+
+def execute(sim, cmd, source="the control channel"):
     """Run one command (a dict) on the simulator; returns the reply dict (without "ok")."""
     if not isinstance(cmd, dict) or not isinstance(cmd.get("cmd"), str):
         raise CommandError('a command is a JSON object with "cmd"')
@@ -51,7 +66,15 @@ def execute(sim, cmd):
         return {}
     if name == "values":
         unit = sim.unit(cmd.get("unit"))
-        return {"unit": unit.id, "values": _json_safe(unit.values()), "sim_time": sim.clock.now()}
+        return {"unit": unit.id, "values": _json_safe(unit.values()), "sim_time": sim.clock.now(),
+                "load_factor": unit.load_factor}
+    if name == "coil":
+        coil = _coil(sim, cmd)
+        if "on" in cmd:
+            if not isinstance(cmd["on"], bool):
+                raise CommandError("on must be true or false")
+            sim.write_coils([(coil, cmd["on"])], source)
+        return {**coil.describe(), "load_factor": sim.load_factor()}
     if name in ("set", "absent", "not_available"):
         unit = sim.unit(cmd.get("unit"))
         if name == "set":

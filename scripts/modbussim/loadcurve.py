@@ -6,8 +6,13 @@ times (1 + noise), the noise drawn from the seed. Because the power is piecewise
 (the import energy) is computed exactly by the trapezoid rule, so energy and power always agree and
 the energy is monotone. Voltage, frequency and power factor wander around 230 V, 50 Hz and 0.95 in
 the same way. Energies are in kWh here; the simulator converts to each profile's unit.
+
+A load factor (a site shedding or adding load when a controller's coil is written) multiplies the
+power from the simulated instant it is set: the factor is piecewise constant in time, the energy
+integrates each piece with its own factor, so a change never rewrites energy already counted.
 """
 
+import bisect
 import datetime
 import math
 import random
@@ -60,6 +65,25 @@ class LoadCurve:
         self._cache = {}
         self._acc_t = self.start
         self._acc_e = [0.0, 0.0, 0.0]
+        # The load factor as a step function: factor _factors[i] from _factor_t[i] on.
+        self._factor_t = [self.start]
+        self._factors = [1.0]
+
+    def set_factor(self, t, factor):
+        """Multiply the power by `factor` from simulated time t on (t no earlier than the last change)."""
+        if t < self._factor_t[-1]:
+            raise ValueError("the load factor changes only forward in time")
+        if t < self._acc_t:  # energy was counted past t with the old factor: count it again
+            self._acc_t, self._acc_e = self.start, [0.0, 0.0, 0.0]
+        if t == self._factor_t[-1]:
+            self._factors[-1] = float(factor)
+        else:
+            self._factor_t.append(t)
+            self._factors.append(float(factor))
+
+    def factor(self, t):
+        """The load factor in force at simulated time t."""
+        return self._factors[max(bisect.bisect_right(self._factor_t, t) - 1, 0)]
 
     def _noise(self, channel, k):
         """Deterministic noise in [-1, 1) for (seed, channel, knot): splitmix64 of the three."""
@@ -89,15 +113,19 @@ class LoadCurve:
         a, b = self._noise(channel, k), self._noise(channel, k + 1)
         return centre + spread * (a + (b - a) * f)
 
-    def power(self, phase, t):
-        """Active power of a phase (0..2) in W at simulated time t."""
+    def base_power(self, phase, t):
+        """Active power of a phase (0..2) in W at simulated time t, before the load factor."""
         k = math.floor(t / KNOT)
         f = t / KNOT - k
         a, b = self._knot_power(phase, k), self._knot_power(phase, k + 1)
         return a + (b - a) * f
 
-    def _integral(self, phase, t0, t1):
-        """Exact integral of power(phase) over [t0, t1] in W*s (t0 <= t1)."""
+    def power(self, phase, t):
+        """Active power of a phase (0..2) in W at simulated time t."""
+        return self.base_power(phase, t) * self.factor(t)
+
+    def _base_integral(self, phase, t0, t1):
+        """Exact integral of base_power(phase) over [t0, t1] in W*s (t0 <= t1)."""
         total = 0.0
         t = t0
         while t < t1:
@@ -106,8 +134,23 @@ class LoadCurve:
             if t == k * KNOT and seg_end == (k + 1) * KNOT:  # a whole segment: knot to knot
                 total += (self._knot_power(phase, k) + self._knot_power(phase, k + 1)) / 2 * KNOT
             else:
-                total += (self.power(phase, t) + self.power(phase, seg_end)) / 2 * (seg_end - t)
+                total += (self.base_power(phase, t) + self.base_power(phase, seg_end)) / 2 * (seg_end - t)
             t = seg_end
+        return total
+
+    def _integral(self, phase, t0, t1):
+        """Exact integral of power(phase) over [t0, t1] in W*s (t0 <= t1): each piece of the load
+        factor's step function with its own factor."""
+        total = 0.0
+        i = max(bisect.bisect_right(self._factor_t, t0) - 1, 0)
+        t = t0
+        while t < t1:
+            end = self._factor_t[i + 1] if i + 1 < len(self._factor_t) else t1
+            end = min(end, t1)
+            if end > t:
+                total += self._factors[i] * self._base_integral(phase, t, end)
+            t = end
+            i += 1
         return total
 
     def import_energy(self, phase, t):

@@ -1,5 +1,7 @@
 """The simulated meters: values, faults, counters and the Modbus PDU logic (transport-free)."""
 
+import datetime
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -8,9 +10,15 @@ from . import encoding
 from .loadcurve import LoadCurve, canonical_unit_value, default_values
 
 MAX_REGISTERS = 125
+MAX_READ_COILS, MAX_WRITE_COILS = 2000, 1968
 ILLEGAL_FUNCTION, ILLEGAL_ADDRESS, ILLEGAL_VALUE, DEVICE_FAILURE = 1, 2, 3, 4
 GATEWAY_TARGET_FAILED = 0x0B
 ABSENT = "absent"
+# Quantities that scale with the site's load (the load factor); voltage, frequency and PF do not.
+LOAD_QUANTITIES = ("active_power", "apparent_power", "reactive_power", "current_l")
+
+# Coil changes are always logged (main() keeps this logger at INFO whatever -v says).
+coil_log = logging.getLogger("modbussim.coil")
 
 
 class CommandError(ValueError):
@@ -23,6 +31,32 @@ class Action:
     reply: bytes | None = None   # response PDU (function code onwards); None = stay silent
     delay: float = 0.0           # seconds to wait before answering
     garble: str | None = None    # corrupt the frame: None, "default", "crc", "short" or "tid"
+
+
+@dataclass
+class Coil:
+    """A load controller's coil: while on, the site's load is multiplied by factor."""
+    unit: int
+    address: int
+    role: str                       # "shed": load × (1 - fraction); "add": load × (1 + fraction)
+    fraction: float
+    on: bool = False
+    changed_at: float | None = None  # simulated time of the last change
+    writes: int = 0                  # writes received (function 5 or 15, or the control channel)
+
+    @property
+    def factor(self):
+        if not self.on:
+            return 1.0
+        return 1.0 - self.fraction if self.role == "shed" else 1.0 + self.fraction
+
+    def describe(self):
+        return {"unit": self.unit, "address": self.address, "role": self.role, "fraction": self.fraction,
+                "on": self.on, "changed_at": self.changed_at, "writes": self.writes}
+
+
+def iso(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).isoformat(timespec="milliseconds")
 
 
 class Clock:
@@ -89,6 +123,12 @@ class Unit:
         self.delay_ms = None  # None: the server-wide delay applies
         self.garble = 0
         self.garble_how = "default"
+        self.load_factor = 1.0  # the site's load factor (from the coils), applied to the simulated load
+
+    def set_load_factor(self, factor, t):
+        self.load_factor = factor
+        if self.curve is not None:
+            self.curve.set_factor(t, factor)
 
     def quantity(self, name):
         q = self.profile.quantities.get(name)
@@ -105,8 +145,10 @@ class Unit:
                 out[name] = self.overrides[name]
             elif name in self.pinned:
                 out[name] = self.pinned[name]
-            elif live is not None:
+            elif live is not None:  # the curve applies the load factor itself, energy included
                 out[name] = canonical_unit_value(name, live.get(name, 0.0), q.unit)
+            elif name.startswith(LOAD_QUANTITIES):
+                out[name] = self.defaults[name] * self.load_factor
             else:
                 out[name] = self.defaults[name]
         return out
@@ -131,12 +173,90 @@ class Simulator:
         self.drop_every = None        # each TCP connection is dropped at its request N+1
         self.powered = True
         self.on_power = []            # callbacks(powered) for transports (TCP closes its listener)
+        self.coils = {}               # unit id -> {coil address: Coil}; a unit id may have no meter
         self.reset_counts()
+
+    # ---- the load controller's coils ----------------------------------------------------------
+    def add_coil(self, coil):
+        if not 1 <= coil.unit <= 247:
+            raise CommandError(f"coil unit {coil.unit}: expected 1..247")
+        if not 0 <= coil.address <= 0xFFFF:
+            raise CommandError(f"coil address {coil.address}: expected 0..65535")
+        if coil.address in self.coils.get(coil.unit, {}):
+            raise CommandError(f"two coils at unit {coil.unit} address {coil.address}")
+        self.coils.setdefault(coil.unit, {})[coil.address] = coil
+        self.counts.setdefault(str(coil.unit), {"requests": {}, "exceptions": 0, "unanswered": 0})
+
+    def all_coils(self):
+        return [c for _, coils in sorted(self.coils.items()) for _, c in sorted(coils.items())]
+
+    def load_factor(self):
+        return math.prod(c.factor for c in self.all_coils())
+
+    def write_coils(self, changes, source):
+        """Set coils [(coil, on)] at one simulated instant; the load changes from that instant on."""
+        t = self.clock.now()
+        changed = []
+        for coil, on in changes:
+            coil.writes += 1
+            if coil.on != on:
+                coil.on, coil.changed_at = on, t
+                changed.append(coil)
+            else:
+                coil_log.debug("coil %d:%d (%s) written %s by %s: no change", coil.unit, coil.address,
+                               coil.role, "on" if on else "off", source)
+        if not changed:
+            return
+        factor = self.load_factor()
+        for unit in self.units.values():
+            unit.set_load_factor(factor, t)
+        for coil in changed:
+            coil_log.info("coil %d:%d (%s %g) %s by %s at %s, simulated %s: load x%.4g from now on",
+                          coil.unit, coil.address, coil.role, coil.fraction, "ON" if coil.on else "OFF",
+                          source, iso(time.time()), iso(t), factor)
+
+    def coil_pdu(self, coils, pdu, transport):
+        """Functions 01, 05 and 15 on a unit that has coils."""
+        fn = pdu[0]
+        if fn == 1:
+            if len(pdu) != 5:
+                return bytes([0x81, ILLEGAL_VALUE])
+            address, count = int.from_bytes(pdu[1:3], "big"), int.from_bytes(pdu[3:5], "big")
+            if not 1 <= count <= MAX_READ_COILS:
+                return bytes([0x81, ILLEGAL_VALUE])
+            if address + count > 0x10000 or any(a not in coils for a in range(address, address + count)):
+                return bytes([0x81, ILLEGAL_ADDRESS])
+            bits = bytearray((count + 7) // 8)
+            for i in range(count):
+                if coils[address + i].on:
+                    bits[i // 8] |= 1 << (i % 8)
+            return bytes([1, len(bits)]) + bytes(bits)
+        if fn == 5:
+            if len(pdu) != 5:
+                return bytes([0x85, ILLEGAL_VALUE])
+            address, value = int.from_bytes(pdu[1:3], "big"), int.from_bytes(pdu[3:5], "big")
+            if value not in (0xFF00, 0x0000):
+                return bytes([0x85, ILLEGAL_VALUE])
+            if address not in coils:
+                return bytes([0x85, ILLEGAL_ADDRESS])
+            self.write_coils([(coils[address], value == 0xFF00)], f"{transport} function 5")
+            return bytes(pdu)  # the answer echoes the request
+        # function 15
+        if len(pdu) < 6:
+            return bytes([0x8F, ILLEGAL_VALUE])
+        address, count, nbytes = int.from_bytes(pdu[1:3], "big"), int.from_bytes(pdu[3:5], "big"), pdu[5]
+        if not 1 <= count <= MAX_WRITE_COILS or nbytes != (count + 7) // 8 or len(pdu) != 6 + nbytes:
+            return bytes([0x8F, ILLEGAL_VALUE])
+        if address + count > 0x10000 or any(a not in coils for a in range(address, address + count)):
+            return bytes([0x8F, ILLEGAL_ADDRESS])
+        self.write_coils([(coils[address + i], bool(pdu[6 + i // 8] >> (i % 8) & 1)) for i in range(count)],
+                         f"{transport} function 15")
+        return bytes(pdu[:5])
 
     # ---- counters -----------------------------------------------------------------------------
     def reset_counts(self):
         self.counts = {str(uid): {"requests": {}, "exceptions": 0, "unanswered": 0}
-                       for uid in self.units}
+                       for uid in sorted(set(self.units) | set(self.coils))}
         self.unknown_unit = 0
         self.dropped = 0
         self.garbled = 0
@@ -166,7 +286,8 @@ class Simulator:
         if not self.powered:
             return Action()
         unit = self.units.get(uid)
-        if unit is None:
+        coils = self.coils.get(uid)
+        if unit is None and coils is None:
             self.unknown_unit += 1
             if transport == "rtu":
                 return Action()  # a bus stays silent for addresses nobody has
@@ -174,10 +295,15 @@ class Simulator:
         counts = self.counts[str(uid)]
         fn = pdu[0] if pdu else 0
         counts["requests"][str(fn)] = counts["requests"].get(str(fn), 0) + 1
-        if unit.silenced:
+        if unit is not None and unit.silenced:
             counts["unanswered"] += 1
             return Action()
-        reply = self.read_pdu(unit, pdu)
+        if coils is not None and fn in (1, 5, 15):
+            reply = self.coil_pdu(coils, pdu, transport)
+        elif unit is None:  # a load controller without a meter: coils only
+            reply = bytes([(fn | 0x80) & 0xFF, ILLEGAL_FUNCTION])
+        else:
+            reply = self.read_pdu(unit, pdu)
         if reply[0] & 0x80:
             counts["exceptions"] += 1
         return self._finish(unit, reply)
@@ -259,8 +385,9 @@ class Simulator:
                     for k, v in u.values().items()}
             units[str(uid)] = {**u.profile.describe(), "silenced": u.silenced, "delay_ms": u.delay_ms,
                                "garble": u.garble, "overrides": u.overrides, "values": vals,
-                               "mode": "load-curve" if u.curve else "static"}
-        return {"powered": self.powered, "delay_ms": self.delay_ms, "garble": self.garble,
+                               "mode": "load-curve" if u.curve else "static", "load_factor": u.load_factor}
+        return {"powered": self.powered, "load_factor": self.load_factor(),
+                "coils": [c.describe() for c in self.all_coils()], "delay_ms": self.delay_ms, "garble": self.garble,
                 "drop_after": self.drop_after, "drop_every": self.drop_every,
                 "strict_map": self.strict_map, "sim_time": self.clock.now(),
                 "time_scale": self.clock.scale, "units": units, "counts": self.counts_report()}

@@ -139,3 +139,45 @@ def test_overrides_on_top_of_the_curve_do_not_disturb_the_energy(start_sim, valu
         after = sim.ctl({"cmd": "values", "unit": 1})["values"]
     p_kw = (before["active_power_total"] + after["active_power_total"]) / 2000
     assert after["import_active_energy"] - before["import_active_energy"] == pytest.approx(p_kw / 60, rel=0.01)
+
+
+def test_load_factor_scales_power_from_its_instant_and_keeps_energy_continuous():
+    curve = LoadCurve(7, 3, start=MIDNIGHT)
+    plain = LoadCurve(7, 3, start=MIDNIGHT)
+    t_set, t_clear, t_end = MIDNIGHT + 10 * HOUR + 17.3, MIDNIGHT + 10.5 * HOUR + 41.9, MIDNIGHT + 11 * HOUR
+    e_before = curve.values(t_set)["import_active_energy"]
+    curve.set_factor(t_set, 0.7)
+    at_set = curve.values(t_set)
+    assert at_set["import_active_energy"] == e_before                # nothing counted is rewritten
+    assert at_set["active_power_total"] == pytest.approx(0.7 * plain.values(t_set)["active_power_total"])
+    curve.set_factor(t_clear, 1.0)
+    for phase in range(3):
+        shed = integral_by_sampling(plain, phase, t_set, t_clear, step=0.1)
+        full = integral_by_sampling(plain, phase, t_clear, t_end, step=0.1)
+        e = curve.import_energy(phase, t_end) - curve.import_energy(phase, MIDNIGHT + 10 * HOUR)
+        e_plain = plain.import_energy(phase, t_end) - plain.import_energy(phase, MIDNIGHT + 10 * HOUR)
+        assert e_plain - e == pytest.approx(0.3 * shed / 3.6e6, rel=1e-6)
+        assert curve.import_energy(phase, t_end) - curve.import_energy(phase, t_clear) \
+            == pytest.approx(full / 3.6e6, rel=1e-6)
+    assert curve.values(t_end)["active_power_total"] == plain.values(t_end)["active_power_total"]
+
+
+def test_load_factor_energy_is_the_same_however_it_is_queried():
+    """Energy queried step by step, or integrated again from the start, agrees across factor changes."""
+    stepped = LoadCurve(3, 3, start=MIDNIGHT)
+    changes = [(MIDNIGHT + 8 * HOUR + 5, 0.5), (MIDNIGHT + 8 * HOUR + 1000.5, 1.25), (MIDNIGHT + 9 * HOUR, 1.0)]
+    t, last = MIDNIGHT + 7 * HOUR, 0.0
+    for when, factor in changes:
+        while t < when:
+            e = stepped.values(t)["import_active_energy"]
+            assert e >= last
+            last, t = e, t + 37
+        stepped.set_factor(when, factor)
+    once = LoadCurve(3, 3, start=MIDNIGHT)
+    for when, factor in changes:
+        once.set_factor(when, factor)
+    end = MIDNIGHT + 10 * HOUR
+    assert stepped.values(end)["import_active_energy"] == pytest.approx(once.values(end)["import_active_energy"],
+                                                                        rel=1e-12)
+    with pytest.raises(ValueError):
+        once.set_factor(MIDNIGHT + 8 * HOUR, 0.5)    # only forward

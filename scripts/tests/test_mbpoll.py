@@ -49,3 +49,18 @@ def test_mbpoll_after_a_control_change(start_sim, quantity, address):
     sim.ctl({"cmd": "set", "unit": 1, "values": {quantity: 199.5}})
     got = mbpoll("-m", "tcp", "-a", 1, "-t", "3:float", "-r", address, "-c", 1, "-p", sim.port, "127.0.0.1")
     assert got == {address: 199.5}
+
+
+def test_mbpoll_writes_and_reads_the_shed_coil(start_sim):
+    """libmodbus, through mbpoll, as the slot guard's side: write the coil (one value: function 5,
+    two: function 15), read it back (function 1), and get exception 2 at an address with no coil."""
+    sim = start_sim("--unit", f"1={SDM630}", "--shed-coil", "1:4", "--add-coil", "1:5")
+    common = ["-m", "tcp", "-a", 1, "-t", 0, "-p", sim.port]
+    mbpoll(*common, "-r", 4, "127.0.0.1", 1)
+    assert mbpoll(*common, "-r", 4, "-c", 2, "127.0.0.1") == {4: 1, 5: 0}
+    mbpoll(*common, "-r", 4, "127.0.0.1", 0, 1)
+    assert mbpoll(*common, "-r", 4, "-c", 2, "127.0.0.1") == {4: 0, 5: 1}
+    assert sim.ctl({"cmd": "counts"})["units"]["1"]["requests"] == {"5": 1, "15": 1, "1": 2}
+    proc = subprocess.run(["mbpoll", "-0", "-1", "-o", "1", *map(str, common), "-r", "3", "127.0.0.1", "1"],
+                          capture_output=True, text=True, timeout=15)
+    assert "Illegal data address" in proc.stdout + proc.stderr
