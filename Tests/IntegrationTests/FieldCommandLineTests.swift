@@ -284,6 +284,19 @@ import Testing
                 "\(explicit.output)")
     }
 
+    /// A damaged state file of the daemon's is said, not shown as "nothing pending".
+    @Test func chainStatusSaysWhichStateFileItCannotRead() throws {
+        let site = try Site(stops: 0, chain: true)
+        defer { site.remove() }
+        let transactions = site.directory + "/state/chain/transactions.json"
+        try FileManager.default.createDirectory(atPath: site.directory + "/state/chain", withIntermediateDirectories: true)
+        try Data("{\"pending\": [tru".utf8).write(to: URL(fileURLWithPath: transactions))
+        let (status, output) = try DaemonProcess.meterd(["chain", "status", "--config", site.config])
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("warning: reading \(transactions) failed: the file is not valid state") && output.contains("pending transactions and gas used not shown"),
+                "\(output)")
+    }
+
     /// `meterd --help` (and so the man page) and README.md's "Exit status" list the same statuses and meanings.
     @Test func theExitStatusesInTheHelpAreTheReadmes() throws {
         let repository = URL(fileURLWithPath: ModbusSimulator.profiles).deletingLastPathComponent().deletingLastPathComponent()

@@ -48,10 +48,14 @@ enum FileIO {
 
     /// Segment file names in chain order.
     static func segmentNames(in directory: String) throws -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw JournalError.io(operation: "listing", path: directory, errno: errno == 0 ? ENOENT : errno)
+        guard let stream = opendir(directory) else { throw JournalError.io(operation: "listing", path: directory, errno: errno) }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".seg") && name.count == 20 { names.append(name) }
         }
-        return names.filter { $0.hasSuffix(".seg") && $0.count == 20 }.sorted()
+        return names.sorted()
     }
 
     static func fileSize(_ path: String) -> Int {
