@@ -178,6 +178,27 @@ import Testing
         #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<1)) }
     }
 
+    @Test func aSegmentRetentionCannotRemoveIsTheJournalsProblemUntilItCan() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        var options = JournalFixtures.fastOptions
+        options.segmentBytes = 1_500
+        options.retention = .seconds(3_600)
+        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
+        defer { try? journal.close() }
+        for index in 0..<40 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
+        try journal.markAnchored(upTo: journal.segmentSummaries()[2].lastSequence!, transactionHash: [UInt8](repeating: 1, count: 32), block: 9)
+        // Where the oldest segment was, something unlink(2) refuses (even to root): a directory.
+        let oldest = directory.file(JournalFixtures.segments(directory)[0])
+        try FileManager.default.moveItem(atPath: oldest, toPath: oldest + ".moved")
+        try FileManager.default.createDirectory(atPath: oldest, withIntermediateDirectories: false)
+        #expect(throws: JournalError.self) { try journal.applyRetention(now: Date().addingTimeInterval(7_200)) }
+        #expect(journal.problem().map { "\($0)".contains("removing \(oldest)") } == true, "\(String(describing: journal.problem()))")
+        try FileManager.default.removeItem(atPath: oldest)
+        #expect(try journal.applyRetention(now: Date().addingTimeInterval(7_200)).count == 3)
+        #expect(journal.problem() == nil)
+    }
+
     @Test func aDamagedSegmentIsKeptButDoesNotBlockRetentionOfLaterOnes() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

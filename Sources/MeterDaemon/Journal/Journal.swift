@@ -36,6 +36,8 @@ public final class Journal: @unchecked Sendable {
     private var budgetProblem: JournalError?
     /// The last write error (a full disk): cleared by the next successful write.
     private var writeProblem: JournalError?
+    /// Set while segments that retention or the budget would remove cannot be: the journal then grows.
+    private var retentionProblem: JournalError?
     /// The size of the write `writeProblem` refused.
     private var refusedBytes = 0
     private var isClosed = false
@@ -74,6 +76,7 @@ public final class Journal: @unchecked Sendable {
         if uncovered > 0 || !recovery.notes.isEmpty {
             _ = try journal.checkpoint()
         }
+        // A segment that cannot be removed is said by `problem()`; the journal opens all the same.
         _ = try? journal.applyRetention(now: Date())
         let report = RecoveryReport(head: journal.head, segments: recovery.segments.count, records: recovery.records,
                                     cuts: recovery.cuts, breaks: recovery.breaks, uncheckpointedRecords: uncovered, headFindings: headFindings,
@@ -108,7 +111,7 @@ public final class Journal: @unchecked Sendable {
     /// Reads this journal's records (with filters) while it stays open for appending.
     public var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
-    public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem } }
+    public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem ?? retentionProblem } }
 
     /// While writes are refused (a full disk): what must be freed for the refused records and the
     /// next segment, as a sentence for the log and the status line.
@@ -399,6 +402,7 @@ public final class Journal: @unchecked Sendable {
         writer = try SegmentWriter.create(directory: directory,
                                           header: SegmentHeader(firstSequence: chainHead.sequence + 1, startHash: chainHead.hash, created: Date()))
         segments.append(SegmentSummary(name: writer.name, bytes: writer.size, firstSequence: nil, lastSequence: nil, lastTime: nil, damaged: false))
+        // As at open: a segment that cannot be removed is said by `problem()`, the rotation stands.
         _ = try? removeSegments(now: Date(), ignoringAge: false)
     }
 
@@ -443,11 +447,16 @@ public final class Journal: @unchecked Sendable {
             firstSequence = segments[index + 1].firstSequence ?? last + 1
             writeHeadRecord()
             let path = directory.appendingPathComponent(candidate.name)
-            guard unlink(path) == 0 else { throw JournalError.io(operation: "removing", path: path, errno: errno) }
+            // One removed by hand already is as good as removed.
+            guard unlink(path) == 0 || errno == ENOENT else {
+                retentionProblem = .io(operation: "removing", path: path, errno: errno)
+                throw retentionProblem!
+            }
             segments.remove(at: index)
             removed.append(candidate.name)
         }
         if !removed.isEmpty { try FileIO.syncDirectory(directory) }
+        retentionProblem = nil
         return removed
     }
 }
