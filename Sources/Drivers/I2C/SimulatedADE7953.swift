@@ -8,17 +8,17 @@
 /// the mode ACCMODE selects (signed, positive-only, absolute), wrap at 24 bits signed, and clear on read
 /// while LCYCMODE.RSTREAD is set. Not modelled: waveform, reactive/apparent quantities, no-load
 /// detection, line-cycle accumulation, interrupts; those registers read as zero.
-public final class SimulatedADE7953: SimulatedI2CDevice {
+final class SimulatedADE7953: SimulatedI2CDevice {
     /// The codes the chip's DSP produces for the signals at its pins.
-    public struct Signals: Sendable, Equatable {
-        public var voltageRMS: UInt32
-        public var currentRMSA: UInt32
-        public var currentRMSB: UInt32
-        public var activePowerA: Int32
-        public var activePowerB: Int32
-        public var period: UInt16
+    struct Signals: Sendable, Equatable {
+        var voltageRMS: UInt32
+        var currentRMSA: UInt32
+        var currentRMSB: UInt32
+        var activePowerA: Int32
+        var activePowerB: Int32
+        var period: UInt16
 
-        public init(
+        init(
             voltageRMS: UInt32 = 0, currentRMSA: UInt32 = 0, currentRMSB: UInt32 = 0,
             activePowerA: Int32 = 0, activePowerB: Int32 = 0, period: UInt16 = 0
         ) {
@@ -32,7 +32,7 @@ public final class SimulatedADE7953: SimulatedI2CDevice {
     }
 
     /// Energy pulses per second into AENERGYx with full-scale inputs (datasheet: about 206.9 kHz).
-    public static let energyPulsesPerSecondAtFullScale: Int64 = 206_900
+    static let energyPulsesPerSecondAtFullScale: Int64 = 206_900
 
     private struct Definition {
         var reset: UInt64
@@ -81,25 +81,25 @@ public final class SimulatedADE7953: SimulatedI2CDevice {
     }
 
     private let state = Locked(State())
-    public let siliconVersion: UInt8
+    let siliconVersion: UInt8
     /// The active-power code that corresponds to full-scale inputs. The datasheet gives the energy
     /// pulse rate at full scale but not this code, so it is the simulation's choice; a board's
     /// watt-hours-per-LSB calibration absorbs it on real hardware.
-    public let activePowerAtFullScale: Int64
+    let activePowerAtFullScale: Int64
 
-    public init(signals: Signals = Signals(), siliconVersion: UInt8 = 0x08, activePowerAtFullScale: Int32 = 0x40_0000) {
+    init(signals: Signals = Signals(), siliconVersion: UInt8 = 0x08, activePowerAtFullScale: Int32 = 0x40_0000) {
         self.siliconVersion = siliconVersion
         self.activePowerAtFullScale = Int64(activePowerAtFullScale)
         state.withLock { $0.signals = signals }
     }
 
-    public var signals: Signals {
+    var signals: Signals {
         get { state.withLock { $0.signals } }
         set { state.withLock { $0.signals = newValue } }
     }
 
     /// Lets simulated time pass: the energy accumulators integrate the active-power codes.
-    public func advance(by duration: Duration) {
+    func advance(by duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var microseconds = Int64(max(0, seconds)) * 1_000_000 + max(0, attoseconds) / 1_000_000_000_000
         let denominator = activePowerAtFullScale * 1_000_000
@@ -123,7 +123,7 @@ public final class SimulatedADE7953: SimulatedI2CDevice {
         }
     }
 
-    public func transact(writing bytes: [UInt8], reading count: Int) -> [UInt8] {
+    func transact(writing bytes: [UInt8], reading count: Int) -> [UInt8] {
         state.withLock { state in
             guard bytes.count >= 2 else {
                 state.unlocked = false

@@ -1,5 +1,5 @@
 /// A chip on a `SimulatedI2CBus`, answering at the byte level as it does on the wire.
-public protocol SimulatedI2CDevice: AnyObject, Sendable {
+protocol SimulatedI2CDevice: AnyObject, Sendable {
     /// The master wrote `bytes` (possibly none) and then, after a repeated start, read `count` bytes
     /// (possibly none). Returns exactly `count` bytes.
     func transact(writing bytes: [UInt8], reading count: Int) -> [UInt8]
@@ -7,8 +7,8 @@ public protocol SimulatedI2CDevice: AnyObject, Sendable {
 
 /// An I2C bus in memory: simulated chips by address, NAK for absent addresses, and injectable faults
 /// for present ones. Used by the fast tests and by the daemon's simulated-hardware mode.
-public final class SimulatedI2CBus: I2CBus {
-    public enum Fault: Sendable, Equatable {
+final class SimulatedI2CBus: I2CBus {
+    enum Fault: Sendable, Equatable {
         case noAcknowledge
         case timeout
     }
@@ -23,37 +23,37 @@ public final class SimulatedI2CBus: I2CBus {
         var faults: [UInt8: InjectedFault] = [:]
     }
 
-    public let name: String
+    let name: String
     private let state = Locked(State())
 
-    public init(name: String = "simulated I2C bus") {
+    init(name: String = "simulated I2C bus") {
         self.name = name
     }
 
-    public func attach(_ device: any SimulatedI2CDevice, at address: UInt8) {
+    func attach(_ device: any SimulatedI2CDevice, at address: UInt8) {
         state.withLock { $0.devices[address] = device }
     }
 
     /// Makes the next `transactions` transactions at `address` fail (all of them when nil), as a chip
     /// that browns out or holds the clock would.
-    public func inject(_ fault: Fault, at address: UInt8, transactions: Int? = nil) {
+    func inject(_ fault: Fault, at address: UInt8, transactions: Int? = nil) {
         state.withLock { $0.faults[address] = InjectedFault(fault: fault, remaining: transactions) }
     }
 
-    public func clearFault(at address: UInt8) {
+    func clearFault(at address: UInt8) {
         state.withLock { _ = $0.faults.removeValue(forKey: address) }
     }
 
-    public func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
+    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
         try transaction(address: address) { $0.transact(writing: bytes, reading: count) }
     }
 
-    public func write(address: UInt8, bytes: [UInt8]) throws(I2CError) {
+    func write(address: UInt8, bytes: [UInt8]) throws(I2CError) {
         _ = try transaction(address: address) { $0.transact(writing: bytes, reading: 0) }
     }
 
     /// Asks with a quick write: the address and nothing else, as i2cdetect does.
-    public func answers(address: UInt8) throws(I2CError) -> Bool {
+    func answers(address: UInt8) throws(I2CError) -> Bool {
         do throws(I2CError) {
             _ = try transaction(address: address) { $0.transact(writing: [], reading: 0) }
             return true

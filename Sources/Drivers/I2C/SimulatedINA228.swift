@@ -6,13 +6,13 @@
 /// |CURRENT| × VBUS / 16384, ENERGY accumulating POWER / 16 per second while converting, wrapping at
 /// 2^40. Only writable registers take writes; CONFIG.RST restores the reset values and CONFIG.RSTACC
 /// clears ENERGY and CHARGE, both self-clearing. Unmapped register pointers read as zero.
-public final class SimulatedINA228: SimulatedI2CDevice {
-    public struct Inputs: Sendable, Equatable {
-        public var shuntVolts: Double
-        public var busVolts: Double
-        public var dieCelsius: Double
+final class SimulatedINA228: SimulatedI2CDevice {
+    struct Inputs: Sendable, Equatable {
+        var shuntVolts: Double
+        var busVolts: Double
+        var dieCelsius: Double
 
-        public init(shuntVolts: Double = 0, busVolts: Double = 0, dieCelsius: Double = 25) {
+        init(shuntVolts: Double = 0, busVolts: Double = 0, dieCelsius: Double = 25) {
             self.shuntVolts = shuntVolts
             self.busVolts = busVolts
             self.dieCelsius = dieCelsius
@@ -33,17 +33,17 @@ public final class SimulatedINA228: SimulatedI2CDevice {
 
     private let state = Locked(State())
 
-    public init(inputs: Inputs = Inputs()) {
+    init(inputs: Inputs = Inputs()) {
         state.withLock { $0.inputs = inputs }
     }
 
-    public var inputs: Inputs {
+    var inputs: Inputs {
         get { state.withLock { $0.inputs } }
         set { state.withLock { $0.inputs = newValue } }
     }
 
     /// Lets simulated time pass: ENERGY and CHARGE accumulate while the ADC converts continuously.
-    public func advance(by duration: Duration) {
+    func advance(by duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var microseconds = UInt64(max(0, seconds)) * 1_000_000 + UInt64(max(0, attoseconds)) / 1_000_000_000_000
         state.withLock { state in
@@ -66,7 +66,7 @@ public final class SimulatedINA228: SimulatedI2CDevice {
         }
     }
 
-    public func transact(writing bytes: [UInt8], reading count: Int) -> [UInt8] {
+    func transact(writing bytes: [UInt8], reading count: Int) -> [UInt8] {
         state.withLock { state in
             if let pointer = bytes.first {
                 state.pointer = pointer
