@@ -1,4 +1,4 @@
-import Cutoff
+@testable import Cutoff
 @testable import Drivers
 import Foundation
 import Testing
