@@ -60,7 +60,7 @@ func measure(_ label: String, options: JournalOptions, threads: Int, batches: In
     group.wait()
     let elapsed = ContinuousClock.now - start
     try journal.close()
-    let seconds = elapsed.inSeconds
+    let seconds = inSeconds(elapsed)
     let report = try JournalVerifier.verify(directory: directory, signer: key.address)
     precondition(report.isValid && report.unsignedTail == 0, "benchmark journal does not verify: \(report.problems)")
     return Double(threads * batches * batchSize) / seconds
@@ -87,7 +87,7 @@ func dayBytes(checkpointEvery: Int) throws -> (total: Int, perReading: Double, o
     let report = try JournalVerifier.verify(directory: directory, signer: key.address)
     let verified = ContinuousClock.now - verifyStart
     precondition(report.isValid)
-    return (total, Double(total) / 86_400, opened.inSeconds, verified.inSeconds)
+    return (total, Double(total) / 86_400, inSeconds(opened), inSeconds(verified))
 }
 
 /// The mount holding `path`, as "type on device", from /proc/mounts.
@@ -144,3 +144,8 @@ let signedEach = try dayBytes(checkpointEvery: 1)
 print("| same day with a checkpoint every reading (for comparison) | \(String(format: "%.2f", Double(signedEach.total) / 1e6)) MB |")
 print("")
 print("directory: \(base) (\(mountDescription)), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+
+/// A duration in seconds.
+func inSeconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}

@@ -1,6 +1,6 @@
 /// Hexadecimal text as Ethereum tooling writes it: lower case, optionally `0x`-prefixed.
 public enum Hex {
-    public enum DecodingError: Error, Equatable, CustomStringConvertible {
+    enum DecodingError: Error, Equatable, CustomStringConvertible {
         case oddLength(Int)
         case invalidCharacter(Character)
 

@@ -3,7 +3,7 @@
 ///
 /// Streaming: `update` as often as needed, then `finalize` once. `Keccak256.hash` is the one-shot form.
 public struct Keccak256: Sendable {
-    public static let digestSize = 32
+    static let digestSize = 32
     static let rate = 136
 
     private var state = [UInt64](repeating: 0, count: 25)

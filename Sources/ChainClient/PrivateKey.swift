@@ -22,7 +22,7 @@ public struct PrivateKey: Sendable, Equatable, CustomStringConvertible, CustomDe
         }
     }
 
-    public var publicKey: PublicKey {
+    var publicKey: PublicKey {
         var pubkey = secp256k1_pubkey()
         // Cannot fail: the key was verified on construction.
         precondition(secp256k1_ec_pubkey_create(Secp256k1Context.shared.pointer, &pubkey, bytes) == 1)

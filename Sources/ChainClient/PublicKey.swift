@@ -1,8 +1,8 @@
 import CSecp256k1
 
 /// A secp256k1 public key, kept as the 64 bytes x ‖ y of its uncompressed form (without the 0x04 tag).
-public struct PublicKey: Sendable, Equatable {
-    public let uncompressed: [UInt8]
+struct PublicKey: Sendable, Equatable {
+    let uncompressed: [UInt8]
 
     init(parsed: secp256k1_pubkey) {
         var key = parsed
@@ -13,7 +13,7 @@ public struct PublicKey: Sendable, Equatable {
     }
 
     /// Parses 64 bytes x ‖ y, 65 bytes 0x04 ‖ x ‖ y, or 33 compressed bytes.
-    public init(bytes: [UInt8]) throws {
+    init(bytes: [UInt8]) throws {
         let input = bytes.count == 64 ? [0x04] + bytes : bytes
         var key = secp256k1_pubkey()
         guard secp256k1_ec_pubkey_parse(Secp256k1Context.shared.pointer, &key, input, input.count) == 1 else {
@@ -23,7 +23,7 @@ public struct PublicKey: Sendable, Equatable {
     }
 
     /// The Ethereum address: the last 20 bytes of keccak-256(x ‖ y).
-    public var address: Address {
+    var address: Address {
         Address(unchecked: Array(Keccak256.hash(uncompressed).suffix(20)))
     }
 }

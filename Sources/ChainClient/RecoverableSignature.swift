@@ -4,7 +4,7 @@ import CSecp256k1
 public struct RecoverableSignature: Sendable, Equatable {
     public let r: [UInt8]
     public let s: [UInt8]
-    public let recoveryID: UInt8
+    let recoveryID: UInt8
 
     public init(r: [UInt8], s: [UInt8], recoveryID: UInt8) {
         self.r = r
@@ -24,7 +24,7 @@ public struct RecoverableSignature: Sendable, Equatable {
     public var bytes: [UInt8] { r + s + [recoveryID] }
 
     /// The public key that made this signature over `digest`.
-    public func recoverPublicKey(digest: [UInt8]) throws -> PublicKey {
+    func recoverPublicKey(digest: [UInt8]) throws -> PublicKey {
         guard digest.count == 32 else { throw CryptoError.invalidLength(what: "a digest", expected: 32, actual: digest.count) }
         let context = Secp256k1Context.shared.pointer
         var signature = secp256k1_ecdsa_recoverable_signature()

@@ -16,7 +16,7 @@ public struct CutoffEffectiveness: Sendable, Equatable {
         }
     }
 
-    public enum Observation: Sendable, Equatable {
+    enum Observation: Sendable, Equatable {
         case reading(Reading)
         /// The auxiliary contact: whether the contactor's main contacts are closed.
         case feedback(supplyConnected: Bool, at: Date)
@@ -29,22 +29,22 @@ public struct CutoffEffectiveness: Sendable, Equatable {
 
     public let settings: Settings
     /// When the disconnect was ordered; nil while the supply is commanded connected or the cutoff was seen effective.
-    public private(set) var orderedAt: Date?
+    private(set) var orderedAt: Date?
     public private(set) var alarm = false
 
-    public init(settings: Settings) { self.settings = settings }
+    init(settings: Settings) { self.settings = settings }
 
-    public mutating func disconnectOrdered(at time: Date) {
+    mutating func disconnectOrdered(at time: Date) {
         orderedAt = time
         alarm = false
     }
 
-    public mutating func reconnectOrdered() {
+    mutating func reconnectOrdered() {
         orderedAt = nil
         alarm = false
     }
 
-    public mutating func observe(_ observation: Observation) -> Verdict? {
+    mutating func observe(_ observation: Observation) -> Verdict? {
         guard let orderedAt else { return nil }
         let live: (Bool, String, Date)?
         switch observation {

@@ -13,7 +13,7 @@ public struct CutoffStep: Sendable, Equatable {
     public var cause: CutoffCause
     public var outcome: Outcome
 
-    public init(before: DisconnectControl, after: DisconnectControl, cause: CutoffCause, outcome: Outcome) {
+    init(before: DisconnectControl, after: DisconnectControl, cause: CutoffCause, outcome: Outcome) {
         self.before = before
         self.after = after
         self.cause = cause
@@ -28,7 +28,7 @@ public struct CutoffStep: Sendable, Equatable {
     }
 
     /// The new commanded supply, when the relay must move.
-    public var supplyChange: Bool? {
+    var supplyChange: Bool? {
         before.supplyConnected == after.supplyConnected ? nil : after.supplyConnected
     }
 

@@ -36,10 +36,10 @@ public struct DisconnectControl: Sendable, Equatable {
     /// The commanded supply: what the relay line is set to.
     public var supplyConnected: Bool { state == .connected }
     public var remoteCutoffInForce: Bool { contract?.state == .disconnected }
-    public var cutoffInForce: Bool { remoteCutoffInForce || manualCutoff || limiterCutoff }
+    var cutoffInForce: Bool { remoteCutoffInForce || manualCutoff || limiterCutoff }
 
     /// Applies one input; the step says what changed, what to journal and what to tell the chain.
-    public func applying(_ input: CutoffInput, reconnection: RemoteReconnection) -> CutoffStep {
+    func applying(_ input: CutoffInput, reconnection: RemoteReconnection) -> CutoffStep {
         var next = self
         switch input {
         case .contract(let observed):
@@ -81,7 +81,7 @@ public struct DisconnectControl: Sendable, Equatable {
     }
 
     /// The snapshot with the alarm raised or cleared (the commanded state does not change).
-    public func withCutoffNotEffective(_ alarm: Bool) -> DisconnectControl {
+    func withCutoffNotEffective(_ alarm: Bool) -> DisconnectControl {
         var next = self
         next.cutoffNotEffective = alarm
         return next

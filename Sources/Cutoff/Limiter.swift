@@ -7,19 +7,19 @@ import FoundationEssentials
 /// Over a threshold means above it; under means below threshold × (1 − hysteresis); in between
 /// neither starts nor ends an over-threshold run, so a load hovering at the threshold does not reset
 /// the timer or chatter the relay.
-public struct Limiter: Sendable, Equatable {
-    public private(set) var settings: LimiterSettings
+struct Limiter: Sendable, Equatable {
+    private(set) var settings: LimiterSettings
     /// Since when a value has been over its threshold, in the current run.
-    public private(set) var overSince: Date?
+    private(set) var overSince: Date?
     /// Since when every value has been under, after a trip.
-    public private(set) var underSince: Date?
-    public private(set) var tripped = false
+    private(set) var underSince: Date?
+    private(set) var tripped = false
 
-    public init(settings: LimiterSettings) {
+    init(settings: LimiterSettings) {
         self.settings = settings
     }
 
-    public mutating func evaluate(_ reading: Reading) -> LimiterEvent? {
+    mutating func evaluate(_ reading: Reading) -> LimiterEvent? {
         let checks = LimiterCheck.all(in: reading, settings: settings)
         if !tripped, let emergency = checks.first(where: \.overEmergency) {
             return trip(LimiterTrip(check: emergency, emergency: true, overSeconds: 0))
@@ -54,13 +54,13 @@ public struct Limiter: Sendable, Equatable {
     /// A local reconnection lifts the trip; the limiter watches afresh.
     /// New thresholds (a configuration reload): a trip in force stays in force; the over and
     /// under timers start again, since they counted against the old thresholds.
-    public mutating func update(settings: LimiterSettings) {
+    mutating func update(settings: LimiterSettings) {
         self.settings = settings
         overSince = nil
         underSince = nil
     }
 
-    public mutating func reset() {
+    mutating func reset() {
         tripped = false
         overSince = nil
         underSince = nil
@@ -74,7 +74,7 @@ public struct Limiter: Sendable, Equatable {
     }
 }
 
-public enum LimiterEvent: Sendable, Equatable {
+enum LimiterEvent: Sendable, Equatable {
     case trip(LimiterTrip)
     case cleared(LimiterClear)
 }
@@ -82,12 +82,12 @@ public enum LimiterEvent: Sendable, Equatable {
 /// Why the limiter tripped.
 public struct LimiterTrip: Sendable, Equatable, CustomStringConvertible {
     /// "total active power" or "current L2".
-    public var monitored: String
-    public var value: Double
-    public var threshold: Double
-    public var unit: String
-    public var emergency: Bool
-    public var overSeconds: Double
+    var monitored: String
+    var value: Double
+    var threshold: Double
+    var unit: String
+    var emergency: Bool
+    var overSeconds: Double
 
     public var description: String {
         let value = "\(monitored) \(LimiterCheck.format(value)) \(unit)"
@@ -104,7 +104,7 @@ public struct LimiterTrip: Sendable, Equatable, CustomStringConvertible {
         self.overSeconds = overSeconds
     }
 
-    public init(monitored: String, value: Double, threshold: Double, unit: String, emergency: Bool, overSeconds: Double) {
+    init(monitored: String, value: Double, threshold: Double, unit: String, emergency: Bool, overSeconds: Double) {
         self.monitored = monitored
         self.value = value
         self.threshold = threshold
@@ -116,7 +116,7 @@ public struct LimiterTrip: Sendable, Equatable, CustomStringConvertible {
 
 /// The limiter's automatic reconnection rule was met.
 public struct LimiterClear: Sendable, Equatable, CustomStringConvertible {
-    public var underSeconds: Double
-    public init(underSeconds: Double) { self.underSeconds = underSeconds }
+    var underSeconds: Double
+    init(underSeconds: Double) { self.underSeconds = underSeconds }
     public var description: String { "cleared: under every threshold for \(LimiterCheck.format(underSeconds)) s" }
 }

@@ -37,6 +37,6 @@ struct LimiterCheck {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : value.decimalText(fractionDigits: 1)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : decimalText(value, fractionDigits: 1)
     }
 }

@@ -4,8 +4,8 @@ import FoundationEssentials
 /// `holdSeconds` (so a knock or contact bounce does not reconnect a site), and once per press.
 public struct ReconnectionButton: Sendable, Equatable {
     public let holdSeconds: Double
-    public private(set) var pressedSince: Date?
-    public private(set) var fired = false
+    private(set) var pressedSince: Date?
+    private(set) var fired = false
 
     public init(holdSeconds: Double = 1) { self.holdSeconds = holdSeconds }
 

@@ -3,12 +3,12 @@ import Drivers
 /// The relay line could not be set to the commanded supply: the change stands, is journaled, is not
 /// acknowledged on chain, and the line is written again until it takes the value.
 public struct RelayLineNotSet: Error, Sendable, Equatable, CustomStringConvertible {
-    public var supplyConnected: Bool
-    public var error: GPIOError
+    var supplyConnected: Bool
+    var error: GPIOError
     /// Why even the record of the failure could not be journaled (a full disk), if so.
-    public var journalError: String?
+    var journalError: String?
 
-    public init(supplyConnected: Bool, error: GPIOError, journalError: String? = nil) {
+    init(supplyConnected: Bool, error: GPIOError, journalError: String? = nil) {
         self.supplyConnected = supplyConnected
         self.error = error
         self.journalError = journalError

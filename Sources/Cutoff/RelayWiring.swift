@@ -12,7 +12,7 @@ public struct RelayWiring: Sendable, Equatable {
     public init(energised: Energised) { self.energised = energised }
 
     /// The line's logical value for a commanded supply state.
-    public func lineActive(supplyConnected: Bool) -> Bool {
+    func lineActive(supplyConnected: Bool) -> Bool {
         energised == .connects ? supplyConnected : !supplyConnected
     }
 

@@ -1,4 +1,4 @@
-import Cutoff
+@testable import Cutoff
 import Drivers
 import Testing
 

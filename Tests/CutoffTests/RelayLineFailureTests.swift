@@ -1,5 +1,5 @@
-import Cutoff
-import Drivers
+@testable import Cutoff
+@testable import Drivers
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 import Cutoff
-import Drivers
+@testable import Drivers
 import Testing
 
 /// Events are triggers, the contract's state at a confirmed block is the truth: whatever order,

@@ -1,4 +1,4 @@
-import ChainClient
+@testable import ChainClient
 import Testing
 
 /// The chain id check against development chains: one serving the configured chain, one serving

@@ -1,6 +1,6 @@
 import ChainClient
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// The journal's signer checked by the built binary, as a field engineer meets it: `meterd run` with

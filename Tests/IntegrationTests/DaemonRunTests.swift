@@ -1,6 +1,6 @@
 import Drivers
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// `meterd run` as systemd runs it, against the Modbus simulator.

@@ -1,6 +1,6 @@
-import ChainClient
+@testable import ChainClient
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// meterd run end to end on the development chain: what the contract holds slot by slot is what

@@ -1,6 +1,6 @@
-import ChainClient
+@testable import ChainClient
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// The journal against its anchors on the development chain: real segment files whose heads real

@@ -1,5 +1,5 @@
-import ChainClient
-import MeterDaemon
+@testable import ChainClient
+@testable import MeterDaemon
 import Testing
 
 /// How a run of batches whose anchored heads the journal lacks is judged by what surrounds it (the

@@ -1,26 +1,26 @@
 /// A contract function: its canonical signature, selector, call encoding and result decoding.
 public struct ABIFunction: Sendable, Hashable {
-    public let name: String
-    public let inputs: [ABIType]
-    public let outputs: [ABIType]
+    let name: String
+    let inputs: [ABIType]
+    let outputs: [ABIType]
 
-    public init(name: String, inputs: [ABIType], outputs: [ABIType] = []) {
+    init(name: String, inputs: [ABIType], outputs: [ABIType] = []) {
         self.name = name
         self.inputs = inputs
         self.outputs = outputs
     }
 
     /// `name(type1,type2)`, as hashed for the selector.
-    public var signature: String { "\(name)(" + inputs.map(\.description).joined(separator: ",") + ")" }
+    var signature: String { "\(name)(" + inputs.map(\.description).joined(separator: ",") + ")" }
 
     /// The first four bytes of keccak-256 of the signature.
-    public var selector: [UInt8] { Array(Keccak256.hash(Array(signature.utf8)).prefix(4)) }
+    var selector: [UInt8] { Array(Keccak256.hash(Array(signature.utf8)).prefix(4)) }
 
-    public func encodeCall(_ arguments: [ABIValue]) throws(ABIError) -> [UInt8] {
+    func encodeCall(_ arguments: [ABIValue]) throws(ABIError) -> [UInt8] {
         selector + (try ABIEncoder.encode(arguments, as: inputs))
     }
 
-    public func decodeOutput(_ data: [UInt8]) throws(ABIError) -> [ABIValue] {
+    func decodeOutput(_ data: [UInt8]) throws(ABIError) -> [ABIValue] {
         try ABIDecoder.decode(data, as: outputs)
     }
 }
@@ -28,30 +28,30 @@ public struct ABIFunction: Sendable, Hashable {
 /// A contract event: topic 0 is keccak-256 of its signature, indexed fields are topics 1…, the rest
 /// is ABI-encoded data.
 public struct ABIEvent: Sendable, Hashable {
-    public struct Parameter: Sendable, Hashable {
-        public let type: ABIType
-        public let indexed: Bool
-        public init(_ type: ABIType, indexed: Bool = false) {
+    struct Parameter: Sendable, Hashable {
+        let type: ABIType
+        let indexed: Bool
+        init(_ type: ABIType, indexed: Bool = false) {
             self.type = type
             self.indexed = indexed
         }
     }
 
-    public let name: String
-    public let parameters: [Parameter]
+    let name: String
+    let parameters: [Parameter]
 
-    public init(name: String, parameters: [Parameter]) {
+    init(name: String, parameters: [Parameter]) {
         self.name = name
         self.parameters = parameters
     }
 
-    public var signature: String { "\(name)(" + parameters.map(\.type.description).joined(separator: ",") + ")" }
+    var signature: String { "\(name)(" + parameters.map(\.type.description).joined(separator: ",") + ")" }
 
-    public var topic: [UInt8] { Keccak256.hash(Array(signature.utf8)) }
+    var topic: [UInt8] { Keccak256.hash(Array(signature.utf8)) }
 
     /// The values of every parameter in declaration order. An indexed dynamic value (bytes, string,
     /// arrays) is only its keccak-256 hash in the topic; it comes back as `.fixedBytes(hash)`.
-    public func decode(topics: [[UInt8]], data: [UInt8]) throws(ABIError) -> [ABIValue] {
+    func decode(topics: [[UInt8]], data: [UInt8]) throws(ABIError) -> [ABIValue] {
         let indexed = parameters.filter(\.indexed)
         guard topics.count == indexed.count + 1, topics.allSatisfy({ $0.count == 32 }), topics[0] == topic else {
             throw .valueDoesNotMatchType(type: "\(signature) log", value: "\(topics.count) topics")

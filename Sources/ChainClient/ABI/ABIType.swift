@@ -12,7 +12,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     case tuple([ABIType])
 
     /// Parses a canonical type name: `uint64`, `bytes32`, `uint256[]`, `address[3]`, `(uint8,bool)[]`.
-    public init(_ text: String) throws(ABIError) {
+    init(_ text: String) throws(ABIError) {
         if text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
             let element = try ABIType(String(text[..<open]))
             let inside = text[text.index(after: open)..<text.index(before: text.endIndex)]
@@ -79,7 +79,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Dynamic types are encoded out of line, behind an offset.
-    public var isDynamic: Bool {
+    var isDynamic: Bool {
         switch self {
         case .bytes, .string, .array: return true
         case .fixedArray(let element, _): return element.isDynamic
@@ -112,39 +112,39 @@ public indirect enum ABIValue: Sendable, Hashable {
     case array([ABIValue])
     case tuple([ABIValue])
 
-    public static func uint<T: FixedWidthInteger & UnsignedInteger>(_ value: T) -> ABIValue { .uint(Word256(value)) }
-    public static func int<T: FixedWidthInteger & SignedInteger>(_ value: T) -> ABIValue { .int(Word256(signed: value)) }
+    static func uint<T: FixedWidthInteger & UnsignedInteger>(_ value: T) -> ABIValue { .uint(Word256(value)) }
+    static func int<T: FixedWidthInteger & SignedInteger>(_ value: T) -> ABIValue { .int(Word256(signed: value)) }
 
-    public func word() throws(ABIError) -> Word256 {
+    func word() throws(ABIError) -> Word256 {
         switch self {
         case .uint(let word), .int(let word): return word
         default: throw .valueDoesNotMatchType(type: "integer", value: "\(self)")
         }
     }
 
-    public func address() throws(ABIError) -> Address {
+    func address() throws(ABIError) -> Address {
         guard case .address(let value) = self else { throw .valueDoesNotMatchType(type: "address", value: "\(self)") }
         return value
     }
 
-    public func bool() throws(ABIError) -> Bool {
+    func bool() throws(ABIError) -> Bool {
         guard case .bool(let value) = self else { throw .valueDoesNotMatchType(type: "bool", value: "\(self)") }
         return value
     }
 
-    public func byteString() throws(ABIError) -> [UInt8] {
+    func byteString() throws(ABIError) -> [UInt8] {
         switch self {
         case .bytes(let value), .fixedBytes(let value): return value
         default: throw .valueDoesNotMatchType(type: "bytes", value: "\(self)")
         }
     }
 
-    public func string() throws(ABIError) -> String {
+    func string() throws(ABIError) -> String {
         guard case .string(let value) = self else { throw .valueDoesNotMatchType(type: "string", value: "\(self)") }
         return value
     }
 
-    public func elements() throws(ABIError) -> [ABIValue] {
+    func elements() throws(ABIError) -> [ABIValue] {
         switch self {
         case .array(let values), .tuple(let values): return values
         default: throw .valueDoesNotMatchType(type: "array or tuple", value: "\(self)")

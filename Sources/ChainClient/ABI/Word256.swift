@@ -3,35 +3,35 @@
 /// meterd does no 256-bit arithmetic; it converts to the Swift integer a quantity fits in, and a value
 /// that does not fit is an error rather than a silent truncation.
 public struct Word256: Sendable, Hashable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    let bytes: [UInt8]
 
-    public static let zero = Word256(unchecked: [UInt8](repeating: 0, count: 32))
+    static let zero = Word256(unchecked: [UInt8](repeating: 0, count: 32))
 
     init(unchecked bytes: [UInt8]) { self.bytes = bytes }
 
-    public init(bytes: [UInt8]) throws(ABIError) {
+    init(bytes: [UInt8]) throws(ABIError) {
         guard bytes.count <= 32 else { throw .valueOutOfRange(type: "uint256", value: Hex.encode(bytes)) }
         self.bytes = [UInt8](repeating: 0, count: 32 - bytes.count) + bytes
     }
 
-    public init<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
+    init<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
         bytes = BigEndian.padded(value, to: 32)
     }
 
     /// Two's complement, sign-extended to 256 bits.
-    public init<T: FixedWidthInteger & SignedInteger>(signed value: T) {
+    init<T: FixedWidthInteger & SignedInteger>(signed value: T) {
         let magnitude = BigEndian.padded(T.Magnitude(truncatingIfNeeded: value), to: T.bitWidth / 8)
         let fill: UInt8 = value < 0 ? 0xFF : 0
         bytes = [UInt8](repeating: fill, count: 32 - magnitude.count) + magnitude
     }
 
     /// The number of significant bits of the unsigned reading.
-    public var bitLength: Int {
+    var bitLength: Int {
         guard let first = bytes.firstIndex(where: { $0 != 0 }) else { return 0 }
         return (31 - first) * 8 + (8 - bytes[first].leadingZeroBitCount)
     }
 
-    public var isNegative: Bool { bytes[0] & 0x80 != 0 }
+    var isNegative: Bool { bytes[0] & 0x80 != 0 }
 
     /// Whether the signed reading fits in `bits` bits (the word is the sign extension of its low bits).
     func fitsSigned(bits: Int) -> Bool {
@@ -41,14 +41,14 @@ public struct Word256: Sendable, Hashable, CustomStringConvertible {
         return (bytes[32 - keep] & 0x80 != 0) == isNegative
     }
 
-    public func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(ABIError) -> T {
+    func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(ABIError) -> T {
         guard bitLength <= T.bitWidth else { throw .valueOutOfRange(type: "\(T.self)", value: Hex.encode(bytes)) }
         var value: T = 0
         for byte in bytes.suffix(T.bitWidth / 8) { value = value << 8 | T(byte) }
         return value
     }
 
-    public func signed<T: FixedWidthInteger & SignedInteger>(_ type: T.Type = T.self) throws(ABIError) -> T {
+    func signed<T: FixedWidthInteger & SignedInteger>(_ type: T.Type = T.self) throws(ABIError) -> T {
         guard fitsSigned(bits: T.bitWidth) else { throw .valueOutOfRange(type: "\(T.self)", value: Hex.encode(bytes)) }
         var value = T.Magnitude(0)
         for byte in bytes.suffix(T.bitWidth / 8) { value = value << 8 | T.Magnitude(byte) }

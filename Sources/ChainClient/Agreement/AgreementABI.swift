@@ -8,14 +8,14 @@ public enum AgreementABI {
         .uint(8), .uint(256), .uint(256), .uint(256), .address, .uint(256), .uint(256),
     ]
 
-    public static let submitBatch = ABIFunction(
+    static let submitBatch = ABIFunction(
         name: "submit_batch", inputs: [.uint(256), .uint(256), .uint(256), .uint(256), .array(.uint(256)), .fixedBytes(32)])
     public static let acknowledgeCutoff = ABIFunction(name: "acknowledge_cutoff", inputs: [.uint(256), .fixedBytes(32)])
     public static let confirmReconnection = ABIFunction(name: "confirm_reconnection", inputs: [.uint(256), .fixedBytes(32)])
-    public static let deviceState = ABIFunction(
+    static let deviceState = ABIFunction(
         name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool, .uint(8)])
     public static let agreement = ABIFunction(name: "agreement", inputs: [.uint(256)], outputs: [.tuple(agreementTuple)])
-    public static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
+    static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
 
     public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, deviceState, agreement, paused]
 
@@ -28,13 +28,13 @@ public enum AgreementABI {
     private static let head = ABIEvent.Parameter(.fixedBytes(32))
     private static let text = ABIEvent.Parameter(.string)
 
-    public static let agreementProposed = event("AgreementProposed", [
+    static let agreementProposed = event("AgreementProposed", [
         id, .init(.address, indexed: true), .init(.address, indexed: true), uint, uint, uint, .init(.fixedBytes(32)), .init(.address),
         uint, uint, uint, uint, uint, uint, uint,
     ])
-    public static let agreementAccepted = event("AgreementAccepted", [id, .init(.address, indexed: true), .init(.address)])
-    public static let agreementEnded = event("AgreementEnded", [id, .init(.uint(256), indexed: true)])
-    public static let periodOpened = event("PeriodOpened", [id, .init(.uint(256), indexed: true), uint, uint])
+    static let agreementAccepted = event("AgreementAccepted", [id, .init(.address, indexed: true), .init(.address)])
+    static let agreementEnded = event("AgreementEnded", [id, .init(.uint(256), indexed: true)])
+    static let periodOpened = event("PeriodOpened", [id, .init(.uint(256), indexed: true), uint, uint])
     public static let batchSubmitted = event("BatchSubmitted", [id, uint, uint, head])
     public static let periodClosed = event("PeriodClosed", [id, .init(.uint(256), indexed: true), uint, uint, uint, uint])
     public static let emergencyShutdown = event("EmergencyShutdown", [id, uint, uint, head])
@@ -44,9 +44,9 @@ public enum AgreementABI {
     public static let reconnected = event("Reconnected", [id, head])
     public static let bonusAdjusted = event("BonusAdjusted", [id, .init(.int(256)), uint, text])
     public static let creditAdjusted = event("CreditAdjusted", [id, .init(.int(256)), uint, text])
-    public static let deviceChanged = event("DeviceChanged", [id, .init(.address, indexed: true), .init(.address, indexed: true), .init(.address)])
-    public static let pausedEvent = event("Paused", [.init(.address)])
-    public static let unpausedEvent = event("Unpaused", [.init(.address)])
+    static let deviceChanged = event("DeviceChanged", [id, .init(.address, indexed: true), .init(.address, indexed: true), .init(.address)])
+    static let pausedEvent = event("Paused", [.init(.address)])
+    static let unpausedEvent = event("Unpaused", [.init(.address)])
 
     /// Every event the watcher asks eth_getLogs for (ownership transfers are the utility's business).
     public static let events = [agreementProposed, agreementAccepted, agreementEnded, periodOpened, batchSubmitted, periodClosed, emergencyShutdown, cutoffOrdered,

@@ -31,7 +31,7 @@ public struct AgreementBinding: Sendable {
 
     /// Big-endian uint32 values, eight to a word, the first slot in the most significant bytes, the last
     /// word zero-padded (contracts/README.md, "Packing of packed").
-    public static func pack(_ slots: [UInt32]) -> [Word256] {
+    static func pack(_ slots: [UInt32]) -> [Word256] {
         stride(from: 0, to: slots.count, by: 8).map { start in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(32)
@@ -83,7 +83,7 @@ public struct AgreementBinding: Sendable {
         do { return try AgreementState(try values[0].elements()) } catch { throw Failure.decoding(function: "agreement", error) }
     }
 
-    public func deviceState(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> DeviceState {
+    func deviceState(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> DeviceState {
         let v = try await view(AgreementABI.deviceState, [.uint(agreementID)], rpc: rpc, at: tag)
         do {
             return DeviceState(device: try v[0].address(), lastBatchSeq: try v[1].word().unsigned(), nextSlot: try v[2].word().unsigned(),
@@ -92,7 +92,7 @@ public struct AgreementBinding: Sendable {
         } catch { throw Failure.decoding(function: "device_state", error) }
     }
 
-    public func paused(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> Bool {
+    func paused(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> Bool {
         let v = try await view(AgreementABI.paused, [], rpc: rpc, at: tag)
         do { return try v[0].bool() } catch { throw Failure.decoding(function: "paused", error) }
     }

@@ -1,36 +1,36 @@
 /// The contract's `agreement(id)` view: terms and running state of one agreement.
 public struct AgreementState: Sendable, Equatable {
-    public var consumer: Address
+    var consumer: Address
     public var device: Address
     public var periodStart: UInt64
     public var slotSeconds: UInt64
     public var slotsPerPeriod: UInt64
-    public var profileLength: UInt64
-    public var termsStore: Address
-    public var bonusPerPeriod: UInt128
-    public var penaltyPerSlot: UInt128
-    public var emergencyPenalty: UInt128
-    public var graceSeconds: UInt64
+    var profileLength: UInt64
+    var termsStore: Address
+    var bonusPerPeriod: UInt128
+    var penaltyPerSlot: UInt128
+    var emergencyPenalty: UInt128
+    var graceSeconds: UInt64
     /// Unmeasured (or never submitted) slots excused per period; every one beyond is penalised.
-    public var unmeasuredAllowance: UInt64
-    public var period: UInt64
+    var unmeasuredAllowance: UInt64
+    var period: UInt64
     public var nextSlot: UInt64
     public var lastBatchSeq: UInt64
     public var bonus: UInt128
-    public var penalisedSlots: UInt64
+    var penalisedSlots: UInt64
     /// DLMS/COSEM class 70: 0 disconnected, 1 connected, 2 ready for reconnection.
     public var controlState: UInt8
-    public var cutoffAcknowledged: Bool
+    var cutoffAcknowledged: Bool
     public var credit: UInt128
     public var status: AgreementStatus
     /// Unmeasured slots of the open period excused so far (at most the allowance).
-    public var excusedSlots: UInt64
+    var excusedSlots: UInt64
     /// Seconds by which a submitted slot may end after the block's time.
-    public var slotTolerance: UInt64
-    public var deviceNoticeSeconds: UInt64
+    var slotTolerance: UInt64
+    var deviceNoticeSeconds: UInt64
     /// A device change the utility proposed, not yet in effect (zero address: none).
-    public var pendingDevice: Address
-    public var deviceChangeAt: UInt64
+    var pendingDevice: Address
+    var deviceChangeAt: UInt64
 
     /// False for an id the contract has never created (its device is the zero address).
     public var exists: Bool { device.bytes != [UInt8](repeating: 0, count: 20) }
@@ -68,11 +68,11 @@ public struct AgreementState: Sendable, Equatable {
 }
 
 /// The contract's `device_state(id)` view: what a device needs to know where it is.
-public struct DeviceState: Sendable, Equatable {
-    public var device: Address
-    public var lastBatchSeq: UInt64
-    public var nextSlot: UInt64
-    public var controlState: UInt8
-    public var cutoffAcknowledged: Bool
-    public var status: AgreementStatus
+struct DeviceState: Sendable, Equatable {
+    var device: Address
+    var lastBatchSeq: UInt64
+    var nextSlot: UInt64
+    var controlState: UInt8
+    var cutoffAcknowledged: Bool
+    var status: AgreementStatus
 }

@@ -8,7 +8,7 @@ public struct BatchAnchor: Sendable, Equatable {
     public var block: UInt64
     public var transactionHash: [UInt8]
 
-    public init(batchSeq: UInt64, firstSlot: UInt64, slotCount: UInt64, journalHead: [UInt8], block: UInt64, transactionHash: [UInt8]) {
+    init(batchSeq: UInt64, firstSlot: UInt64, slotCount: UInt64, journalHead: [UInt8], block: UInt64, transactionHash: [UInt8]) {
         self.batchSeq = batchSeq
         self.firstSlot = firstSlot
         self.slotCount = slotCount

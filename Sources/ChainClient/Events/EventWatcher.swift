@@ -17,9 +17,9 @@ public enum Finality: Sendable, Equatable, CustomStringConvertible {
 
 /// Where the watcher is: the next block to read.
 public struct EventCursor: Sendable, Codable, Equatable {
-    public var nextBlock: UInt64
+    var nextBlock: UInt64
 
-    public init(nextBlock: UInt64) {
+    init(nextBlock: UInt64) {
         self.nextBlock = nextBlock
     }
 }

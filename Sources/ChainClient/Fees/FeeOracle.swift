@@ -4,14 +4,14 @@
 /// tips; eth_maxPriorityFeePerGas when those blocks paid no tips (empty blocks). Besu: the fixed price, or
 /// eth_gasPrice. Answers are reused for `feeRefreshSeconds`, so a steady stream of batches does not
 /// ask for fees each time.
-public struct FeeOracle: Sendable {
-    public let policy: FeePolicy
+struct FeeOracle: Sendable {
+    let policy: FeePolicy
     private var cached: (fee: TransactionFee?, at: Double)?
 
-    public init(policy: FeePolicy) { self.policy = policy }
+    init(policy: FeePolicy) { self.policy = policy }
 
     /// The fee to offer now; nil when the market is above the ceiling.
-    public mutating func fee(rpc: RPCClient, now: Double, refresh: Bool = false) async throws(RPCError) -> TransactionFee? {
+    mutating func fee(rpc: RPCClient, now: Double, refresh: Bool = false) async throws(RPCError) -> TransactionFee? {
         if !refresh, let cached, now - cached.at < policy.feeRefreshSeconds, now >= cached.at { return cached.fee }
         let fee = try await read(rpc: rpc)
         cached = (fee, now)

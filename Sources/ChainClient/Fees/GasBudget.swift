@@ -1,10 +1,10 @@
 /// Gas spent in one UTC day, against the daily budget. Persisted with the pending transactions.
 public struct GasBudget: Sendable, Codable, Equatable {
     /// Days since 1970-01-01 UTC.
-    public var day: Int64
-    public var used: UInt64
+    var day: Int64
+    var used: UInt64
 
-    public init(day: Int64 = 0, used: UInt64 = 0) {
+    init(day: Int64 = 0, used: UInt64 = 0) {
         self.day = day
         self.used = used
     }

@@ -18,7 +18,7 @@ public struct FeePolicy: Sendable, Equatable {
     /// Added to eth_estimateGas's answer.
     public var gasMarginPercent: UInt64
     /// How much a replacement raises both fee fields (nodes require at least 10 %).
-    public var replacementBumpPercent: UInt128
+    var replacementBumpPercent: UInt128
     /// How long fees read from the node are reused before they are read again, in seconds.
     public var feeRefreshSeconds: Double
 
@@ -40,7 +40,7 @@ public struct FeePolicy: Sendable, Equatable {
 
     /// EIP-1559 fee for the next block's base fee and a priority fee: room for the base fee to double,
     /// capped at the ceiling; nil when even base fee + tip is above the ceiling (meterd waits).
-    public func eip1559Fee(nextBaseFee: UInt128, priorityFee: UInt128) -> TransactionFee? {
+    func eip1559Fee(nextBaseFee: UInt128, priorityFee: UInt128) -> TransactionFee? {
         let (needed, overflow) = nextBaseFee.addingReportingOverflow(priorityFee)
         guard !overflow, needed <= ceilingPerGas else { return nil }
         let (doubled, overflow2) = nextBaseFee.multipliedReportingOverflow(by: 2)
@@ -49,14 +49,14 @@ public struct FeePolicy: Sendable, Equatable {
     }
 
     /// Legacy fee at `gasPrice`; nil above the ceiling.
-    public func legacyFee(gasPrice: UInt128) -> TransactionFee? {
+    func legacyFee(gasPrice: UInt128) -> TransactionFee? {
         gasPrice <= ceilingPerGas ? .legacy(gasPrice: gasPrice) : nil
     }
 
     /// A replacement's fee: both fields raised by the bump (rounded up, at least 1 wei), and no lower than
     /// `current` (the market now). nil when that would pass the ceiling: the transaction keeps waiting.
     /// A zero-price transaction (Besu) cannot be outbid and is only sent again.
-    public func replacement(for old: TransactionFee, current: TransactionFee?) -> TransactionFee? {
+    func replacement(for old: TransactionFee, current: TransactionFee?) -> TransactionFee? {
         func bump(_ value: UInt128) -> UInt128 {
             let raised = (value * (100 + replacementBumpPercent) + 99) / 100
             return max(raised, value + 1)

@@ -7,10 +7,10 @@ public struct JSONParser {
         public var description: String { "malformed JSON at byte \(offset): \(reason)" }
     }
 
-    public static let maximumDepth = 64
+    static let maximumDepth = 64
     /// Values in one document: a response of tiny values ("[0,0,0,…") would otherwise grow about
     /// fifty-fold in memory; half a million is far beyond any answer meterd asks for.
-    public static let maximumValues = 500_000
+    static let maximumValues = 500_000
 
     private let bytes: [UInt8]
     private var position = 0

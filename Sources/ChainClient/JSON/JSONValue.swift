@@ -14,7 +14,7 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         return members[key]
     }
 
-    public var isNull: Bool { self == .null }
+    var isNull: Bool { self == .null }
 
     /// The value of a JSON string.
     public var text: String? {

@@ -6,8 +6,8 @@ import FoundationEssentials
 /// scrypt may use at most `maxScryptMemory` (128·n·r·p bytes, 256 MiB by default: enough for geth's
 /// standard n=2^18, r=8, p=1, and not enough to exhaust a Raspberry Pi), PBKDF2 at most 10 million rounds.
 public struct KeystoreV3: Sendable {
-    public static let maxScryptMemory: UInt64 = 256 << 20
-    public static let maxPBKDF2Iterations: UInt64 = 10_000_000
+    static let maxScryptMemory: UInt64 = 256 << 20
+    static let maxPBKDF2Iterations: UInt64 = 10_000_000
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case notJSON(String)

@@ -21,46 +21,46 @@ public protocol CompletionCheck: Sendable {
 }
 
 /// Where a transaction was mined.
-public struct Inclusion: Sendable, Codable, Equatable {
-    public var hash: [UInt8]
-    public var blockNumber: UInt64
-    public var blockHash: [UInt8]
-    public var succeeded: Bool
-    public var gasUsed: UInt64
+struct Inclusion: Sendable, Codable, Equatable {
+    var hash: [UInt8]
+    var blockNumber: UInt64
+    var blockHash: [UInt8]
+    var succeeded: Bool
+    var gasUsed: UInt64
 }
 
 /// A transaction meterd signed and has not yet seen confirmed, persisted before it is first sent.
 public struct PendingTransaction: Sendable, Codable, Equatable {
-    public var intent: TransactionIntent
+    var intent: TransactionIntent
     /// The latest signed version (same nonce as every earlier one, unless the nonce had to change).
-    public var signed: SignedTransaction
+    var signed: SignedTransaction
     /// Hashes of earlier versions (replaced by a higher fee): any of them may be the one mined.
-    public var earlierHashes: [[UInt8]]
+    var earlierHashes: [[UInt8]]
     /// Unix time of the last send of `signed`.
-    public var lastSent: Double
+    var lastSent: Double
     /// False until a node accepted `signed` (also after a restart or a vanished receipt): poll sends it.
-    public var accepted: Bool
-    public var inclusion: Inclusion?
+    var accepted: Bool
+    var inclusion: Inclusion?
     /// Gas reserved from the day's budget, and on which day.
-    public var reservedGas: UInt64
-    public var reservedDay: Int64
+    var reservedGas: UInt64
+    var reservedDay: Int64
 
-    public var nonce: UInt64 { signed.transaction.nonce }
-    public var allHashes: [[UInt8]] { [signed.hash] + earlierHashes }
+    var nonce: UInt64 { signed.transaction.nonce }
+    var allHashes: [[UInt8]] { [signed.hash] + earlierHashes }
 }
 
 /// Everything the sender persists.
 public struct SenderState: Sendable, Codable, Equatable {
     /// The nonce the next new transaction takes; nil until read from the node.
-    public var nextNonce: UInt64?
+    var nextNonce: UInt64?
     public var pending: [PendingTransaction]
     public var budget: GasBudget
     /// Gas limits learnt from eth_estimateGas, by selector and calldata length.
-    public var gasLimits: [String: UInt64]
+    var gasLimits: [String: UInt64]
     /// Why the last submit had to wait (fee above the ceiling, budget spent), for `meterd chain status`.
     public var waiting: String?
 
-    public init() {
+    init() {
         nextNonce = nil
         pending = []
         budget = GasBudget()

@@ -62,7 +62,7 @@ public actor TransactionSender {
 
     public var address: Address { key.address }
     public var pending: [PendingTransaction] { state.pending }
-    public var nextNonce: UInt64? { state.nextNonce }
+    var nextNonce: UInt64? { state.nextNonce }
     public var gasUsedToday: UInt64 { state.budget.day == GasBudget.day(of: clock()) ? state.budget.used : 0 }
 
     // MARK: submitting

@@ -52,7 +52,7 @@ public struct FileStateStore<Value: Codable & Sendable>: StateStore {
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else { throw failure("renaming onto", path) }
-        let directory = path.deletingLastPathComponent
+        let directory = Self.directory(of: path)
         let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryDescriptor >= 0 else { throw failure("opening the directory of", path) }
         defer { close(directoryDescriptor) }
@@ -61,5 +61,14 @@ public struct FileStateStore<Value: Codable & Sendable>: StateStore {
 
     private func failure(_ operation: String, _ file: String) -> Failure {
         Failure(path: file, operation: operation, reason: String(cString: strerror(errno)))
+    }
+
+    /// The directory part of `path`: "/a" for "/a/b", "/" for "/a", "" for "a" (trailing slashes ignored).
+    private static func directory(of path: String) -> String {
+        var trimmed = path
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        if slash == trimmed.startIndex { return "/" }
+        return String(trimmed[..<slash])
     }
 }

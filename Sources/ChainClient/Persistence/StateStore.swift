@@ -25,5 +25,5 @@ public final class MemoryStateStore<Value: Codable & Sendable>: StateStore, Send
     }
 
     /// How often `save` was called.
-    public var saveCount: Int { saves.withLock { $0 } }
+    var saveCount: Int { saves.withLock { $0 } }
 }

@@ -5,11 +5,11 @@ public indirect enum RLPItem: Sendable, Equatable {
     case list([RLPItem])
 
     /// An unsigned integer as RLP writes it: big-endian, no leading zero bytes (zero is the empty string).
-    public static func uint<T: FixedWidthInteger & UnsignedInteger>(_ value: T) -> RLPItem {
+    static func uint<T: FixedWidthInteger & UnsignedInteger>(_ value: T) -> RLPItem {
         .bytes(BigEndian.minimal(value))
     }
 
-    public var encoded: [UInt8] {
+    var encoded: [UInt8] {
         var out: [UInt8] = []
         RLP.encode(self, into: &out)
         return out
@@ -119,17 +119,17 @@ public enum RLP {
 }
 
 extension RLPItem {
-    public func bytesValue() throws(RLPError) -> [UInt8] {
+    func bytesValue() throws(RLPError) -> [UInt8] {
         guard case .bytes(let bytes) = self else { throw .expected("a byte string") }
         return bytes
     }
 
-    public func listValue() throws(RLPError) -> [RLPItem] {
+    func listValue() throws(RLPError) -> [RLPItem] {
         guard case .list(let items) = self else { throw .expected("a list") }
         return items
     }
 
-    public func uintValue<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(RLPError) -> T {
+    func uintValue<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(RLPError) -> T {
         let bytes = try bytesValue()
         if bytes.first == 0 { throw .leadingZeroInInteger }
         guard bytes.count <= T.bitWidth / 8 else { throw .integerTooLarge(bits: T.bitWidth) }

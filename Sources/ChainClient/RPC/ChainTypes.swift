@@ -29,11 +29,11 @@ public enum BlockTag: Sendable, Hashable, CustomStringConvertible {
 
 /// The parts of a block header meterd uses.
 public struct BlockHeader: Sendable, Equatable {
-    public let number: UInt64
-    public let hash: [UInt8]
-    public let timestamp: UInt64
+    let number: UInt64
+    let hash: [UInt8]
+    let timestamp: UInt64
     /// nil before London (a legacy-only network).
-    public let baseFeePerGas: UInt128?
+    let baseFeePerGas: UInt128?
 }
 
 /// One contract log, from a receipt or eth_getLogs.
@@ -50,32 +50,32 @@ public struct Log: Sendable, Equatable {
 }
 
 public struct TransactionReceipt: Sendable, Equatable {
-    public let transactionHash: [UInt8]
-    public let blockNumber: UInt64
-    public let blockHash: [UInt8]
-    public let succeeded: Bool
-    public let gasUsed: UInt64
-    public let effectiveGasPrice: UInt128?
-    public let logs: [Log]
+    let transactionHash: [UInt8]
+    let blockNumber: UInt64
+    let blockHash: [UInt8]
+    let succeeded: Bool
+    let gasUsed: UInt64
+    let effectiveGasPrice: UInt128?
+    let logs: [Log]
 }
 
 /// eth_feeHistory's answer, as far as fee estimation needs it.
 public struct FeeHistory: Sendable, Equatable {
     /// Base fee of each block in the range, then the next block's.
-    public let baseFeePerGas: [UInt128]
+    let baseFeePerGas: [UInt128]
     /// Per block, the priority fees at the requested percentiles.
-    public let rewards: [[UInt128]]
+    let rewards: [[UInt128]]
 }
 
 /// What eth_getLogs is asked for.
 public struct LogFilter: Sendable, Equatable {
-    public var fromBlock: UInt64
-    public var toBlock: UInt64
-    public var address: Address
+    var fromBlock: UInt64
+    var toBlock: UInt64
+    var address: Address
     /// topics[0]: any of these event topics.
-    public var eventTopics: [[UInt8]]
+    var eventTopics: [[UInt8]]
 
-    public init(fromBlock: UInt64, toBlock: UInt64, address: Address, eventTopics: [[UInt8]]) {
+    init(fromBlock: UInt64, toBlock: UInt64, address: Address, eventTopics: [[UInt8]]) {
         self.fromBlock = fromBlock
         self.toBlock = toBlock
         self.address = address

@@ -9,8 +9,8 @@ import Dispatch
 ///
 /// Calls to one endpoint are serialised on its own queue (a libcurl handle is used by one thread at a
 /// time), so a blocking transfer never occupies a Swift concurrency thread.
-public final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
-    public let url: String
+final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
+    let url: String
     private let limits: TransportLimits
     private let queue: DispatchQueue
     private let handle: UnsafeMutableRawPointer?
@@ -25,7 +25,7 @@ public final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
 
     private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    public init(url: String, limits: TransportLimits = TransportLimits()) {
+    init(url: String, limits: TransportLimits = TransportLimits()) {
         _ = Self.globalInit
         self.url = url
         self.limits = limits
@@ -52,7 +52,7 @@ public final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
         errorText.deallocate()
     }
 
-    public func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind> {
+    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind> {
         await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: self.perform(body)) }
         }

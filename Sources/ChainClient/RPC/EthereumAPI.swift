@@ -19,7 +19,7 @@ extension RPCClient {
         try await typed("eth_getBalance", [.data(address.bytes), tag.json]) { (value) throws(ShapeError) in try value.quantity(UInt128.self, "the balance") }
     }
 
-    public func transactionCount(of address: Address, at tag: BlockTag = .pending) async throws(RPCError) -> UInt64 {
+    func transactionCount(of address: Address, at tag: BlockTag = .pending) async throws(RPCError) -> UInt64 {
         try await typed("eth_getTransactionCount", [.data(address.bytes), tag.json]) { (value) throws(ShapeError) in try value.quantity(UInt64.self, "the nonce") }
     }
 
@@ -36,7 +36,7 @@ extension RPCClient {
         return try await typed("eth_feeHistory", params, Self.feeHistory)
     }
 
-    public func estimateGas(from: Address, to: Address, data: [UInt8]) async throws(RPCError) -> UInt64 {
+    func estimateGas(from: Address, to: Address, data: [UInt8]) async throws(RPCError) -> UInt64 {
         let call: JSONValue = .object(["from": .data(from.bytes), "to": .data(to.bytes), "data": .data(data)])
         return try await typed("eth_estimateGas", [call]) { (value) throws(ShapeError) in try value.quantity(UInt64.self, "the gas estimate") }
     }
@@ -48,12 +48,12 @@ extension RPCClient {
     }
 
     /// Returns the transaction hash the node computed.
-    public func sendRawTransaction(_ raw: [UInt8]) async throws(RPCError) -> [UInt8] {
+    func sendRawTransaction(_ raw: [UInt8]) async throws(RPCError) -> [UInt8] {
         try await typed("eth_sendRawTransaction", [.data(raw)]) { (value) throws(ShapeError) in try value.data("the transaction hash", size: 32) }
     }
 
     /// Whether the node has the transaction, in its pool or in a block (eth_getTransactionByHash is not null).
-    public func knowsTransaction(_ hash: [UInt8]) async throws(RPCError) -> Bool {
+    func knowsTransaction(_ hash: [UInt8]) async throws(RPCError) -> Bool {
         try await typed("eth_getTransactionByHash", [.data(hash)]) { (value) throws(ShapeError) in !value.isNull }
     }
 

@@ -17,7 +17,7 @@ public final class RPCClient: Sendable {
     }
 
     /// The endpoint the last successful call went to.
-    public var currentURL: String { endpoints[state.withLock { $0.preferred }].url }
+    var currentURL: String { endpoints[state.withLock { $0.preferred }].url }
 
     /// Calls made so far, per method (every attempt counts, failovers included).
     public var callCounts: [String: Int] { state.withLock { $0.calls } }

@@ -28,25 +28,25 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public let method: String
     public let kind: Kind
 
-    public init(url: String, method: String, kind: Kind) {
+    init(url: String, method: String, kind: Kind) {
         self.url = url
         self.method = method
         self.kind = kind
     }
 
     /// Whether another endpoint may do better: the node was not reached or answered nonsense.
-    public var isTransportFailure: Bool {
+    var isTransportFailure: Bool {
         if case .node = kind { return false }
         return true
     }
 
-    public var nodeMessage: String? {
+    var nodeMessage: String? {
         if case .node(_, let message, _) = kind { return message }
         return nil
     }
 
     /// The revert reason of an `eth_call`/`eth_estimateGas` that reverted (geth's code 3 answer).
-    public var revertReason: String? {
+    var revertReason: String? {
         guard case .node(let code, let message, let data) = kind else { return nil }
         guard code == 3 || message.hasPrefix("execution reverted") else { return nil }
         if let data, let reason = RevertReason.decode(data) { return reason }
@@ -87,10 +87,10 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Solidity/Vyper `Error(string)` revert data.
-public enum RevertReason {
+enum RevertReason {
     static let errorString = ABIFunction(name: "Error", inputs: [.string])
 
-    public static func decode(_ data: [UInt8]) -> String? {
+    static func decode(_ data: [UInt8]) -> String? {
         guard data.count >= 4, Array(data.prefix(4)) == errorString.selector,
               let values = try? ABIDecoder.decode(Array(data.dropFirst(4)), as: [.string]),
               case .string(let reason) = values.first else { return nil }

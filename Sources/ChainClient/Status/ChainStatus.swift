@@ -10,7 +10,7 @@ public struct ChainStatus: Sendable {
     public var balance: Result<UInt128, RPCError>?
     public var agreementID: UInt64
     public var agreement: Result<AgreementState, any Error>?
-    public var paused: Bool?
+    var paused: Bool?
     public var sender: SenderState?
     public var eventCursor: EventCursor?
     public var now: Double

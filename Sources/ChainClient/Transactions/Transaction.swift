@@ -42,7 +42,7 @@ public struct Transaction: Sendable, Hashable, Codable {
     }
 
     /// The bytes whose keccak-256 is signed: EIP-155's nine-field list, or 0x02 ‖ the EIP-1559 list.
-    public var signingPayload: [UInt8] {
+    var signingPayload: [UInt8] {
         switch fee {
         case .legacy:
             return RLPItem.list(commonLegacyFields + [.uint(chainID), .bytes([]), .bytes([])]).encoded
@@ -51,7 +51,7 @@ public struct Transaction: Sendable, Hashable, Codable {
         }
     }
 
-    public var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
+    var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
 
     public func signed(with key: PrivateKey) throws -> SignedTransaction {
         let signature = try key.sign(digest: signingHash)
@@ -81,10 +81,10 @@ public struct Transaction: Sendable, Hashable, Codable {
 
 /// A signed transaction: what eth_sendRawTransaction takes, and its hash.
 public struct SignedTransaction: Sendable, Hashable, Codable {
-    public let transaction: Transaction
+    let transaction: Transaction
     public let raw: [UInt8]
-    public let sender: Address
+    let sender: Address
 
-    public var hash: [UInt8] { Keccak256.hash(raw) }
-    public var hashHex: String { Hex.encode(hash) }
+    var hash: [UInt8] { Keccak256.hash(raw) }
+    var hashHex: String { Hex.encode(hash) }
 }

@@ -19,7 +19,7 @@ public struct GPIOError: Error, Sendable, Equatable, CustomStringConvertible {
     public let address: GPIOLineAddress
     public let message: String
 
-    public init(_ code: Code, address: GPIOLineAddress, message: String) {
+    init(_ code: Code, address: GPIOLineAddress, message: String) {
         self.code = code
         self.address = address
         self.message = message

@@ -27,7 +27,7 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
 
     /// Makes the next `count` sets fail with `error` (reads still answer), as a driver that
     /// refuses a few writes and then recovers.
-    public func failNextWrites(_ count: Int, with error: GPIOError) { state.withLock { $0.failingWrites = (count, error) } }
+    func failNextWrites(_ count: Int, with error: GPIOError) { state.withLock { $0.failingWrites = (count, error) } }
 
     public func setActive(_ active: Bool) throws(GPIOError) {
         try state.withLock { (state) throws(GPIOError) in
@@ -55,7 +55,7 @@ public final class SimulatedLineProvider: GPIOLineProvider, @unchecked Sendable 
     public init() {}
 
     /// Makes every request fail with EBUSY, as when `meterd run` or `gpioset` holds the line.
-    public func holdElsewhere(_ busy: Bool) { state.withLock { $0.busy = busy } }
+    func holdElsewhere(_ busy: Bool) { state.withLock { $0.busy = busy } }
 
     /// Every line requested so far, in order.
     public var lines: [SimulatedLine] { state.withLock { $0.lines } }

@@ -16,22 +16,22 @@ import FoundationEssentials
 /// interval lets an accumulator overflow (about 40 s at full scale), so poll well inside that. The
 /// reported totals start at the values given at construction (the daemon restores them from its
 /// journal after a restart).
-public struct ADE7953: Sendable {
-    public static let address: UInt8 = ADE7953Constants.address
+struct ADE7953: Sendable {
+    static let address: UInt8 = ADE7953Constants.address
 
-    public let bus: any I2CBus
-    public let meter: String
-    public let calibration: ADE7953Calibration
-    public let siliconVersion: UInt8
-    public let importEnergyAtStartMilliwattHours: Int64
-    public let exportEnergyAtStartMilliwattHours: Int64
+    let bus: any I2CBus
+    let meter: String
+    let calibration: ADE7953Calibration
+    let siliconVersion: UInt8
+    let importEnergyAtStartMilliwattHours: Int64
+    let exportEnergyAtStartMilliwattHours: Int64
 
     private var importA: EnergyRegisterTotal
     private var exportA: EnergyRegisterTotal
     private var importB: EnergyRegisterTotal?
     private var exportB: EnergyRegisterTotal?
 
-    public init(
+    init(
         bus: any I2CBus,
         meter: String,
         calibration: ADE7953Calibration,
@@ -69,7 +69,7 @@ public struct ADE7953: Sendable {
     }
 
     /// One read cycle: VRMS, PERIOD, IRMSA, AWATT, AENERGYA, and IRMSB, BWATT, AENERGYB with channel B.
-    public mutating func read() throws(I2CError) -> Reading {
+    mutating func read() throws(I2CError) -> Reading {
         let voltage = Double(try read(ADE7953Register.voltageRMS)) * calibration.voltsPerLSB
         let period = try read(ADE7953Register.period)
         let channelA = try readChannel(

@@ -22,7 +22,7 @@ public struct ADE7953Calibration: Sendable, Equatable {
     public var voltsPerLSB: Double
     public var channelA: Channel
     /// Current channel B, when the board wires it to a load (read as L2); nil leaves it unread.
-    public var channelB: Channel?
+    var channelB: Channel?
 
     public init(voltsPerLSB: Double, channelA: Channel, channelB: Channel? = nil) {
         self.voltsPerLSB = voltsPerLSB

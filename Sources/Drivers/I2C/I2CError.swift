@@ -31,7 +31,7 @@ public struct I2CError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What happened and what to do about it, without the bus/address prefix.
     public let message: String
 
-    public init(_ code: Code, bus: String, address: UInt8?, message: String) {
+    init(_ code: Code, bus: String, address: UInt8?, message: String) {
         self.code = code
         self.bus = bus
         self.address = address

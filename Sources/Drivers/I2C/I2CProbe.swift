@@ -12,7 +12,7 @@ public struct I2CProbeResult: Sendable, Equatable, CustomStringConvertible {
     public let address: UInt8
     public let device: Device
 
-    public init(address: UInt8, device: Device) {
+    init(address: UInt8, device: Device) {
         self.address = address
         self.device = device
     }
@@ -46,7 +46,7 @@ public struct I2CProbeProgress: Sendable, Equatable {
 public struct I2CProbe: Sendable {
     /// 0x00-0x02 (general call, CBUS, other bus formats) and 0x78-0x7F (10-bit addressing, reserved)
     /// are never addressed, as with i2cdetect's default range.
-    public static let addresses: ClosedRange<UInt8> = 0x03...0x77
+    static let addresses: ClosedRange<UInt8> = 0x03...0x77
 
     public let bus: any I2CBus
 
@@ -73,7 +73,7 @@ public struct I2CProbe: Sendable {
     }
 
     /// Which supported chip answers at `address`, judged by its identification registers.
-    public func identify(address: UInt8) -> I2CProbeResult.Device {
+    func identify(address: UInt8) -> I2CProbeResult.Device {
         if address == ADE7953.address,
            let noLoad = try? ADE7953.read(ADE7953Register.activePowerNoLoad, bus: bus),
            noLoad == ADE7953Constants.activePowerNoLoadDefault,

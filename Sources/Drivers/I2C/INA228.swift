@@ -13,19 +13,19 @@ import FoundationEssentials
 /// at full scale). The reported `importActiveEnergy` is `importEnergyAtStartMilliwattHours` (what the
 /// daemon restored from its journal) plus what the chip counted since construction. The INA228 measures
 /// |power|, so energy in either direction through the shunt counts.
-public struct INA228: Sendable {
-    public let bus: any I2CBus
-    public let address: UInt8
-    public let meter: String
-    public let calibration: INA228Calibration
+struct INA228: Sendable {
+    let bus: any I2CBus
+    let address: UInt8
+    let meter: String
+    let calibration: INA228Calibration
     /// The silicon revision from DEVICE_ID bits 3..0.
-    public let revision: UInt8
-    public let importEnergyAtStartMilliwattHours: Int64
+    let revision: UInt8
+    let importEnergyAtStartMilliwattHours: Int64
 
     private var lastEnergyRegister: UInt64 = 0
     private var counted: EnergyRegisterTotal
 
-    public init(
+    init(
         bus: any I2CBus,
         address: UInt8 = 0x40,
         meter: String,
@@ -57,7 +57,7 @@ public struct INA228: Sendable {
     }
 
     /// One read cycle: VBUS, DIETEMP, CURRENT, POWER, ENERGY.
-    public mutating func read() throws(I2CError) -> Reading {
+    mutating func read() throws(I2CError) -> Reading {
         let bus = try read(.busVoltage)
         let temperature = try read(.dieTemperature)
         let current = try read(.current)

@@ -20,17 +20,17 @@ public struct INA228Calibration: Sendable, Equatable {
         self.shuntRange = shuntRange
     }
 
-    public var currentAmperesPerLSB: Double { maxCurrentAmperes / 524_288 }
+    var currentAmperesPerLSB: Double { maxCurrentAmperes / 524_288 }
 
-    public var powerWattsPerLSB: Double { INA228Scale.powerLSBsPerCurrentLSB * currentAmperesPerLSB }
+    var powerWattsPerLSB: Double { INA228Scale.powerLSBsPerCurrentLSB * currentAmperesPerLSB }
 
     /// One step of ENERGY: 51.2 × current LSB joules.
-    public var energyMilliwattHoursPerLSB: Double {
+    var energyMilliwattHoursPerLSB: Double {
         INA228Scale.energyLSBsPerCurrentLSB * currentAmperesPerLSB / 3.6
     }
 
     /// The value for SHUNT_CAL, before checking that it fits the register's 15 bits.
-    public var shuntCalibrationValue: Double {
+    var shuntCalibrationValue: Double {
         let scale = shuntRange == .millivolts40_96 ? 4.0 : 1.0
         return (13107.2e6 * currentAmperesPerLSB * shuntOhms * scale).rounded()
     }

@@ -10,7 +10,7 @@ import Glibc
 public final class LinuxI2CBus: I2CBus {
     public let name: String
     /// The adapter's I2C_FUNCS bits.
-    public let functionality: UInt
+    let functionality: UInt
     private let descriptor: Int32
     // i2c-dev keeps the SMBus target address per open file, so transfers are serialised.
     private let exclusive = Locked(())
@@ -38,7 +38,7 @@ public final class LinuxI2CBus: I2CBus {
         close(descriptor)
     }
 
-    public var supportsPlainI2C: Bool { functionality & UInt(I2C_FUNC_I2C) != 0 }
+    var supportsPlainI2C: Bool { functionality & UInt(I2C_FUNC_I2C) != 0 }
 
     public func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
         try exclusive.withLock { (_) throws(I2CError) -> [UInt8] in

@@ -33,7 +33,7 @@ public enum Quantity: String, CaseIterable, Sendable, Codable, Comparable {
     case exportActiveEnergyL3 = "export_active_energy_l3"
 
     /// Cumulative registers: they only ever grow, and consumption is their difference.
-    public var isCumulativeEnergy: Bool {
+    var isCumulativeEnergy: Bool {
         switch self {
         case .importActiveEnergy, .exportActiveEnergy,
              .importActiveEnergyL1, .importActiveEnergyL2, .importActiveEnergyL3,
@@ -60,14 +60,14 @@ public enum Quantity: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     /// The quantities every profile of a three-phase AC meter is expected to cover.
-    public static let standardThreePhase: [Quantity] = [
+    static let standardThreePhase: [Quantity] = [
         .voltageL1, .voltageL2, .voltageL3, .currentL1, .currentL2, .currentL3,
         .activePowerL1, .activePowerL2, .activePowerL3, .activePowerTotal,
         .frequency, .importActiveEnergy,
     ]
 
     /// The quantities every profile of a single-phase AC meter is expected to cover.
-    public static let standardSinglePhase: [Quantity] = [
+    static let standardSinglePhase: [Quantity] = [
         .voltageL1, .currentL1, .activePowerTotal, .frequency, .importActiveEnergy,
     ]
 

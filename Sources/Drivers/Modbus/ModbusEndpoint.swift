@@ -40,14 +40,14 @@ public struct SerialSettings: Sendable, Hashable {
     }
 
     /// Bits on the wire per character: start, data, parity, stop.
-    public var bitsPerCharacter: Int { 1 + dataBits + (parity == .none ? 0 : 1) + stopBits }
+    var bitsPerCharacter: Int { 1 + dataBits + (parity == .none ? 0 : 1) + stopBits }
 
     /// The time one character takes on the wire, in seconds.
-    public var characterTime: Double { Double(bitsPerCharacter) / Double(baud) }
+    var characterTime: Double { Double(bitsPerCharacter) / Double(baud) }
 
     /// The silence that must separate two RTU frames: 3.5 characters, fixed at 1.75 ms above 19200 baud
     /// (Modbus over serial line 1.02, 2.5.1.1).
-    public var interFrameSilence: Double { baud > 19200 ? 0.00175 : 3.5 * characterTime }
+    var interFrameSilence: Double { baud > 19200 ? 0.00175 : 3.5 * characterTime }
 }
 
 /// Timing of one bus: how long to wait for answers, and the pauses meterd keeps between frames.

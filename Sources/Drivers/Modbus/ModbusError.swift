@@ -30,7 +30,7 @@ public enum ModbusException: UInt8, Sendable, CustomStringConvertible {
     }
 
     /// Answers that say "try again later" rather than "never".
-    public var isTransient: Bool { self == .serverDeviceBusy || self == .acknowledge || self == .gatewayTargetFailedToRespond }
+    var isTransient: Bool { self == .serverDeviceBusy || self == .acknowledge || self == .gatewayTargetFailedToRespond }
 }
 
 /// What can go wrong talking to a Modbus meter, typed so callers decide retry, reconnect or give up.

@@ -35,7 +35,7 @@ public actor ModbusMeter: Meter {
     }
 
     /// The quantities this unit turned out not to have.
-    public var absentQuantities: Set<Quantity> { absent }
+    var absentQuantities: Set<Quantity> { absent }
 
     /// The transactions one poll takes now.
     public var blocks: [RegisterBlock] { plan }

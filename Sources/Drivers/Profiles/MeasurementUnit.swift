@@ -14,7 +14,7 @@ public enum MeasurementUnit: String, Sendable, CaseIterable, Hashable {
     case kilowattHour = "kWh"
 
     /// Multiplier from this unit to meterd's carrying unit (SI, or mWh for energy).
-    public var factorToCarryingUnit: Double {
+    var factorToCarryingUnit: Double {
         switch self {
         case .kilowatt: return 1_000
         case .wattHour: return 1_000

@@ -69,7 +69,7 @@ public struct MeterProfile: Sendable, Hashable {
     }
 
     /// The quantities every profile of this kind of meter must cover.
-    public var standardQuantities: [Quantity] {
+    var standardQuantities: [Quantity] {
         switch phases {
         case 3: return Quantity.standardThreePhase
         case 1: return Quantity.standardSinglePhase

@@ -1,12 +1,12 @@
 /// One Modbus read transaction: a contiguous run of registers of one function, and the quantities in it.
 public struct RegisterBlock: Sendable, Hashable {
-    public var function: RegisterFunction
-    public var start: UInt16
-    public var count: Int
-    public var quantities: [QuantityRegister]
+    var function: RegisterFunction
+    var start: UInt16
+    var count: Int
+    var quantities: [QuantityRegister]
 
     /// The slice of this block's registers that hold `register`.
-    public func words(of register: QuantityRegister, in registers: [UInt16]) -> ArraySlice<UInt16> {
+    func words(of register: QuantityRegister, in registers: [UInt16]) -> ArraySlice<UInt16> {
         let offset = Int(register.address) - Int(start)
         return registers[offset..<(offset + register.registerCount)]
     }

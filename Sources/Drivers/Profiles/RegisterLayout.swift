@@ -16,7 +16,7 @@ public enum RegisterDataType: String, Sendable, CaseIterable, Hashable {
         }
     }
 
-    public var isFloat: Bool { self == .float32 || self == .float64 }
+    var isFloat: Bool { self == .float32 || self == .float64 }
 }
 
 /// Order of the 16-bit words of a multi-register value, and of the two bytes inside each word.

@@ -3,17 +3,17 @@ import FoundationEssentials
 /// A commercial site's active power over the day, deterministic from a seed: a night base load,
 /// a morning ramp to the working-hours plateau, a lunch dip, an evening fall, lower weekends, and
 /// smooth noise (value noise over 5-minute knots) so no two sites look alike.
-public struct CommercialLoadCurve: Sendable {
-    public let seed: UInt64
-    public let peakPower: Double
+struct CommercialLoadCurve: Sendable {
+    let seed: UInt64
+    let peakPower: Double
 
-    public init(seed: UInt64, peakPower: Double) {
+    init(seed: UInt64, peakPower: Double) {
         self.seed = seed
         self.peakPower = peakPower
     }
 
     /// Total active power in watts at `time`.
-    public func power(at time: Date) -> Double {
+    func power(at time: Date) -> Double {
         let seconds = time.timeIntervalSince1970
         let day = (seconds / 86_400).rounded(.down)
         let hour = (seconds - day * 86_400) / 3600

@@ -7,9 +7,9 @@ public struct ChainConfiguration: Sendable, Equatable {
     }
 
     /// Tried in order; the first that answers is used until it fails.
-    public var rpcURLs: [String]
+    var rpcURLs: [String]
     public var chainID: UInt64
-    public var network: NetworkProfile
+    var network: NetworkProfile
     public var contract: Address
     public var agreementID: UInt64
     /// Blocks on top of a transaction's block before it counts (and, with `finality = "depth"`, an event's).
@@ -20,43 +20,43 @@ public struct ChainConfiguration: Sendable, Equatable {
     /// Besu: a fixed gas price in wei; nil asks the node.
     public var gasPrice: UInt128?
     public var dailyGasBudget: UInt64
-    public var gasMarginPercent: UInt64
-    public var replaceAfterSeconds: Double
-    public var feeRefreshSeconds: Double
-    public var receiptPollSeconds: Double
-    public var watchIntervalSeconds: Double
+    var gasMarginPercent: UInt64
+    var replaceAfterSeconds: Double
+    var feeRefreshSeconds: Double
+    var receiptPollSeconds: Double
+    var watchIntervalSeconds: Double
     /// Where the event watcher starts when it has no cursor yet (the contract's deployment block).
     public var startBlock: UInt64
     public var logRangeBlocks: UInt64
-    public var connectTimeoutMs: Int
-    public var requestTimeoutMs: Int
-    public var maxResponseBytes: Int
+    var connectTimeoutMs: Int
+    var requestTimeoutMs: Int
+    var maxResponseBytes: Int
     /// PEM CA certificates to trust instead of the system store (a private network's own CA).
-    public var caFile: String?
+    var caFile: String?
     /// An http:// proxy to the nodes; without it the https_proxy / http_proxy variables are honoured.
-    public var proxy: String?
+    var proxy: String?
     /// Pending transactions, nonce and the event cursor live here.
-    public var stateDirectory: String
+    var stateDirectory: String
     /// Slots one batch carries (a day of quarter hours: 96); a batch goes out when this many wait ...
-    public var batchSlots: Int = 96
+    var batchSlots: Int = 96
     /// ... or when the oldest waiting slot has waited this long.
-    public var batchMaxWaitSeconds: Double = 86_400
+    var batchMaxWaitSeconds: Double = 86_400
 
-    public var transportLimits: TransportLimits {
+    var transportLimits: TransportLimits {
         TransportLimits(connectTimeout: Double(connectTimeoutMs) / 1000, requestTimeout: Double(requestTimeoutMs) / 1000,
                         maximumResponseBytes: maxResponseBytes, caFile: caFile, proxy: proxy)
     }
 
-    public var feePolicy: FeePolicy {
+    var feePolicy: FeePolicy {
         FeePolicy(profile: network, ceilingPerGas: maxFeePerGas, fixedGasPrice: gasPrice, dailyGasBudget: dailyGasBudget,
                   gasMarginPercent: gasMarginPercent, feeRefreshSeconds: feeRefreshSeconds)
     }
 
-    public var senderSettings: TransactionSender.Settings {
+    var senderSettings: TransactionSender.Settings {
         TransactionSender.Settings(chainID: chainID, fees: feePolicy, confirmations: confirmations, replaceAfterSeconds: replaceAfterSeconds)
     }
 
-    public var eventFinality: Finality {
+    var eventFinality: Finality {
         switch finality {
         case .depth: return .depth(confirmations)
         case .safe: return .safe

@@ -1,14 +1,14 @@
 /// One thing wrong with a configuration or profile file: where, what, and how to fix it.
 public struct ConfigurationProblem: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
+    var file: String
+    var line: Int?
+    var column: Int?
     /// The dotted key the problem is about, e.g. `meters.main.baud`.
-    public var key: String?
-    public var message: String
-    public var fix: String?
+    var key: String?
+    var message: String
+    var fix: String?
 
-    public init(file: String, line: Int?, column: Int? = nil, key: String?, message: String, fix: String?) {
+    init(file: String, line: Int?, column: Int? = nil, key: String?, message: String, fix: String?) {
         self.file = file
         self.line = line
         self.column = column
@@ -33,7 +33,7 @@ public struct ConfigurationProblem: Error, Sendable, Equatable, CustomStringConv
 public struct ConfigurationProblems: Error, Sendable, CustomStringConvertible {
     public var problems: [ConfigurationProblem]
 
-    public init(_ problems: [ConfigurationProblem]) {
+    init(_ problems: [ConfigurationProblem]) {
         self.problems = problems
     }
 

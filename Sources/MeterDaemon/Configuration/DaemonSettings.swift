@@ -4,18 +4,18 @@ import FoundationEssentials
 /// What `meterd run` needs beyond buses and meters: where its state lives, how it journals, which
 /// meter settles the agreement, how it trusts the clock and where it publishes metrics.
 public struct DaemonSettings: Sendable {
-    public var stateDirectory: String
+    var stateDirectory: String
     public var keyFile: String
     public var journal: JournalOptions
     /// The meter whose cumulative import register gives each slot's consumption.
     public var settlementMeter: String?
-    public var clock: ClockSource
-    public var metrics: MetricsSettings
+    var clock: ClockSource
+    var metrics: MetricsSettings
 
     public var journalDirectory: String { stateDirectory.appendingPathComponent("journal") }
 }
 
-public enum MetricsSettings: Sendable, Equatable {
+enum MetricsSettings: Sendable, Equatable {
     case off
     /// Prometheus text on http://HOST:PORT/metrics (loopback only, unless told otherwise).
     case listen(host: String, port: Int)

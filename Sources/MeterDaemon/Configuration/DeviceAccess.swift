@@ -2,8 +2,8 @@ import Glibc
 
 /// Whether a user can open a device node for reading and writing, judged from the node's owner,
 /// group and mode and the user's groups: what the kernel will decide when the service opens it.
-public enum DeviceAccess {
-    public enum Verdict: Equatable, Sendable {
+enum DeviceAccess {
+    enum Verdict: Equatable, Sendable {
         case accessible
         case missing
         /// The user exists but may not open the device; `fix` says how to let it.
@@ -12,7 +12,7 @@ public enum DeviceAccess {
         case unknownUser(currentUserCanOpen: Bool)
     }
 
-    public static func check(path: String, user: String) -> Verdict {
+    static func check(path: String, user: String) -> Verdict {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         guard let account = getpwnam(user) else {

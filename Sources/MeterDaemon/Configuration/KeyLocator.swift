@@ -8,7 +8,7 @@ import FoundationEssentials
 public struct KeyLocator: Sendable {
     private var lines: [String: Int] = [:]
 
-    public init(text: String) {
+    init(text: String) {
         var table: [String] = []
         var arrayCounts: [String: Int] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -33,7 +33,7 @@ public struct KeyLocator: Sendable {
     }
 
     /// The line of `path` (e.g. ["meters", "main", "baud"]), or of its nearest written parent.
-    public func line(of path: [String]) -> Int? {
+    func line(of path: [String]) -> Int? {
         var path = path
         while !path.isEmpty {
             if let line = lines[path.joined(separator: "\u{1F}")] { return line }

@@ -3,12 +3,12 @@ import Drivers
 /// meterd's configuration (/etc/meterd/meterd.toml), as typed, validated values.
 public struct MeterdConfiguration: Sendable {
     /// The service user; `meterd config check` verifies that it can reach every device.
-    public var serviceUser: String
+    var serviceUser: String
     /// Seconds between two polls of each meter.
-    public var pollInterval: Double
-    public var profileDirectories: [String]
+    var pollInterval: Double
+    var profileDirectories: [String]
     /// Slot length, for judging whether an energy register's resolution is fine enough.
-    public var slotLength: Int
+    var slotLength: Int
     public var buses: [String: BusConfiguration]
     /// In name order.
     public var meters: [MeterConfiguration]
@@ -33,24 +33,24 @@ public enum BusConfiguration: Sendable, Equatable {
 
 public struct MeterConfiguration: Sendable {
     public var name: String
-    public var source: MeterSource
+    var source: MeterSource
     /// The consumption a slot is expected to have, for the energy-resolution warning.
     public var expectedSlotWh: Double?
 }
 
-public enum MeterSource: Sendable {
+enum MeterSource: Sendable {
     case modbus(bus: String, unit: UInt8, profile: MeterProfile)
     case i2c(bus: String, address: UInt8, chip: I2CChipSettings)
     case simulated(SimulatedMeterSettings)
 }
 
 /// The metering chips meterd drives over I2C, with the board's calibration constants.
-public enum I2CChipSettings: Sendable, Equatable {
+enum I2CChipSettings: Sendable, Equatable {
     /// Gains per LSB depend on the board's shunt and divider: they come from the board's calibration.
     case ade7953(voltsPerLSB: Double, ampsPerLSB: Double, wattsPerLSB: Double, watthoursPerLSB: Double)
     case ina228(shuntOhms: Double, maxCurrent: Double, wideRange: Bool)
 
-    public var chipName: String {
+    var chipName: String {
         switch self {
         case .ade7953: return "ade7953"
         case .ina228: return "ina228"
@@ -59,12 +59,12 @@ public enum I2CChipSettings: Sendable, Equatable {
 }
 
 /// The simulated meter: a commercial site's load, deterministic from a seed.
-public struct SimulatedMeterSettings: Sendable, Equatable {
-    public var seed: UInt64
-    public var peakPower: Double
-    public var startEnergyWh: Double
+struct SimulatedMeterSettings: Sendable, Equatable {
+    var seed: UInt64
+    var peakPower: Double
+    var startEnergyWh: Double
 
-    public init(seed: UInt64, peakPower: Double = 40_000, startEnergyWh: Double = 1_000_000) {
+    init(seed: UInt64, peakPower: Double = 40_000, startEnergyWh: Double = 1_000_000) {
         self.seed = seed
         self.peakPower = peakPower
         self.startEnergyWh = startEnergyWh

@@ -7,8 +7,8 @@ import FoundationEssentials
 /// asked for, so a configuration that names one meter model reads one profile file.
 public struct ProfileLibrary: Sendable {
     /// Where each profile name's file is.
-    public let paths: [String: String]
-    public let searchedDirectories: [String]
+    let paths: [String: String]
+    let searchedDirectories: [String]
 
     /// /etc first (the site's own), then the installed profiles, then the source tree's
     /// hardware/meters when meterd runs from a build directory.

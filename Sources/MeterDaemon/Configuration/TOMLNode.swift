@@ -16,7 +16,7 @@ public indirect enum TOMLNode: Sendable, Equatable {
     /// Dates and times: meterd takes none, so only their kind is kept for the error message.
     case other(String)
 
-    public var typeName: String {
+    var typeName: String {
         switch self {
         case .table: return "a table"
         case .array: return "an array"
@@ -54,8 +54,8 @@ public struct TOMLSource: Sendable {
     /// The file as read: what a journaled configuration hash covers (empty for a source built from
     /// an already parsed document).
     public let text: String
-    public let root: [String: TOMLNode]
-    public let locator: KeyLocator
+    let root: [String: TOMLNode]
+    let locator: KeyLocator
 
     /// Parses `text`; a syntax error becomes a problem with TOMLKit's line and column.
     public init(path: String, text: String) throws(ConfigurationProblem) {

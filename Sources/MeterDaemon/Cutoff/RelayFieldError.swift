@@ -12,7 +12,7 @@ public struct RelayFieldError: Error, Sendable, CustomStringConvertible {
     public let code: Code
     public let description: String
 
-    public init(_ code: Code, _ description: String) {
+    init(_ code: Code, _ description: String) {
         self.code = code
         self.description = description
     }

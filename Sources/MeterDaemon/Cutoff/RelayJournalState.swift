@@ -4,13 +4,13 @@ import FoundationEssentials
 /// The relay's state as the journal last recorded it: what reconciliation starts from and what
 /// `meterd relay status` and `meterd relay close` judge by. Readable while the daemon appends.
 public struct RelayJournalState: Sendable, Equatable {
-    public var control: DisconnectControl
-    public var sequence: UInt64
-    public var time: Date
-    public var cause: String
+    var control: DisconnectControl
+    var sequence: UInt64
+    var time: Date
+    var cause: String
 
     /// The last relay record with a snapshot, or nil when there is none (a new site, or no journal yet).
-    public static func last(in reader: JournalReader) throws -> RelayJournalState? {
+    static func last(in reader: JournalReader) throws -> RelayJournalState? {
         guard FileManager.default.fileExists(atPath: reader.directory) else { return nil }
         var last: RelayJournalState?
         try reader.forEach(RecordFilter(kinds: [.relayTransition])) { record in

@@ -10,11 +10,11 @@ public struct RelayRequest: Sendable, Equatable, Codable {
 
     public var action: Action
     public var reason: String
-    public var requestedAt: Date
+    var requestedAt: Date
     /// The user who ran the command, for the journal's cause.
     public var user: String
 
-    public init(action: Action, reason: String, requestedAt: Date, user: String) {
+    init(action: Action, reason: String, requestedAt: Date, user: String) {
         self.action = action
         self.reason = reason
         self.requestedAt = requestedAt

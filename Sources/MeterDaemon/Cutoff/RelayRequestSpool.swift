@@ -5,18 +5,18 @@ import Glibc
 /// (`[relay] request_dir`), written under a temporary name and renamed, so the daemon never reads
 /// half a request. The daemon takes them in order, feeds them to its controller (which journals the
 /// outcome) and deletes them. Files that do not parse are moved aside as `*.rejected`, never retried.
-public struct RelayRequestSpool: Sendable {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+struct RelayRequestSpool: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
     }
 
-    public let directory: String
+    let directory: String
 
-    public init(directory: String) { self.directory = directory }
+    init(directory: String) { self.directory = directory }
 
     /// Writes a request; returns its file.
     @discardableResult
-    public func submit(_ request: RelayRequest) throws -> String {
+    func submit(_ request: RelayRequest) throws -> String {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let stamp = Int64((request.requestedAt.timeIntervalSince1970 * 1_000_000).rounded())
@@ -38,14 +38,14 @@ public struct RelayRequestSpool: Sendable {
     }
 
     /// What `take` found: the requests in the order they were made, and the files moved aside.
-    public struct Taken: Sendable {
-        public var requests: [RelayRequest] = []
+    struct Taken: Sendable {
+        var requests: [RelayRequest] = []
         /// "name.json: why", for each file that was not a request.
-        public var rejected: [String] = []
+        var rejected: [String] = []
     }
 
     /// The waiting requests, removed from the directory; files that are not requests moved aside.
-    public func take() throws -> Taken {
+    func take() throws -> Taken {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
             if !FileManager.default.fileExists(atPath: directory) { return Taken() }

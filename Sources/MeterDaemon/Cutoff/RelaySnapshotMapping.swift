@@ -2,14 +2,14 @@ import Cutoff
 
 /// The state machine's snapshot as the journal stores it, and back.
 extension RelaySnapshot {
-    public init(_ control: DisconnectControl) {
+    init(_ control: DisconnectControl) {
         self.init(controlState: control.state.rawValue, contractState: control.contract?.state.rawValue, contractBlock: control.contract?.block,
                   manualCutoff: control.manualCutoff, limiterCutoff: control.limiterCutoff,
                   awaitingLocalReconnection: control.awaitingLocalReconnection, cutoffNotEffective: control.cutoffNotEffective)
     }
 
     /// Nil when a code is not a DLMS control state (the codec refuses those, so only a hand-built value).
-    public var control: DisconnectControl? {
+    var control: DisconnectControl? {
         guard let state = DisconnectControlState(rawValue: controlState) else { return nil }
         var contract: ContractCutoffState?
         if let code = contractState, let block = contractBlock {
@@ -22,7 +22,7 @@ extension RelaySnapshot {
 }
 
 extension RelayTransition {
-    public init(_ record: CutoffRecord) {
+    init(_ record: CutoffRecord) {
         self.init(from: record.from.description, to: record.to.description, cause: record.cause, snapshot: RelaySnapshot(record.control))
     }
 }

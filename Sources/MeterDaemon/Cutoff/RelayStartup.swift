@@ -6,14 +6,14 @@ import Logging
 /// Brings the relay up at start, before meterd reports ready: reconciles the journal's last relay
 /// record, the contract's state (when reachable) and the auxiliary contact, journals the outcome,
 /// then requests the line already set to the reconciled value, so a restart never makes it chatter.
-public struct RelayStartup: Sendable {
-    public var controller: CutoffController
-    public var reconciliation: Reconciliation.Result
+struct RelayStartup: Sendable {
+    var controller: CutoffController
+    var reconciliation: Reconciliation.Result
     /// The auxiliary contact and the button, requested as inputs, for the daemon to sample.
-    public var feedback: (any InputLine)?
-    public var button: (any InputLine)?
+    var feedback: (any InputLine)?
+    var button: (any InputLine)?
 
-    public static func start(_ relay: RelayConfiguration, limiter: LimiterConfiguration?, journal: Journal,
+    static func start(_ relay: RelayConfiguration, limiter: LimiterConfiguration?, journal: Journal,
                              contract: ContractCutoffState?, provider: any GPIOLineProvider, now: Date = Date(),
                              logger: Logger = Logger(label: "meterd.cutoff")) throws -> RelayStartup {
         let last = try RelayJournalState.last(in: journal.reader)

@@ -7,8 +7,8 @@ public struct RelayStatus: Sendable {
     public var last: RelayJournalState?
     /// The state in force: the last record's, or the wiring's fail state on a new site.
     public var control: DisconnectControl
-    public var daemonRunning: Bool
-    public var pendingRequests: Int
+    var daemonRunning: Bool
+    var pendingRequests: Int
 
     public static func collect(relay: RelayConfiguration, journalDirectory: String) throws -> RelayStatus {
         let last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory))

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// on it), and hands each reading to the pipeline. A meter that stops answering is logged once, and
 /// when it answers again the outage is journaled as a gap; its cumulative register then carries the
 /// energy of the whole outage, so none is lost.
-public struct MeterPollerService: Service {
+struct MeterPollerService: Service {
     let meters: [any Meter]
     let live: LiveSettings
     let pipeline: ReadingPipeline
@@ -17,7 +17,7 @@ public struct MeterPollerService: Service {
     /// blocks (the watchdog then stops pinging and systemd restarts meterd). nil in production.
     let stallFile: String?
 
-    public func run() async throws {
+    func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for meter in meters {
                 group.addTask { try await poll(meter) }

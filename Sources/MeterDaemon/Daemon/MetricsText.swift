@@ -3,7 +3,7 @@ import FoundationEssentials
 
 /// The Prometheus text exposition of the daemon's status (format 0.0.4).
 extension StatusBoard {
-    public func prometheusText(now: Date) -> String {
+    func prometheusText(now: Date) -> String {
         var lines: [String] = []
         func family(_ name: String, _ type: String, _ help: String) {
             lines.append("# HELP meterd_\(name) \(help)")

@@ -6,7 +6,7 @@ import Logging
 /// The data path of one reading (DESIGN): energy guard, journal (the reading is acknowledged once it
 /// is on disk), slot aggregation for the settlement meter while the clock is synchronised, status.
 /// Closed slots go to the journal only; the batch submitter reads them from there.
-public actor ReadingPipeline {
+actor ReadingPipeline {
     private let journal: Journal
     private let status: StatusBoard
     private let settlementMeter: String?
@@ -38,7 +38,7 @@ public actor ReadingPipeline {
 
     /// Journals a reading and what it closes. The records are written in order at once; the wait for
     /// the disk (up to the fsync policy's interval) runs beside the poll loop, which must not stall.
-    public func accept(_ reading: Reading) async throws {
+    func accept(_ reading: Reading) async throws {
         // The limiter first: an emergency trip must not wait for the disk.
         if let cutoff {
             do {
@@ -112,7 +112,7 @@ public actor ReadingPipeline {
     }
 
     /// Journals a gap: a meter that did not answer from `from` to `to`.
-    public func gap(meter: String, from: Date, to: Date, reason: String) async throws {
+    func gap(meter: String, from: Date, to: Date, reason: String) async throws {
         try await write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
                                 payload: .gap(Gap(meter: meter, from: from, to: to, reason: reason)))])
         logger.notice("meter answers again", metadata: ["meter": "\(meter)", "gap_seconds": "\(Int(to.timeIntervalSince(from)))"])

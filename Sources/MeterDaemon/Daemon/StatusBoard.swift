@@ -3,103 +3,103 @@ import FoundationEssentials
 
 /// What the daemon knows about itself right now: the source of `systemctl status` (STATUS=), of the
 /// Prometheus metrics and of the watchdog's health check.
-public actor StatusBoard {
-    public struct MeterStatus: Sendable {
-        public var lastReading: Reading?
-        public var lastReadingAt: Date?
-        public var readings: Int = 0
-        public var errors: [String: Int] = [:]
-        public var lastError: String?
+actor StatusBoard {
+    struct MeterStatus: Sendable {
+        var lastReading: Reading?
+        var lastReadingAt: Date?
+        var readings: Int = 0
+        var errors: [String: Int] = [:]
+        var lastError: String?
         /// When the meter stopped answering, while it does not answer.
-        public var unreachableSince: Date?
+        var unreachableSince: Date?
     }
 
-    public private(set) var meters: [String: MeterStatus] = [:]
-    public private(set) var lastPollCycle: Date?
-    public private(set) var clockSynchronised = false
-    public private(set) var lastClosedSlot: UInt64?
-    public private(set) var slotsWaiting = 0
-    public private(set) var journalRecords: UInt64 = 0
-    public private(set) var journalBytes: Int = 0
-    public private(set) var journalProblem: String?
-    public private(set) var rejectedEnergy = 0
+    private(set) var meters: [String: MeterStatus] = [:]
+    private(set) var lastPollCycle: Date?
+    private(set) var clockSynchronised = false
+    private(set) var lastClosedSlot: UInt64?
+    private(set) var slotsWaiting = 0
+    private(set) var journalRecords: UInt64 = 0
+    private(set) var journalBytes: Int = 0
+    private(set) var journalProblem: String?
+    private(set) var rejectedEnergy = 0
     /// Why the relay is not where it was commanded (a line write or a journal record failed), while it is not.
-    public private(set) var relayProblem: String?
-    public private(set) var relayActuationFailures = 0
+    private(set) var relayProblem: String?
+    private(set) var relayActuationFailures = 0
     /// The settlement meter and when its import register stopped giving values, while it does not.
-    public private(set) var settlementRegisterMissingSince: (meter: String, since: Date)?
-    public private(set) var settlementReadingsWithoutRegister = 0
-    public private(set) var bonus: UInt128?
-    public private(set) var credit: UInt128?
-    public private(set) var contractNextSlot: UInt64?
-    public private(set) var contractControlState: UInt8?
-    public private(set) var lastConfirmedSlot: UInt64?
-    public private(set) var batchesConfirmed = 0
-    public private(set) var transactionsPending = 0
-    public private(set) var gasToday: UInt64 = 0
+    private(set) var settlementRegisterMissingSince: (meter: String, since: Date)?
+    private(set) var settlementReadingsWithoutRegister = 0
+    private(set) var bonus: UInt128?
+    private(set) var credit: UInt128?
+    private(set) var contractNextSlot: UInt64?
+    private(set) var contractControlState: UInt8?
+    private(set) var lastConfirmedSlot: UInt64?
+    private(set) var batchesConfirmed = 0
+    private(set) var transactionsPending = 0
+    private(set) var gasToday: UInt64 = 0
 
-    public init(meterNames: [String]) {
+    init(meterNames: [String]) {
         for name in meterNames { meters[name] = MeterStatus() }
     }
 
-    public func recordReading(_ reading: Reading) {
+    func recordReading(_ reading: Reading) {
         meters[reading.meter, default: MeterStatus()].lastReading = reading
         meters[reading.meter]!.lastReadingAt = reading.time
         meters[reading.meter]!.readings += 1
         meters[reading.meter]!.unreachableSince = nil
     }
 
-    public func recordFailure(meter: String, kind: String, message: String, at time: Date) {
+    func recordFailure(meter: String, kind: String, message: String, at time: Date) {
         meters[meter, default: MeterStatus()].errors[kind, default: 0] += 1
         meters[meter]!.lastError = message
         if meters[meter]!.unreachableSince == nil { meters[meter]!.unreachableSince = time }
     }
 
-    public func recordRejectedEnergy(_ count: Int) { rejectedEnergy += count }
+    func recordRejectedEnergy(_ count: Int) { rejectedEnergy += count }
 
-    public func relayActuationFailed(_ why: String) {
+    func relayActuationFailed(_ why: String) {
         relayActuationFailures += 1
         relayProblem = why
     }
 
-    public func relayRecovered() { relayProblem = nil }
+    func relayRecovered() { relayProblem = nil }
 
-    public func settlementRegisterMissing(meter: String, at time: Date) {
+    func settlementRegisterMissing(meter: String, at time: Date) {
         settlementReadingsWithoutRegister += 1
         if settlementRegisterMissingSince == nil { settlementRegisterMissingSince = (meter, time) }
     }
 
-    public func settlementRegisterReads() { settlementRegisterMissingSince = nil }
-    public func pollCycleCompleted(at time: Date) { lastPollCycle = time }
-    public func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
-    public func slotClosed(_ index: UInt64) {
+    func settlementRegisterReads() { settlementRegisterMissingSince = nil }
+    func pollCycleCompleted(at time: Date) { lastPollCycle = time }
+    func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
+    func slotClosed(_ index: UInt64) {
         lastClosedSlot = index
         slotsWaiting += 1
     }
 
-    public func agreement(bonus: UInt128, credit: UInt128, nextSlot: UInt64, controlState: UInt8) {
+    func agreement(bonus: UInt128, credit: UInt128, nextSlot: UInt64, controlState: UInt8) {
         self.bonus = bonus
         self.credit = credit
         contractNextSlot = nextSlot
         contractControlState = controlState
     }
 
-    public func bonus(_ value: UInt128) { bonus = value }
-    public func credit(_ value: UInt128) { credit = value }
+    func bonus(_ value: UInt128) { bonus = value }
+    func credit(_ value: UInt128) { credit = value }
 
-    public func chain(waitingSlots: Int, pending: Int, gasToday: UInt64) {
+    func chain(waitingSlots: Int, pending: Int, gasToday: UInt64) {
         slotsWaiting = waitingSlots
         transactionsPending = pending
         self.gasToday = gasToday
     }
 
-    public func batchConfirmed(lastSlot: UInt64) {
+    func batchConfirmed(lastSlot: UInt64) {
         lastConfirmedSlot = lastSlot
         contractNextSlot = lastSlot + 1
         batchesConfirmed += 1
     }
 
-    public func journal(records: UInt64, bytes: Int, problem: String?) {
+    func journal(records: UInt64, bytes: Int, problem: String?) {
         journalRecords = records
         journalBytes = bytes
         journalProblem = problem
@@ -107,13 +107,13 @@ public actor StatusBoard {
 
     /// Healthy: every meter's poll loop came round within `within` (a stalled loop stops the
     /// watchdog pings, and systemd restarts meterd).
-    public func pollLoopIsHealthy(now: Date, within: Double) -> Bool {
+    func pollLoopIsHealthy(now: Date, within: Double) -> Bool {
         guard let lastPollCycle else { return false }
         return now.timeIntervalSince(lastPollCycle) <= within
     }
 
     /// One line for `systemctl status`.
-    public func summary(now: Date) -> String {
+    func summary(now: Date) -> String {
         var parts: [String] = []
         let answering = meters.values.filter { $0.unreachableSince == nil && $0.lastReadingAt != nil }.count
         parts.append("\(answering)/\(meters.count) meters answering")

@@ -1,5 +1,5 @@
 /// Why the device key file cannot be used, each with the command that fixes it.
-public enum DeviceKeyError: Error, Equatable, CustomStringConvertible {
+enum DeviceKeyError: Error, Equatable, CustomStringConvertible {
     case missing(path: String)
     case alreadyExists(path: String)
     case readableByOthers(path: String, mode: UInt32)
@@ -10,7 +10,7 @@ public enum DeviceKeyError: Error, Equatable, CustomStringConvertible {
     case notTheOwner(path: String, ownerID: UInt32)
     case sameKey(path: String, address: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .missing(let path):
             return "no device key at \(path); create one with `meterd key generate --out \(path)` or import one with `meterd key import-keystore FILE --out \(path)`"

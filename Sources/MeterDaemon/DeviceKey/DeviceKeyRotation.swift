@@ -33,9 +33,9 @@ public enum DeviceKeyRotation {
         case unused(path: String, address: Address?)
     }
 
-    public static func pendingPath(_ keyPath: String) -> String { keyPath + ".new" }
+    static func pendingPath(_ keyPath: String) -> String { keyPath + ".new" }
 
-    public static func backupPath(_ keyPath: String, old: Address) -> String { "\(keyPath).old-\(old.checksummed)" }
+    static func backupPath(_ keyPath: String, old: Address) -> String { "\(keyPath).old-\(old.checksummed)" }
 
     /// All four steps. The caller has dealt with any leftover (`completeInterrupted`) first.
     public static func rotate(keyPath: String, journalDirectory: String, newKey: PrivateKey, options: JournalOptions) throws -> Outcome {
@@ -54,7 +54,7 @@ public enum DeviceKeyRotation {
     }
 
     /// Step 1: the new key beside the old one, as KEY.new.
-    public static func prepare(keyPath: String, newKey: PrivateKey) throws {
+    static func prepare(keyPath: String, newKey: PrivateKey) throws {
         try DeviceKeyFile.create(path: pendingPath(keyPath), key: newKey)
     }
 

@@ -1,7 +1,7 @@
 /// The rule for the device key file, as a pure function of what stat(2) says: a regular file, owned
 /// by the user running meterd, not readable or writable by group or others.
-public enum KeyFilePolicy {
-    public static func check(path: String, mode: UInt32, ownerID: UInt32, isRegularFile: Bool,
+enum KeyFilePolicy {
+    static func check(path: String, mode: UInt32, ownerID: UInt32, isRegularFile: Bool,
                              runningUserID: UInt32, runningUserName: String) -> DeviceKeyError? {
         guard isRegularFile else { return .notARegularFile(path: path) }
         guard ownerID == runningUserID else { return .wrongOwner(path: path, ownerID: ownerID, user: runningUserName) }

@@ -95,7 +95,7 @@ public enum ReadingReport {
     }
 
     static func formatNumber(_ value: Double, decimals: Int) -> String {
-        value.decimalText(fractionDigits: decimals)
+        decimalText(value, fractionDigits: decimals)
     }
 
     public static func timestamp(_ date: Date) -> String {

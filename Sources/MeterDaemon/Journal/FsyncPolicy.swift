@@ -39,7 +39,7 @@ public struct JournalOptions: Sendable {
     /// Segments whose records are all anchored and older than this are removed.
     public var retention: Duration
     /// Total bytes the journal may use; nil for no limit.
-    public var diskBudgetBytes: Int?
+    var diskBudgetBytes: Int?
 
     public init(fsync: FsyncPolicy = .sdCardDefault, checkpoints: CheckpointPolicy = .standard,
                 segmentBytes: Int = 16 << 20, retention: Duration = .seconds(90 * 86_400), diskBudgetBytes: Int? = nil) {

@@ -105,17 +105,17 @@ public final class Journal: @unchecked Sendable {
     public var head: JournalHead { locked { chainHead } }
     /// The address of the key that signs this journal's checkpoints.
     public var address: Address { locked { key.address } }
-    public var anchoredUpTo: UInt64? { locked { anchored } }
-    public func segmentSummaries() -> [SegmentSummary] { locked { segments } }
+    var anchoredUpTo: UInt64? { locked { anchored } }
+    func segmentSummaries() -> [SegmentSummary] { locked { segments } }
     var syncCount: Int { locked { syncs } }
     /// Reads this journal's records (with filters) while it stays open for appending.
-    public var reader: JournalReader { JournalReader(directory: directory) }
+    var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
     public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem ?? retentionProblem } }
 
     /// While writes are refused (a full disk): what must be freed for the refused records and the
     /// next segment, as a sentence for the log and the status line.
-    public func roomNeeded() -> String? {
+    func roomNeeded() -> String? {
         locked {
             writeProblem == nil ? nil : "free at least \(refusedBytes + options.segmentBytes) bytes on the filesystem of \(directory) "
                 + "(\(refusedBytes) for the refused records, up to \(options.segmentBytes) for the next segment)"
@@ -123,7 +123,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Whether records appended from now on (and internal ones) are stamped as clock-synchronised.
-    public func setClockSynchronised(_ synchronised: Bool) { locked { clockSynchronised = synchronised } }
+    func setClockSynchronised(_ synchronised: Bool) { locked { clockSynchronised = synchronised } }
 
     // MARK: - Appending
 
@@ -154,7 +154,7 @@ public final class Journal: @unchecked Sendable {
     /// Writes `entries` now, in call order, without waiting for the disk: for a caller that must
     /// not stall (the poll loop) yet needs its records in the order it wrote them. Nothing is
     /// acknowledged until `waitUntilDurable` returns for the last sequence number.
-    public func enqueue(_ entries: [JournalEntry]) throws -> [UInt64] {
+    func enqueue(_ entries: [JournalEntry]) throws -> [UInt64] {
         condition.lock()
         defer { condition.unlock() }
         try checkWritable()
@@ -164,7 +164,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Waits until every record up to `sequence` is on disk (syncing as the fsync policy says).
-    public func waitUntilDurable(_ sequence: UInt64) async throws {
+    func waitUntilDurable(_ sequence: UInt64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
@@ -202,7 +202,7 @@ public final class Journal: @unchecked Sendable {
     /// `newKey` over the head, then a checkpoint by `newKey`, synced in one commit (the head record is
     /// then rewritten by `newKey`). Only `newKey` signs from then on. Returns the rotation's sequence.
     @discardableResult
-    public func rotateKey(to newKey: PrivateKey) throws -> UInt64 {
+    func rotateKey(to newKey: PrivateKey) throws -> UInt64 {
         condition.lock()
         defer { condition.unlock() }
         try checkWritable()
@@ -216,7 +216,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Records that every record up to `sequence` is anchored on chain by `transactionHash` in `block`.
-    public func markAnchored(upTo sequence: UInt64, transactionHash: [UInt8], block: UInt64) throws {
+    func markAnchored(upTo sequence: UInt64, transactionHash: [UInt8], block: UInt64) throws {
         let current = head
         guard sequence <= current.sequence else {
             throw JournalError.invalidEntry("cannot anchor up to sequence \(sequence): the journal ends at \(current.sequence)")
@@ -247,7 +247,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Removes closed segments whose records are all anchored and older than the retention.
     @discardableResult
-    public func applyRetention(now: Date) throws -> [String] {
+    func applyRetention(now: Date) throws -> [String] {
         try locked { try removeSegments(now: now, ignoringAge: false) }
     }
 

@@ -52,11 +52,11 @@ public struct AnchorCheckResult: Sendable, Equatable {
 /// A run of batches whose heads it lacks is judged by what surrounds it: after the last head held, the
 /// newest records are gone; before the first, the oldest are (unless the head record's first sequence
 /// says retention removed them); between two held heads, the records there were replaced.
-public enum JournalAnchorCheck {
+enum JournalAnchorCheck {
     /// `anchors` in batch order; `held`: where the journal holds an anchored head (hash → sequence);
     /// `oldest`: the first sequence of its oldest segment; `end`: its newest record; `keptFrom`: the
     /// oldest sequence the trusted head record says the journal keeps (nil without one).
-    public static func check(anchors: [BatchAnchor], held: [[UInt8]: UInt64], oldest: UInt64?, end: UInt64,
+    static func check(anchors: [BatchAnchor], held: [[UInt8]: UInt64], oldest: UInt64?, end: UInt64,
                              keptFrom: UInt64?) -> AnchorCheckResult {
         var result = AnchorCheckResult(checked: anchors.count)
         var previous: (batch: UInt64, sequence: UInt64)?

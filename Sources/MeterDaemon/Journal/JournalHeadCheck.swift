@@ -3,12 +3,12 @@ import FoundationEssentials
 
 /// A head the journal is known to have reached, and who says so (the head record; the heads anchored
 /// on chain name no sequence and are checked by `JournalAnchorCheck`).
-public struct ExpectedHead: Sendable, Equatable {
-    public var sequence: UInt64
-    public var hash: [UInt8]
-    public var source: String
+struct ExpectedHead: Sendable, Equatable {
+    var sequence: UInt64
+    var hash: [UInt8]
+    var source: String
 
-    public init(sequence: UInt64, hash: [UInt8], source: String) {
+    init(sequence: UInt64, hash: [UInt8], source: String) {
         self.sequence = sequence
         self.hash = hash
         self.source = source
@@ -57,10 +57,10 @@ public enum JournalHeadFinding: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Compares the records present with the heads the journal is known to have reached. Pure.
-public enum JournalHeadCheck {
+enum JournalHeadCheck {
     /// `present`: the newest record in the segments; `oldest`: the first sequence of the oldest segment
     /// (nil when none).
-    public static func check(present: JournalHead, oldest: UInt64?, record: Result<JournalHeadRecord?, any Error>,
+    static func check(present: JournalHead, oldest: UInt64?, record: Result<JournalHeadRecord?, any Error>,
                              signer: Address) -> [JournalHeadFinding] {
         var findings: [JournalHeadFinding] = []
         var expected: [ExpectedHead] = []

@@ -9,25 +9,25 @@ import Glibc
 ///
 /// A crash may leave it one commit behind the segments, never ahead: it is written only once the
 /// records it names are on disk, and it moves the oldest sequence forward before a segment goes.
-public struct JournalHeadRecord: Sendable, Equatable {
-    public static let fileName = "HEAD"
+struct JournalHeadRecord: Sendable, Equatable {
+    static let fileName = "HEAD"
     static let magic = Array("MTRDHEAD".utf8)
     static let size = 8 + 8 + 32 + 8 + 65
 
     /// The newest durable record and its chain hash.
-    public var sequence: UInt64
-    public var hash: [UInt8]
+    var sequence: UInt64
+    var hash: [UInt8]
     /// The oldest record the journal keeps.
-    public var firstSequence: UInt64
-    public var signature: [UInt8]
+    var firstSequence: UInt64
+    var signature: [UInt8]
 
-    public static func signed(head: JournalHead, firstSequence: UInt64, key: PrivateKey) throws -> JournalHeadRecord {
+    static func signed(head: JournalHead, firstSequence: UInt64, key: PrivateKey) throws -> JournalHeadRecord {
         let digest = Self.digest(sequence: head.sequence, hash: head.hash, firstSequence: firstSequence)
         return JournalHeadRecord(sequence: head.sequence, hash: head.hash, firstSequence: firstSequence, signature: try key.sign(digest: digest).bytes)
     }
 
     /// The address whose key signed it, or nil when the signature is not valid.
-    public var signer: Address? {
+    var signer: Address? {
         try? RecoverableSignature(bytes: signature).recoverAddress(digest: Self.digest(sequence: sequence, hash: hash, firstSequence: firstSequence))
     }
 
@@ -59,7 +59,7 @@ public struct JournalHeadRecord: Sendable, Equatable {
     }
 
     /// The directory's head record; nil when there is none.
-    public static func read(directory: String) throws -> JournalHeadRecord? {
+    static func read(directory: String) throws -> JournalHeadRecord? {
         let path = directory.appendingPathComponent(fileName)
         guard access(path, F_OK) == 0 else { return nil }
         return try decode(try FileIO.readAll(path), path: path)

@@ -6,7 +6,7 @@ public struct RecordFilter: Sendable {
     public var since: Date?
     public var until: Date?
     public var kinds: Set<RecordKind>?
-    public var fromSequence: UInt64?
+    var fromSequence: UInt64?
 
     public init(since: Date? = nil, until: Date? = nil, kinds: Set<RecordKind>? = nil, fromSequence: UInt64? = nil) {
         self.since = since
@@ -31,7 +31,7 @@ public struct JournalReader: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    public func segmentNames() throws -> [String] {
+    func segmentNames() throws -> [String] {
         var info = stat()
         guard stat(directory, &info) == 0 else {
             throw JournalError.io(operation: "opening journal directory", path: directory, errno: errno)

@@ -4,9 +4,9 @@ import FoundationEssentials
 /// Which key signs the journal now, and what says so: its newest signed record (a checkpoint, or a
 /// key rotation's new key), or the head record when that reaches further (the newest segments gone).
 /// Found before anything is written, so a device key that is not the journal's signs nothing.
-public struct JournalSigner: Sendable, Equatable {
-    public var address: Address
-    public var evidence: String
+struct JournalSigner: Sendable, Equatable {
+    var address: Address
+    var evidence: String
 
     /// From the segments as `JournalRecovery.scan` read them and the head record; with the trail of
     /// signers through the key rotations.
@@ -26,7 +26,7 @@ public struct JournalSigner: Sendable, Equatable {
     }
 
     /// Who signs the journal in `directory`, without changing it; nil for a journal with no signed record (or none at all).
-    public static func read(directory: String) throws -> JournalSigner? {
+    static func read(directory: String) throws -> JournalSigner? {
         guard FileManager.default.fileExists(atPath: directory) else { return nil }
         let head = try JournalHeadRecord.read(directory: directory)
         return find(scans: try JournalRecovery.scan(directory: directory), headRecord: head).signer

@@ -10,7 +10,7 @@ public struct JournalStatistics: Sendable, Equatable {
     public var newest: JournalRecord?
     public var recordsByKind: [RecordKind: Int] = [:]
     /// Every record up to here is anchored on chain (nil: nothing anchored yet).
-    public var anchoredUpTo: UInt64?
+    var anchoredUpTo: UInt64?
     public var lastAnchor: Anchor?
     public var lastCheckpointSequence: UInt64?
 

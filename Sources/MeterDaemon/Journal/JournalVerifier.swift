@@ -6,12 +6,12 @@ public struct VerificationReport: Sendable, Equatable {
     public var segments = 0
     public var records = 0
     public var checkpoints = 0
-    public var bytes = 0
+    var bytes = 0
     /// Every problem found, in chain order; the first is the one to look at.
     public var problems: [ScanProblem] = []
     /// The newest record a valid checkpoint covers.
-    public var lastCheckpointedSequence: UInt64?
-    public var lastSequence: UInt64?
+    var lastCheckpointedSequence: UInt64?
+    var lastSequence: UInt64?
     /// The segments against the head record; damage is also in `problems`.
     public var headFindings: [JournalHeadFinding] = []
     /// The valid key rotations, in chain order: the signer changes only there.

@@ -5,7 +5,7 @@ import Logging
 /// meter on it, and one `Meter` per configured meter.
 public struct MeterSet: Sendable {
     public var meters: [any Meter]
-    public var modbusBuses: [String: ModbusBus]
+    var modbusBuses: [String: ModbusBus]
 
     public func meter(named name: String) -> (any Meter)? { meters.first { $0.name == name } }
 }

@@ -43,7 +43,7 @@ public actor MeterReadSession {
 
 extension MeterConfiguration {
     /// "main: Eastron SDM630, unit 1 on /dev/ttyUSB0", for headings and log lines.
-    public func heading(in configuration: MeterdConfiguration) -> String {
+    func heading(in configuration: MeterdConfiguration) -> String {
         switch source {
         case .modbus(let bus, let unit, let profile):
             let place = configuration.buses[bus].map { if case .modbus(let endpoint, _) = $0 { return "\(endpoint)" } else { return bus } } ?? bus

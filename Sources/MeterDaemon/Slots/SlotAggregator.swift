@@ -12,20 +12,20 @@ import FoundationEssentials
 /// Catching up is bounded: readings further apart than `maximumCatchUp` slots (a daemon away for longer
 /// than a period, a slot clock that moved) close no slot each; the slots between are skipped as one range,
 /// unmeasured, and the slot of the new reading opens from the boundary value.
-public struct SlotAggregator: Sendable, Equatable {
+struct SlotAggregator: Sendable, Equatable {
     /// What one reading did: the slots it closed, oldest first, and the slots it skipped, if any.
-    public struct Advance: Sendable, Equatable {
-        public var closed: [ClosedSlot] = []
-        public var skipped: Range<Int64>?
+    struct Advance: Sendable, Equatable {
+        var closed: [ClosedSlot] = []
+        var skipped: Range<Int64>?
     }
 
-    public struct ClosedSlot: Sendable, Equatable {
-        public var index: Int64
-        public var start: Date
+    struct ClosedSlot: Sendable, Equatable {
+        var index: Int64
+        var start: Date
         /// nil when the slot could not be measured.
-        public var consumptionWattHours: Int64?
+        var consumptionWattHours: Int64?
         /// The register at the slot's end boundary.
-        public var endEnergyMilliwattHours: Int64
+        var endEnergyMilliwattHours: Int64
     }
 
     private struct Sample: Sendable, Equatable {
@@ -33,20 +33,20 @@ public struct SlotAggregator: Sendable, Equatable {
         var milliwattHours: Int64
     }
 
-    public let clock: SlotClock
-    public let maximumCatchUp: Int64
+    let clock: SlotClock
+    let maximumCatchUp: Int64
     private var last: Sample?
     /// The register at the start of `openSlot`, when known.
     private var openSlotStartEnergy: Int64?
     private var openSlot: Int64?
 
-    public init(clock: SlotClock, maximumCatchUp: Int64) {
+    init(clock: SlotClock, maximumCatchUp: Int64) {
         self.clock = clock
         self.maximumCatchUp = maximumCatchUp
     }
 
     /// Resumes after `slot`, whose end boundary held `endEnergy`, with the last reading journaled.
-    public init(clock: SlotClock, maximumCatchUp: Int64, resumingAfter slot: Int64, endEnergy: Int64, lastReading: (Date, Int64)?) {
+    init(clock: SlotClock, maximumCatchUp: Int64, resumingAfter slot: Int64, endEnergy: Int64, lastReading: (Date, Int64)?) {
         self.clock = clock
         self.maximumCatchUp = maximumCatchUp
         openSlot = slot + 1
@@ -61,14 +61,14 @@ public struct SlotAggregator: Sendable, Equatable {
 
     /// The clock is no longer trusted: no slot is measured across this point. The slot open now never
     /// closes (it goes on chain unmeasured), and the first trusted reading opens a new series.
-    public mutating func breakSeries() {
+    mutating func breakSeries() {
         last = nil
         openSlot = nil
         openSlotStartEnergy = nil
     }
 
     /// Feeds one reading: the slots it closed, and those it skipped.
-    public mutating func add(time: Date, milliwattHours: Int64) -> Advance {
+    mutating func add(time: Date, milliwattHours: Int64) -> Advance {
         let sample = Sample(time: time, milliwattHours: milliwattHours)
         guard let previous = last, let open = openSlot else {
             last = sample

@@ -5,9 +5,9 @@ import Glibc
 ///
 /// Outside systemd (no $NOTIFY_SOCKET) every call does nothing, so `meterd run` works by hand too.
 public struct SystemdNotifier: Sendable {
-    public let socketPath: String?
+    let socketPath: String?
     /// Half of $WATCHDOG_USEC when systemd watches this process: how often to send WATCHDOG=1.
-    public let watchdogInterval: Duration?
+    let watchdogInterval: Duration?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
@@ -19,15 +19,15 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
-    public func status(_ text: String) { send("STATUS=\(text)") }
-    public func watchdog() { send("WATCHDOG=1") }
-    public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
-    public func reloading() { send("RELOADING=1") }
+    func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
+    func status(_ text: String) { send("STATUS=\(text)") }
+    func watchdog() { send("WATCHDOG=1") }
+    func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
+    func reloading() { send("RELOADING=1") }
 
     /// Sends one notification; failures are ignored, as sd_notify's callers do. Never blocks: a
     /// receiver that stops reading (its queue holds ten datagrams) must not stall the daemon.
-    public func send(_ message: String) {
+    func send(_ message: String) {
         guard let socketPath else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return }

@@ -20,7 +20,7 @@ struct BaudRates: ExpressibleByArgument, CustomStringConvertible {
     init(_ rates: [Int]) { self.rates = rates }
 
     init?(argument: String) {
-        let rates = argument.split(separator: ",").map { Int($0.trimmed()) }
+        let rates = argument.split(separator: ",").map { Int(trimmingWhitespace($0)) }
         guard !rates.isEmpty, rates.allSatisfy({ $0.map((300...921_600).contains) == true }) else { return nil }
         self.rates = rates.map { $0! }
     }
@@ -35,7 +35,7 @@ struct Parities: ExpressibleByArgument, CustomStringConvertible {
     init(_ parities: [SerialSettings.Parity]) { self.parities = parities }
 
     init?(argument: String) {
-        let parities = argument.split(separator: ",").map { SerialSettings.Parity(rawValue: $0.trimmed().uppercased()) }
+        let parities = argument.split(separator: ",").map { SerialSettings.Parity(rawValue: trimmingWhitespace($0).uppercased()) }
         guard !parities.isEmpty, parities.allSatisfy({ $0 != nil }) else { return nil }
         self.parities = parities.map { $0! }
     }

@@ -14,7 +14,7 @@ struct RelayOrderArguments: ParsableArguments {
     var hold: RelayDuration?
 
     func validate() throws {
-        if reason.trimmed().isEmpty { throw ValidationError("--reason must say why") }
+        if trimmingWhitespace(reason).isEmpty { throw ValidationError("--reason must say why") }
         if let hold, !(1...86_400_000).contains(hold.milliseconds) { throw ValidationError("--hold takes 1ms to 24 hours, e.g. 500ms or 30s") }
     }
 

@@ -1,4 +1,4 @@
-import ChainClient
+@testable import ChainClient
 import Foundation
 
 /// Forwards to a real endpoint, except that the methods in `failing` fail as if the network dropped:

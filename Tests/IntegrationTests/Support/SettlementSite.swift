@@ -1,7 +1,7 @@
-import ChainClient
+@testable import ChainClient
 import Drivers
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 
 /// A whole site for end-to-end tests: a development chain with the contract and an agreement of
 /// two-second slots (accepted by its consumer unless the test asks for a bare proposal), a simulated SDM630 whose load runs sixty times faster than the clock, and a

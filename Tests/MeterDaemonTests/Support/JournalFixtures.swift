@@ -1,5 +1,5 @@
 import ChainClient
-import Drivers
+@testable import Drivers
 import Foundation
 @testable import MeterDaemon
 

@@ -6,16 +6,16 @@ import FoundationEssentials
 /// the chain hash of the record before the first one; zeros for a new journal) · created i64 µs ·
 /// CRC-32C u32 of the preceding 64 bytes. The start hash lets a segment be verified on its own once
 /// older segments have been removed by retention.
-public struct SegmentHeader: Sendable, Equatable {
-    public static let size = 68
-    public static let formatVersion: UInt32 = 1
+struct SegmentHeader: Sendable, Equatable {
+    static let size = 68
+    static let formatVersion: UInt32 = 1
     static let magic = Array("MDJOURNL".utf8)
 
-    public var firstSequence: UInt64
-    public var startHash: [UInt8]
-    public var created: Date
+    var firstSequence: UInt64
+    var startHash: [UInt8]
+    var created: Date
 
-    public init(firstSequence: UInt64, startHash: [UInt8], created: Date) {
+    init(firstSequence: UInt64, startHash: [UInt8], created: Date) {
         self.firstSequence = firstSequence
         self.startHash = startHash
         self.created = created
@@ -69,7 +69,7 @@ public struct SegmentHeader: Sendable, Equatable {
     }
 
     /// Segment files are named after their first sequence number, so names sort in chain order.
-    public static func fileName(firstSequence: UInt64) -> String {
+    static func fileName(firstSequence: UInt64) -> String {
         firstSequence.paddedHex(width: 16) + ".seg"
     }
 

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// A problem found in one segment: where it is and which sequence number was expected there.
 public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         case header(String)
         case incompleteFrame
         case badLength(UInt32)
@@ -20,10 +20,10 @@ public struct ScanProblem: Sendable, Equatable, CustomStringConvertible {
         case headRecord(JournalHeadFinding)
     }
 
-    public var segment: String
-    public var offset: Int
-    public var sequence: UInt64
-    public var kind: Kind
+    var segment: String
+    var offset: Int
+    var sequence: UInt64
+    var kind: Kind
 
     public var description: String {
         let what: String

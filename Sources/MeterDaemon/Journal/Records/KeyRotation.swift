@@ -4,13 +4,13 @@ import ChainClient
 /// sequence and chain hash, `headHash`), so the old key hands over everything up to here and the
 /// new key takes over from here: the checkpoints after it are the new key's.
 public struct KeyRotation: Sendable, Equatable {
-    public var headHash: [UInt8]
-    public var oldAddress: Address
-    public var newAddress: Address
-    public var oldSignature: [UInt8]
-    public var newSignature: [UInt8]
+    var headHash: [UInt8]
+    var oldAddress: Address
+    var newAddress: Address
+    var oldSignature: [UInt8]
+    var newSignature: [UInt8]
 
-    public init(headHash: [UInt8], oldAddress: Address, newAddress: Address, oldSignature: [UInt8], newSignature: [UInt8]) {
+    init(headHash: [UInt8], oldAddress: Address, newAddress: Address, oldSignature: [UInt8], newSignature: [UInt8]) {
         self.headHash = headHash; self.oldAddress = oldAddress; self.newAddress = newAddress
         self.oldSignature = oldSignature; self.newSignature = newSignature
     }

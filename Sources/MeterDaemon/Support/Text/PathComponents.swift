@@ -2,7 +2,7 @@
 /// would cost the daemon several megabytes of resident memory).
 extension String {
     /// `self` and `component` joined by exactly one slash.
-    public func appendingPathComponent(_ component: String) -> String {
+    func appendingPathComponent(_ component: String) -> String {
         if isEmpty { return component }
         if component.isEmpty { return self }
         let head = hasSuffix("/") ? String(dropLast()) : self
@@ -11,14 +11,14 @@ extension String {
     }
 
     /// The last component: "b" for "/a/b" and "/a/b/".
-    public var lastPathComponent: String {
+    var lastPathComponent: String {
         let trimmed = trimmingTrailingSlashes
         guard let slash = trimmed.lastIndex(of: "/") else { return trimmed }
         return trimmed == "/" ? "/" : String(trimmed[trimmed.index(after: slash)...])
     }
 
     /// The directory part: "/a" for "/a/b", "/" for "/a", "" for "a".
-    public var deletingLastPathComponent: String {
+    var deletingLastPathComponent: String {
         let trimmed = trimmingTrailingSlashes
         guard let slash = trimmed.lastIndex(of: "/") else { return "" }
         if slash == trimmed.startIndex { return "/" }
