@@ -47,7 +47,7 @@ struct MeterPollerService: Service {
                     unreachableSince = started
                     logger.warning("meter does not answer: \(error)", metadata: ["meter": "\(meter.name)"])
                 }
-                await status.recordFailure(meter: meter.name, kind: Self.kind(of: error), message: "\(error)", at: started)
+                await status.recordFailure(meter: meter.name, kind: MeterFailureKind(error).rawValue, message: "\(error)", at: started)
             }
             let elapsed = Date().timeIntervalSince(started)
             await pause(seconds: live.pollInterval - elapsed)
@@ -62,17 +62,6 @@ struct MeterPollerService: Service {
             }
             await status.pollCycleCompleted(at: Date())
             await pause(seconds: live.pollInterval)
-        }
-    }
-
-    static func kind(of error: any Error) -> String {
-        switch error {
-        case ModbusError.timeout: return "timeout"
-        case ModbusError.badFrame: return "bad_frame"
-        case ModbusError.exception: return "exception"
-        case ModbusError.connectionRefused, ModbusError.connectionLost: return "connection"
-        case is I2CError: return "i2c"
-        default: return "other"
         }
     }
 }
