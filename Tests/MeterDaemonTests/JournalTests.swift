@@ -156,14 +156,20 @@ import Testing
         #expect(Set(RecordKind.matching("batch")) == [.batchSubmitted, .batchConfirmed, .anchored])
     }
 
-    @Test func retentionRemovesOnlyAnchoredOldSegments() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
+    /// Forty readings in segments of 1,500 bytes, kept for an hour once anchored.
+    private func journalForRetention(in directory: TemporaryDirectory) throws -> Journal {
         var options = JournalFixtures.fastOptions
         options.segmentBytes = 1_500
         options.retention = .seconds(3_600)
         let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
         for index in 0..<40 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
+        return journal
+    }
+
+    @Test func retentionRemovesOnlyAnchoredOldSegments() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try journalForRetention(in: directory)
         let before = JournalFixtures.segments(directory)
         #expect(try journal.applyRetention(now: Date()).isEmpty, "nothing is anchored yet")
         let anchorAt = journal.segmentSummaries()[2].lastSequence!
@@ -181,12 +187,8 @@ import Testing
     @Test func aSegmentRetentionCannotRemoveIsTheJournalsProblemUntilItCan() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        var options = JournalFixtures.fastOptions
-        options.segmentBytes = 1_500
-        options.retention = .seconds(3_600)
-        let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
+        let journal = try journalForRetention(in: directory)
         defer { try? journal.close() }
-        for index in 0..<40 { try journal.append(JournalFixtures.readingEntries(index..<(index + 1))) }
         try journal.markAnchored(upTo: journal.segmentSummaries()[2].lastSequence!, transactionHash: [UInt8](repeating: 1, count: 32), block: 9)
         // Where the oldest segment was, something unlink(2) refuses (even to root): a directory.
         let oldest = directory.file(JournalFixtures.segments(directory)[0])
