@@ -147,6 +147,18 @@ import Testing
             + "(none of these directories exists: install meterd's profiles (scripts/install or the Debian package)") == true, "\(found)")
     }
 
+    @Test func aProfileDirectoryThatCannotBeListedIsSaidWithWhy() throws {
+        let notADirectory = NSTemporaryDirectory() + "meterd-profiles-\(UUID().uuidString)"
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: notADirectory))
+        defer { try? FileManager.default.removeItem(atPath: notADirectory) }
+        let text = "[meterd]\nprofile_dirs = [\"\(notADirectory)\"]\n[buses.a]\nkind = \"modbus-tcp\"\nhost = \"h\"\n"
+            + "[meters.m]\nbus = \"a\"\nunit_id = 1\nprofile = \"eastron-sdm630\""
+        let found = messages(text)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("meterd.toml:9: meters.m.profile: names \"eastron-sdm630\", which is not a profile in \(notADirectory) "
+            + "(\(notADirectory) cannot be listed (Not a directory): install meterd's profiles") == true, "\(found)")
+    }
+
     @Test func everyProblemIsReportedInOnePass() {
         let text = "[meterd]\npoll_interval_seconds = -1\nslot_length_seconds = 0\n[meters.demo]\nkind = \"simulated\"\nseed = \"x\""
         #expect(messages(text).count == 3)

@@ -201,9 +201,18 @@ import Testing
         defer { try? daemon.close() }
         _ = try site.field.order(.open, reason: "x", key: JournalFixtures.key)
         let status = try RelayStatus.collect(relay: site.relay, journalDirectory: site.journalDirectory)
-        #expect(status.daemonRunning && status.pendingRequests == 1)
+        #expect(try status.daemonRunning && status.pendingRequests.get() == 1)
         let lines = Dictionary(uniqueKeysWithValues: status.lines(relay: site.relay))
         #expect(lines["state"] == "disconnected" && lines["contract"] == "disconnected at block 40" && lines["cutoffs"] == "remote")
         #expect(lines["last_change"]?.hasSuffix("remote disconnect: contract state disconnected at block 40") == true)
+    }
+
+    @Test func requestsThatCannotBeCountedAreSaidNotShownAsNone() throws {
+        let site = CutoffFieldTests.Site()
+        defer { site.directory.remove() }
+        try? FileManager.default.removeItem(atPath: site.relay.requestDirectory)
+        try Data("not a directory".utf8).write(to: URL(fileURLWithPath: site.relay.requestDirectory))
+        let lines = Dictionary(uniqueKeysWithValues: try RelayStatus.collect(relay: site.relay, journalDirectory: site.journalDirectory).lines(relay: site.relay))
+        #expect(lines["pending_requests"] == "unknown (cannot list \(site.relay.requestDirectory): Not a directory)", "\(lines)")
     }
 }

@@ -80,6 +80,7 @@ extension TransactionSender {
     private func resend(_ record: inout PendingTransaction) async throws {
         let now = clock()
         if record.accepted, now - record.lastSent >= settings.replaceAfterSeconds {
+            // Without the market's fee (no node answers it now) the replacement still bumps the old fee by the policy's step.
             let market = try? await currentFee(now: now, refresh: true)
             if let fee = settings.fees.replacement(for: record.signed.transaction.fee, current: market ?? nil) {
                 try resign(&record, nonce: record.nonce, fee: fee)

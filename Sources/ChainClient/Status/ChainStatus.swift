@@ -28,6 +28,7 @@ public struct ChainStatus: Sendable {
         do { status.latestBlock = .success(try await rpc.blockNumber()) } catch { status.latestBlock = .failure(error) }
         do { status.balance = .success(try await rpc.balance(of: device)) } catch { status.balance = .failure(error) }
         do { status.agreement = .success(try await binding.agreement(rpc: rpc)) } catch { status.agreement = .failure(error) }
+        // Only a paused contract adds a line; a failure of this one read leaves the line out, the rest of the status stands.
         status.paused = try? await binding.paused(rpc: rpc)
         return status
     }

@@ -64,11 +64,13 @@ extension ProfileLibrary {
 
     /// What to do about a profile name not found: the names there are, or why there are none.
     var missingProfileHint: String {
-        if !names.isEmpty { return "available profiles: \(names.joined(separator: ", "))" }
-        let existing = searchedDirectories.filter { FileManager.default.fileExists(atPath: $0) }
-        let found = existing.isEmpty ? "none of these directories exists" : "\(existing.joined(separator: ", ")) hold no *.toml profile"
+        let unreadable = unreadableDirectories.map { "\($0.directory) cannot be listed (\($0.reason))" }
+        if !names.isEmpty { return (["available profiles: \(names.joined(separator: ", "))"] + unreadable).joined(separator: "; ") }
+        let unlisted = Set(unreadableDirectories.map(\.directory))
+        let empty = searchedDirectories.filter { FileManager.default.fileExists(atPath: $0) && !unlisted.contains($0) }
+        let found = !empty.isEmpty ? ["\(empty.joined(separator: ", ")) hold no *.toml profile"] : unreadable.isEmpty ? ["none of these directories exists"] : []
         let checkout = ProfileLibrary.sourceTreeProfiles.map { "; from this source tree: profile_dirs = [\"\($0)\"]" } ?? ""
-        return "\(found): install meterd's profiles (scripts/install or the Debian package)\(checkout)"
+        return "\((found + unreadable).joined(separator: "; ")): install meterd's profiles (scripts/install or the Debian package)\(checkout)"
     }
 }
 

@@ -9,6 +9,8 @@ public struct ProfileLibrary: Sendable {
     /// Where each profile name's file is.
     let paths: [String: String]
     let searchedDirectories: [String]
+    /// The directories that exist but could not be listed, with why.
+    let unreadableDirectories: [(directory: String, reason: String)]
 
     /// /etc first (the site's own), then the installed profiles, then the source tree's
     /// hardware/meters when meterd runs from a build directory.
@@ -31,14 +33,20 @@ public struct ProfileLibrary: Sendable {
     public init(directories: [String]) {
         searchedDirectories = directories
         var paths: [String: String] = [:]
-        for directory in directories {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var unreadable: [(String, String)] = []
+        for directory in directories where FileManager.default.fileExists(atPath: directory) {
+            let files: [String]
+            do { files = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+                unreadable.append((directory, error.systemMessage))
+                continue
+            }
             for file in files.sorted() where file.hasSuffix(".toml") {
                 let name = String(file.dropLast(5))
                 if paths[name] == nil { paths[name] = directory.appendingPathComponent(file) }
             }
         }
         self.paths = paths
+        unreadableDirectories = unreadable
     }
 
     public var names: [String] { paths.keys.sorted() }

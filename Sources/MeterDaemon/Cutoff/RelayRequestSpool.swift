@@ -37,6 +37,18 @@ struct RelayRequestSpool: Sendable {
         }
     }
 
+    /// How many requests wait (none when the directory does not exist yet).
+    func waiting() throws(Failure) -> Int {
+        try names().filter { $0.hasSuffix(".json") }.count
+    }
+
+    private func names() throws(Failure) -> [String] {
+        do { return try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            if !FileManager.default.fileExists(atPath: directory) { return [] }
+            throw Failure(description: "cannot list \(directory): \(error.systemMessage)")
+        }
+    }
+
     /// What `take` found: the requests in the order they were made, and the files moved aside.
     struct Taken: Sendable {
         var requests: [RelayRequest] = []
@@ -46,11 +58,7 @@ struct RelayRequestSpool: Sendable {
 
     /// The waiting requests, removed from the directory; files that are not requests moved aside.
     func take() throws -> Taken {
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            if !FileManager.default.fileExists(atPath: directory) { return Taken() }
-            throw Failure(description: "cannot list \(directory): \(error.systemMessage)")
-        }
+        let names = try names()
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var taken = Taken()

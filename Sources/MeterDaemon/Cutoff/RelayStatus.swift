@@ -8,7 +8,8 @@ public struct RelayStatus: Sendable {
     /// The state in force: the last record's, or the wiring's fail state on a new site.
     public var control: DisconnectControl
     var daemonRunning: Bool
-    var pendingRequests: Int
+    /// The requests waiting for the daemon, or why they cannot be counted.
+    var pendingRequests: Result<Int, RelayRequestSpool.Failure>
 
     public static func collect(relay: RelayConfiguration, journalDirectory: String) throws -> RelayStatus {
         let last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory))
@@ -19,8 +20,15 @@ public struct RelayStatus: Sendable {
         if FileManager.default.fileExists(atPath: journalDirectory.appendingPathComponent("LOCK")) {
             do { _ = try DirectoryLock(directory: journalDirectory) } catch JournalError.locked { running = true } catch {}
         }
-        let pending = (try? FileManager.default.contentsOfDirectory(atPath: relay.requestDirectory))?.filter { $0.hasSuffix(".json") }.count ?? 0
+        let pending = Result { () throws(RelayRequestSpool.Failure) in try RelayRequestSpool(directory: relay.requestDirectory).waiting() }
         return RelayStatus(last: last, control: control, daemonRunning: running, pendingRequests: pending)
+    }
+
+    private var pendingRequestsText: String {
+        switch pendingRequests {
+        case .success(let count): String(count)
+        case .failure(let failure): "unknown (\(failure))"
+        }
     }
 
     /// `name: value` lines, stable for scripts (docs/cutoff.md).
@@ -41,7 +49,7 @@ public struct RelayStatus: Sendable {
             ("last_change", last.map { "#\($0.sequence) \(RecordFields.iso($0.time)) \($0.cause)" } ?? "none journaled"),
             ("daemon", daemonRunning ? "running (holds the journal and the line)"
                 : "not running (the line is at its fail state: supply \(relay.wiring.failStateConnected ? "connected" : "disconnected"))"),
-            ("pending_requests", String(pendingRequests)),
+            ("pending_requests", pendingRequestsText),
         ]
     }
 

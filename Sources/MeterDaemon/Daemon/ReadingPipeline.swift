@@ -160,6 +160,7 @@ actor ReadingPipeline {
             clockSynchronised = now
             journal.setClockSynchronised(now)
             await status.setClockSynchronised(now)
+            // A refusal is said by `write` (once per episode, with the room needed); every record carries the flag anyway.
             try? await write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
             if now {
                 logger.notice("system clock synchronised: slots open and close")
