@@ -39,6 +39,9 @@ public struct CutoffStep: Sendable, Equatable {
         if after.remoteCutoffInForce, !before.remoteCutoffInForce {
             actions.append(.acknowledgeCutoff(block: contract.block))
         }
+        if after.limiterCutoff, !before.limiterCutoff {
+            actions.append(.reportEmergencyShutdown)
+        }
         // Also when a newer read still shows the allowance while connected: the confirmation of a
         // reconnection made just before a restart has not reached the chain.
         if after.supplyConnected, contract.state == .readyForReconnection, !before.supplyConnected || before.contract != after.contract {
@@ -71,6 +74,9 @@ public enum ChainAction: Sendable, Equatable {
     case acknowledgeCutoff(block: UInt64)
     /// `confirm_reconnection`, after the relay connected on the utility's allowance.
     case confirmReconnection(block: UInt64)
+    /// `report_emergency_shutdown`, once per limiter trip: the agreement's emergency penalty is the
+    /// consumer's, and only the device knows of the trip.
+    case reportEmergencyShutdown
 }
 
 extension ChainAction {
@@ -80,6 +86,8 @@ extension ChainAction {
         switch self {
         case .acknowledgeCutoff: return !supplyConnected
         case .confirmReconnection: return supplyConnected
+        // The trip happened, whatever the line does since.
+        case .reportEmergencyShutdown: return true
         }
     }
 }

@@ -69,6 +69,51 @@ import Testing
         #expect(anchored, "confirmed batches anchor the journal")
     }
 
+    /// A limiter trip is the consumer's emergency shutdown: the device reports it once, with its journal's
+    /// head after the trip, and the contract takes the agreement's emergency penalty from the bonus.
+    @Test func aLimiterTripIsReportedOnceAndCostsTheEmergencyPenalty() async throws {
+        let site = try await SettlementSite()
+        defer { site.stop() }
+        let daemon = try site.daemon(tables: """
+            [relay]
+            chip = "simulated"
+            line = 17
+            energised = "cuts"
+            fail_state = "connected"
+            request_dir = "{state}/relay-requests"
+            [limiter]
+            power_threshold_w = 1
+            emergency_power_threshold_w = 2
+            reconnection = "manual"
+            """)
+        try daemon.start()
+        let reported = try await JournalAnchorTests.wait(30) { daemon.log.contains("EmergencyShutdown") }
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(reported, "log:\n\(daemon.log)")
+        // A restart with the trip still in force (manual reconnection) is not a new trip.
+        try daemon.start()
+        try await Task.sleep(nanoseconds: 6_000_000_000)
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        let block = try await site.chain.rpc.blockNumber()
+        let logs = try await site.chain.rpc.logs(LogFilter(fromBlock: 0, toBlock: block, address: site.contract,
+                                                           eventTopics: [AgreementABI.emergencyShutdown.topic]))
+        #expect(logs.count == 1, "one trip, one report: \(logs.count)")
+        let binding = AgreementBinding(contract: site.contract, agreementID: site.agreement)
+        guard let log = logs.first, case .emergencyShutdown(let penalty, _, let head)? = try binding.decode(log)?.event else {
+            Issue.record("no EmergencyShutdown event; log:\n\(daemon.log)")
+            return
+        }
+        let records = try JournalReader(directory: daemon.journal).records()
+        let trip = try #require(records.firstIndex { if case .relayTransition(let change) = $0.payload { change.cause.contains("limiter") } else { false } },
+                                "the trip is journaled")
+        let reportedHead = try #require(records.firstIndex { $0.hash == head }, "the reported head is a record of the journal")
+        #expect(reportedHead >= trip, "the report carries a head after the trip")
+        let state = try await site.chain.rpc.agreementState(site, at: .number(block))
+        let batches = try await site.batchesOnChain(upTo: block)
+        #expect(penalty == 10_000 && state.bonus == UInt128(Self.expectedBonus(batches)) - penalty, "bonus \(state.bonus), penalty \(penalty)")
+    }
+
     /// A batch goes out only once the slot it ends with is closed in the journal: with nothing closed yet,
     /// slot 0 of a new agreement went out at once, unmeasured, as a batch of one.
     @Test func aBatchEndsWithASlotTheJournalClosed() async throws {

@@ -12,12 +12,13 @@ public enum AgreementABI {
         name: "submit_batch", inputs: [.uint(256), .uint(256), .uint(256), .uint(256), .array(.uint(256)), .fixedBytes(32)])
     public static let acknowledgeCutoff = ABIFunction(name: "acknowledge_cutoff", inputs: [.uint(256), .fixedBytes(32)])
     public static let confirmReconnection = ABIFunction(name: "confirm_reconnection", inputs: [.uint(256), .fixedBytes(32)])
+    public static let reportEmergencyShutdown = ABIFunction(name: "report_emergency_shutdown", inputs: [.uint(256), .fixedBytes(32)])
     static let deviceState = ABIFunction(
         name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool, .uint(8)])
     public static let agreement = ABIFunction(name: "agreement", inputs: [.uint(256)], outputs: [.tuple(agreementTuple)])
     static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
 
-    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, deviceState, agreement, paused]
+    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, reportEmergencyShutdown, deviceState, agreement, paused]
 
     private static func event(_ name: String, _ parameters: [ABIEvent.Parameter]) -> ABIEvent {
         ABIEvent(name: name, parameters: parameters)

@@ -66,6 +66,10 @@ public struct AgreementBinding: Sendable {
         try headCall(AgreementABI.confirmReconnection, journalHead)
     }
 
+    public func reportEmergencyShutdownCall(journalHead: [UInt8]) throws -> [UInt8] {
+        try headCall(AgreementABI.reportEmergencyShutdown, journalHead)
+    }
+
     private func headCall(_ function: ABIFunction, _ journalHead: [UInt8]) throws -> [UInt8] {
         guard journalHead.count == 32 else { throw Failure.journalHead(journalHead.count) }
         return try function.encodeCall([.uint(agreementID), .fixedBytes(journalHead)])

@@ -199,7 +199,7 @@ actor BatchSubmitterService: Service {
         }
     }
 
-    /// Acknowledgements of a cutoff and confirmations of a reconnection, with the journal head.
+    /// Acknowledgements of a cutoff, confirmations of a reconnection and reports of a limiter trip, with the journal head.
     private func sendChainActions() async throws {
         guard let cutoff else { return }
         for action in await cutoff.takeChainActions() {
@@ -210,6 +210,8 @@ actor BatchSubmitterService: Service {
                 (label, data) = ("acknowledge cutoff at block \(block)", try chain.binding.acknowledgeCutoffCall(journalHead: head))
             case .confirmReconnection(let block):
                 (label, data) = ("confirm reconnection at block \(block)", try chain.binding.confirmReconnectionCall(journalHead: head))
+            case .reportEmergencyShutdown:
+                (label, data) = ("report emergency shutdown (journal #\(journal.head.sequence))", try chain.binding.reportEmergencyShutdownCall(journalHead: head))
             }
             _ = try await sender.submit(.call(label: label), to: chain.contract, data: data)
             logger.notice("\(label) sent")

@@ -17,13 +17,14 @@ final class DaemonProcess: @unchecked Sendable {
     let errorLog: URL
 
     /// A state directory with a fresh device key, and `meterd.toml` from `body` (everything but
-    /// `state_directory`, which this fills in).
+    /// `state_directory`, which this fills in, as it fills in `{state}` wherever `body` has it).
     init(configuration body: String) throws {
         state = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         configuration = state.appendingPathComponent("meterd.toml").path
         errorLog = state.appendingPathComponent("stderr.log")
         try body.replacingOccurrences(of: "[meterd]", with: "[meterd]\nstate_directory = \"\(state.path)\"")
+            .replacingOccurrences(of: "{state}", with: state.path)
             .write(toFile: configuration, atomically: true, encoding: .utf8)
         let generate = try Self.meterd(["key", "generate", "--out", state.appendingPathComponent("device.key").path])
         guard generate.status == 0 else { throw ModbusSimulator.StartFailure(description: "key generate failed: \(generate.output)") }

@@ -37,7 +37,8 @@ final class SettlementSite: @unchecked Sendable {
     }
 
     /// A daemon for this site whose device key is the agreement's device.
-    func daemon(rpcURL: String? = nil, batchSlots: Int = 3) throws -> DaemonProcess {
+    /// `tables`: more of the configuration ([relay], [limiter]); `{state}` stands for the daemon's state directory.
+    func daemon(rpcURL: String? = nil, batchSlots: Int = 3, tables: String = "") throws -> DaemonProcess {
         let daemon = try DaemonProcess(configuration: """
             [meterd]
             profile_dirs = ["\(ModbusSimulator.profiles)"]
@@ -68,6 +69,7 @@ final class SettlementSite: @unchecked Sendable {
             connect_timeout_ms = 500
             batch_slots = \(batchSlots)
             batch_max_wait_seconds = 3
+            \(tables)
             """)
         try FileManager.default.removeItem(atPath: daemon.key)
         try DeviceKeyFile.create(path: daemon.key, key: chain.device)
