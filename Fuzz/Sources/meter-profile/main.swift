@@ -1,7 +1,7 @@
 // A meter profile (hardware/meters/*.toml, or a site's own in /etc/meterd/meters).
 // Property: a profile that loads has registers the read plan covers, each in one read; a refused one names problems.
 @testable import MeterDaemon
-import Drivers
+@testable import Drivers
 import FuzzSupport
 
 fuzz { bytes in
