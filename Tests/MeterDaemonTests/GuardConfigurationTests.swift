@@ -65,6 +65,18 @@ import Testing
         #expect(configuration.slotGuard == GuardConfiguration(interval: nil, maximumPowerWatts: 50_000))
     }
 
+    /// The commented [guard] section of etc/meterd.toml parses as it stands.
+    @Test func theDocumentedSectionParses() throws {
+        let lines = try String(contentsOfFile: RepositoryPaths.defaultConfiguration, encoding: .utf8).components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex(of: "# [guard]"))
+        let section = lines[start...].prefix { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) }
+            .filter { $0.hasPrefix("[") || $0.contains(" = ") }
+        #expect(section.count == 4)
+        let configuration = try parse(section.joined(separator: "\n"))
+        #expect(configuration.slotGuard == GuardConfiguration(interval: SlotInterval(minimumWattHours: 2000, maximumWattHours: 10_000),
+                                                               maximumPowerWatts: 90_000))
+    }
+
     /// Slot s of the agreement is checked against profile slot s % profile length (Agreements.vy).
     @Test func aSlotsIntervalIsItsProfileSlotModuloTheProfileLength() {
         let profile = (0..<4).map { SlotInterval(minimumWattHours: Double($0) * 100, maximumWattHours: Double($0) * 100 + 50) }
