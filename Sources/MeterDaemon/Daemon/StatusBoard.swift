@@ -37,6 +37,8 @@ public actor StatusBoard {
     public private(set) var batchesConfirmed = 0
     public private(set) var transactionsPending = 0
     public private(set) var gasToday: UInt64 = 0
+    /// The slot guard's newest report (StatusBoard+SlotGuard.swift); nil while it has none or is off.
+    public private(set) var slotGuardReport: SlotGuardReport?
 
     public init(meterNames: [String]) {
         for name in meterNames { meters[name] = MeterStatus() }
@@ -70,6 +72,7 @@ public actor StatusBoard {
     }
 
     public func settlementRegisterReads() { settlementRegisterMissingSince = nil }
+    public func slotGuard(_ report: SlotGuardReport) { slotGuardReport = report }
     public func pollCycleCompleted(at time: Date) { lastPollCycle = time }
     public func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
     public func slotClosed(_ index: UInt64) {
@@ -127,6 +130,7 @@ public actor StatusBoard {
         parts.append(clockSynchronised ? (lastClosedSlot.map { "slot \($0) closed" } ?? "no slot closed yet")
                                        : "clock not synchronised: no slots")
         if let lastConfirmedSlot { parts.append("slots up to \(lastConfirmedSlot) on chain") }
+        if let guardPart = slotGuardSummary(now: now) { parts.append(guardPart) }
         if let bonus { parts.append("bonus \(bonus)") }
         if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
         if let relayProblem { parts.append("RELAY: \(relayProblem)") }
