@@ -4,6 +4,7 @@ import FoundationEssentials
 /// computed by `project` (docs/slot-guard.md).
 public struct SlotProjection: Sendable, Equatable, Codable {
     public var slot: Int64
+    public var slotStart: Date
     public var slotEnd: Date
     /// The reading this projection is made at.
     public var at: Date
@@ -43,7 +44,7 @@ public struct SlotProjection: Sendable, Equatable, Codable {
         } else {
             state = .inside
         }
-        return SlotProjection(slot: slot, slotEnd: end, at: time, energySoFarWattHours: energy, secondsLeft: left, recentPowerWatts: power,
+        return SlotProjection(slot: slot, slotStart: clock.start(of: slot), slotEnd: end, at: time, energySoFarWattHours: energy, secondsLeft: left, recentPowerWatts: power,
                               projectedWattHours: projected, interval: interval, state: state, powerAllowedWatts: allowed,
                               powerNeededWatts: needed)
     }
