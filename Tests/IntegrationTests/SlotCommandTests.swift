@@ -101,4 +101,12 @@ import Testing
         #expect(configStatus == 78)
         #expect(configOutput == "meterd: no slot guard: no interval: add [guard] slot_min_wh and slot_max_wh, or [chain] to take each slot's from the agreement\n")
     }
+
+    @Test func configCheckNamesABadGuardValueWithItsFileLineAndKey() throws {
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let config = try configure("[guard]\nslot_min_wh = 2000\nslot_max_wh = 1500\n")
+        let (status, output) = try DaemonProcess.meterd(["config", "check", "--config", config])
+        #expect(status == 78)
+        #expect(output.contains("meterd: \(config):8: guard.slot_max_wh: is 1500, below slot_min_wh 2000"), "\(output)")
+    }
 }
