@@ -37,21 +37,20 @@ public struct SlotGuardReport: Sendable, Equatable, Codable {
     /// For a person: the advice, or why there is none.
     public var explanation: String {
         if let projection { return projection.advice }
-        let slot = slot.map { "slot \($0)" } ?? "the open slot"
         switch unavailable {
         case .waiting?, nil:
             return "no reading of the settlement meter's import register yet"
         case .clockNotSynchronised?:
             return "the system clock is not synchronised: no slot is open, so none is projected"
         case .slotStartUnknown?:
-            return "\(slot) began before the first reading meterd could place in it (a start without a journaled slot, or the clock just "
+            return "the open slot began before the first reading meterd could place in it (a start without a journaled slot, or the clock just "
                 + "synchronised): its energy so far is unknown and it goes on chain unmeasured; the next slot is projected"
         case .oneReading?:
             return "one reading of the register in this series so far: the recent power needs two"
         case .registerMissing?:
             return "the settlement meter's import register gives no value: no projection until it reads again"
         case .beforeAgreement?:
-            return "\(slot) lies before the agreement's first slot: it has no interval"
+            return "the open slot lies before the agreement's first slot: it has no interval"
         }
     }
 
