@@ -109,4 +109,25 @@ import Testing
         #expect(status == 78)
         #expect(output.contains("meterd: \(config):8: guard.slot_max_wh: is 1500, below slot_min_wh 2000"), "\(output)")
     }
+
+    /// A chain whose profile the daemon could not learn: it runs without a guard and says why.
+    @Test func aDaemonWithoutAGuardSaysWhy() throws {
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let config = try configure("""
+            [chain]
+            rpc_urls = ["http://127.0.0.1:9"]
+            chain_id = 31337
+            contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+            agreement_id = 1
+            """)
+        let lock = try holdJournalLock()
+        defer { close(lock) }
+        try SlotGuardPublication(published: Date(), refreshSeconds: 1, report: nil,
+                                 noGuard: "the agreement's profile is not known (no node answered and none is cached)")
+            .write(to: SlotGuardPublication.path(stateDirectory: state))
+        let (status, output) = try DaemonProcess.meterd(["slot", "--config", config])
+        #expect(status == 1)
+        #expect(output.contains("state:      no slot guard"), "\(output)")
+        #expect(output.contains("problem:    no slot guard: the agreement's profile is not known (no node answered and none is cached)"), "\(output)")
+    }
 }
