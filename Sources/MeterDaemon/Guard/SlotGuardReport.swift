@@ -44,7 +44,7 @@ public struct SlotGuardReport: Sendable, Equatable, Codable {
             return "the system clock is not synchronised: no slot is open, so none is projected"
         case .slotStartUnknown?:
             return "the open slot began before the first reading meterd could place in it (a start without a journaled slot, or the clock just "
-                + "synchronised): its energy so far is unknown and it goes on chain unmeasured; the next slot is projected"
+                + "synchronised): its energy so far is unknown, and it closes unmeasured; the next slot is projected"
         case .oneReading?:
             return "one reading of the register in this series so far: the recent power needs two"
         case .registerMissing?:
