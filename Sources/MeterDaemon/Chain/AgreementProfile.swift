@@ -16,8 +16,10 @@ enum AgreementProfile {
     static func cachePath(_ chain: ChainConfiguration) -> String { chain.stateDirectory.appendingPathComponent("profile.json") }
 
     /// The profile as intervals, or nil (said in the log) when neither the node nor the cache has it:
-    /// the slot guard is then off, and nothing else depends on it.
-    static func load(chain: ChainConfiguration, rpc: RPCClient, logger: Logger, attempts: Int = 2) async -> [SlotInterval]? {
+    /// the slot guard is then off, and nothing else depends on it. One attempt by default: the terms
+    /// were read just before, with retries, so a node that does not answer now has had its chances,
+    /// and the start (before READY=1) should not wait longer for the guard.
+    static func load(chain: ChainConfiguration, rpc: RPCClient, logger: Logger, attempts: Int = 1) async -> [SlotInterval]? {
         let path = cachePath(chain)
         var lastError: (any Error)?
         for attempt in 0..<attempts {
