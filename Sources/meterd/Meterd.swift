@@ -10,7 +10,7 @@ struct Meterd: AsyncParsableCommand {
         discussion: ExitStatus.table,
         version: MeterdVersion.current,
         subcommands: [RunCommand.self, ConfigCommand.self, ReadCommand.self, ProbeCommand.self, KeyCommand.self, JournalCommand.self,
-                      RelayCommand.self, ChainCommand.self]
+                      RelayCommand.self, ChainCommand.self, SlotCommand.self]
     )
 
     /// ArgumentParser's own main, except that every failure leaves one way: "meterd: " and its

@@ -71,7 +71,8 @@ import Testing
         }
         let readmeSelectors = ["submit_batch": "bc90fd45", "acknowledge_cutoff": "4afd5cd0", "confirm_reconnection": "e875f867",
                                "report_emergency_shutdown": "9bca4489", "close_period": "25827643", "device_state": "b60b1d93",
-                               "agreement": "d5a7420d", "period_end": "42760593", "paused": "5c975abb"]
+                               "agreement": "d5a7420d", "period_end": "42760593", "paused": "5c975abb",
+                               "profile": "72cd2b1a"]
         for function in AgreementABI.functions {
             #expect(Hex.encode(function.selector, prefix: false) == readmeSelectors[function.name], "\(function.name)")
         }

@@ -17,8 +17,10 @@ public enum AgreementABI {
         name: "device_state", inputs: [.uint(256)], outputs: [.address, .uint(256), .uint(256), .uint(8), .bool, .uint(8)])
     public static let agreement = ABIFunction(name: "agreement", inputs: [.uint(256)], outputs: [.tuple(agreementTuple)])
     static let paused = ABIFunction(name: "paused", inputs: [], outputs: [.bool])
+    /// The agreement's daily profile: the minima and the maxima in Wh, one entry per profile slot.
+    static let profile = ABIFunction(name: "profile", inputs: [.uint(256)], outputs: [.array(.uint(256)), .array(.uint(256))])
 
-    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, reportEmergencyShutdown, deviceState, agreement, paused]
+    public static let functions = [submitBatch, acknowledgeCutoff, confirmReconnection, reportEmergencyShutdown, deviceState, agreement, paused, profile]
 
     private static func event(_ name: String, _ parameters: [ABIEvent.Parameter]) -> ABIEvent {
         ABIEvent(name: name, parameters: parameters)

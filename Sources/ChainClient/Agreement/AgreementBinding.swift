@@ -101,6 +101,12 @@ public struct AgreementBinding: Sendable {
         do { return try v[0].bool() } catch { throw Failure.decoding(function: "paused", error) }
     }
 
+    /// The agreement's profile: slot s of the agreement is checked against entry s % count.
+    public func profile(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> [ProfileSlot] {
+        let values = try await view(AgreementABI.profile, [.uint(agreementID)], rpc: rpc, at: tag)
+        do { return try ProfileSlot.slots(minima: values[0], maxima: values[1]) } catch { throw Failure.decoding(function: "profile", error) }
+    }
+
     // MARK: events
 
     /// Decodes a log of this contract; nil for another contract, another agreement or an unwatched event.

@@ -54,12 +54,13 @@ public enum ConfigurationLoader {
         let chain = root.table("chain").flatMap {
             ChainReader.read($0, defaultStateDirectory: daemon.stateDirectory.appendingPathComponent("chain"))
         }
+        let slotGuard = root.table("guard").flatMap { GuardReader.read($0, hasChain: root.has("chain")) }
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
         return MeterdConfiguration(
             serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
             slotLength: slotLength, buses: buses, meters: meters, daemon: daemon, path: source.path, relay: relay, limiter: limiter,
-            chain: chain)
+            chain: chain, slotGuard: slotGuard)
     }
 }

@@ -20,6 +20,8 @@ public struct MeterdConfiguration: Sendable {
     public var limiter: LimiterConfiguration? = nil
     /// `[chain]`: absent when meterd only reads and journals.
     public var chain: ChainConfiguration? = nil
+    /// `[guard]`: the slot guard's interval without a chain, and the site's highest power.
+    var slotGuard: GuardConfiguration? = nil
 
     public func meter(named name: String) -> MeterConfiguration? { meters.first { $0.name == name } }
 }

@@ -91,9 +91,10 @@ public enum Daemon {
                                   cutoff: cutoff, batchSlots: chain.configuration.batchSlots,
                                   maxWait: chain.configuration.batchMaxWaitSeconds, logger: logger)
         }
+        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock, logger: logger)
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
                                        clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
-                                       logger: logger)
+                                       logger: logger, slotGuard: slotGuard)
         let live = LiveSettings(pollInterval: configuration.pollInterval)
         let poller = MeterPollerService(meters: meters.meters, live: live, pipeline: pipeline, status: status,
                                         logger: logger, stallFile: environment["METERD_TEST_STALL_FILE"])

@@ -78,6 +78,7 @@ extension StatusBoard {
             family("contract_control_state", "gauge", "The contract's disconnect control state: 0 disconnected, 1 connected, 2 ready for reconnection.")
             sample("contract_control_state", [], Double(contractControlState))
         }
+        lines += slotGuardMetricLines()
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -22,11 +22,14 @@ actor ReadingPipeline {
     private var settlementRegisterMissing = false
     private let logger: Logger
     private let cutoff: CutoffController?
+    /// Follows the settlement meter's open slot against its interval (docs/slot-guard.md).
+    private var slotGuard: SlotGuardMonitor?
 
     init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
          aggregator: SlotAggregator?, cutoff: CutoffController?, logger: Logger,
-         isClockSynchronised: (@Sendable () -> Bool)? = nil) {
+         isClockSynchronised: (@Sendable () -> Bool)? = nil, slotGuard: SlotGuardMonitor? = nil) {
         self.cutoff = cutoff
+        self.slotGuard = slotGuard
         self.journal = journal
         self.status = status
         self.settlementMeter = settlementMeter
@@ -81,6 +84,10 @@ actor ReadingPipeline {
         }
         try await write(entries)
         if let advanced { aggregator = advanced }
+        if admitted.meter == settlementMeter, var monitor = slotGuard {
+            await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open, status: status, logger: logger)
+            slotGuard = monitor
+        }
         await status.recordReading(admitted)
         for slot in closed {
             await status.slotClosed(UInt64(slot.index))

@@ -37,6 +37,8 @@ actor StatusBoard {
     private(set) var batchesConfirmed = 0
     private(set) var transactionsPending = 0
     private(set) var gasToday: UInt64 = 0
+    /// The slot guard's newest report (StatusBoard+SlotGuard.swift); nil while it has none or is off.
+    private(set) var slotGuardReport: SlotGuardReport?
 
     init(meterNames: [String]) {
         for name in meterNames { meters[name] = MeterStatus() }
@@ -72,6 +74,7 @@ actor StatusBoard {
     func settlementRegisterReads() { settlementRegisterMissingSince = nil }
     func pollCycleCompleted(at time: Date) { lastPollCycle = time }
     func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
+    func slotGuard(_ report: SlotGuardReport) { slotGuardReport = report }
     func slotClosed(_ index: UInt64) {
         lastClosedSlot = index
         slotsWaiting += 1
@@ -127,6 +130,7 @@ actor StatusBoard {
         parts.append(clockSynchronised ? (lastClosedSlot.map { "slot \($0) closed" } ?? "no slot closed yet")
                                        : "clock not synchronised: no slots")
         if let lastConfirmedSlot { parts.append("slots up to \(lastConfirmedSlot) on chain") }
+        if let guardPart = slotGuardSummary(now: now) { parts.append(guardPart) }
         if let bonus { parts.append("bonus \(bonus)") }
         if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
         if let relayProblem { parts.append("RELAY: \(relayProblem)") }

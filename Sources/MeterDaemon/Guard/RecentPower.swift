@@ -9,9 +9,9 @@ import FoundationEssentials
 /// moves by 0, 10 or 20 Wh between two polls one second apart; the median because one stretch with a
 /// motor start or a meter hiccup must not move the projection. The reading just before the window is
 /// kept, so after a meter outage the first stretch spans it and gives the outage's true average power.
-public struct RecentPower: Sendable, Equatable {
-    public let window: Double
-    public let stretch: Double
+struct RecentPower: Sendable, Equatable {
+    let window: Double
+    let stretch: Double
     private var readings: [Reading] = []
 
     private struct Reading: Sendable, Equatable {
@@ -19,13 +19,13 @@ public struct RecentPower: Sendable, Equatable {
         var milliwattHours: Int64
     }
 
-    public init(window: Double = 60, stretch: Double = 10) {
+    init(window: Double = 60, stretch: Double = 10) {
         precondition(window >= stretch && stretch > 0, "the window holds at least one stretch")
         self.window = window
         self.stretch = stretch
     }
 
-    public mutating func add(time: Date, milliwattHours: Int64) {
+    mutating func add(time: Date, milliwattHours: Int64) {
         if let last = readings.last, time <= last.time { return }
         readings.append(Reading(time: time, milliwattHours: milliwattHours))
         let cutoff = time.addingTimeInterval(-window)
@@ -36,10 +36,10 @@ public struct RecentPower: Sendable, Equatable {
     }
 
     /// After a break in the series (clock no longer trusted): older readings say nothing about now.
-    public mutating func reset() { readings.removeAll() }
+    mutating func reset() { readings.removeAll() }
 
     /// Watts, or nil before two readings.
-    public var estimate: Double? {
+    var estimate: Double? {
         var powers: [Double] = []
         guard var start = readings.first else { return nil }
         for reading in readings.dropFirst() where reading.time.timeIntervalSince(start.time) >= stretch {

@@ -1,7 +1,7 @@
 /// Where the open slot is heading against its interval (docs/slot-guard.md). With E the energy so far,
 /// F = E + P·t the projection (P the recent power, t the time left) and Pmax the site's highest
 /// plausible power, checked in this order:
-public enum SlotGuardState: String, Sendable, Codable, CaseIterable {
+enum SlotGuardState: String, Sendable, Codable, CaseIterable {
     /// E > maximum: the slot violates whatever the site does now.
     case over
     /// E + Pmax·t < minimum: even at the highest plausible power the minimum cannot be reached.

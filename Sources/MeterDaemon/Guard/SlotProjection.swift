@@ -2,26 +2,27 @@ import FoundationEssentials
 
 /// The open slot against its interval at one reading of the settlement register: a pure value,
 /// computed by `project` (docs/slot-guard.md).
-public struct SlotProjection: Sendable, Equatable, Codable {
-    public var slot: Int64
-    public var slotEnd: Date
+struct SlotProjection: Sendable, Equatable, Codable {
+    var slot: Int64
+    var slotStart: Date
+    var slotEnd: Date
     /// The reading this projection is made at.
-    public var at: Date
-    public var energySoFarWattHours: Double
-    public var secondsLeft: Double
-    public var recentPowerWatts: Double
-    public var projectedWattHours: Double
-    public var interval: SlotInterval
-    public var state: SlotGuardState
+    var at: Date
+    var energySoFarWattHours: Double
+    var secondsLeft: Double
+    var recentPowerWatts: Double
+    var projectedWattHours: Double
+    var interval: SlotInterval
+    var state: SlotGuardState
     /// The average power the rest of the slot must stay at or below to end at or under the maximum;
     /// nil once the maximum is passed.
-    public var powerAllowedWatts: Double?
+    var powerAllowedWatts: Double?
     /// The average power the rest of the slot must reach to end at or above the minimum (0 once reached).
-    public var powerNeededWatts: Double
+    var powerNeededWatts: Double
 
     /// `maximumPowerWatts` is the site's highest plausible power; without it, `under-unreachable` is
     /// only said once no time is left.
-    public static func project(slot: Int64, clock: SlotClock, at time: Date, energySoFarWattHours energy: Double,
+    static func project(slot: Int64, clock: SlotClock, at time: Date, energySoFarWattHours energy: Double,
                                recentPowerWatts power: Double, interval: SlotInterval, maximumPowerWatts: Double?) -> SlotProjection {
         let end = clock.start(of: slot + 1)
         let left = max(0, end.timeIntervalSince(time))
@@ -43,13 +44,13 @@ public struct SlotProjection: Sendable, Equatable, Codable {
         } else {
             state = .inside
         }
-        return SlotProjection(slot: slot, slotEnd: end, at: time, energySoFarWattHours: energy, secondsLeft: left, recentPowerWatts: power,
+        return SlotProjection(slot: slot, slotStart: clock.start(of: slot), slotEnd: end, at: time, energySoFarWattHours: energy, secondsLeft: left, recentPowerWatts: power,
                               projectedWattHours: projected, interval: interval, state: state, powerAllowedWatts: allowed,
                               powerNeededWatts: needed)
     }
 
     /// What the site should do, for a person: "keep below 41.2 kW for the next 6 min 10 s".
-    public var advice: String {
+    var advice: String {
         let rest = "for the next \(Self.duration(secondsLeft))"
         switch state {
         case .over:

@@ -40,6 +40,18 @@ struct SlotAggregator: Sendable, Equatable {
     private var openSlotStartEnergy: Int64?
     private var openSlot: Int64?
 
+    /// The slot the last reading fell in, and the register at its start when known: nil for the first slot
+    /// seen after a start or a break, which began before the first reading placed in it.
+    struct OpenSlot: Sendable, Equatable {
+        var index: Int64
+        var startEnergyMilliwattHours: Int64?
+    }
+
+    /// The open slot, once a reading (or the journal at a resumption) placed one; nil after a break.
+    var open: OpenSlot? {
+        openSlot.map { OpenSlot(index: $0, startEnergyMilliwattHours: openSlotStartEnergy) }
+    }
+
     init(clock: SlotClock, maximumCatchUp: Int64) {
         self.clock = clock
         self.maximumCatchUp = maximumCatchUp

@@ -116,8 +116,11 @@ final class DevChain: @unchecked Sendable {
 
     /// The utility's proposal of the agreement `createAgreement` describes; it binds nobody until accepted.
     func proposeAgreement(contract: Address, periodStart: UInt64, slotSeconds: UInt64 = 900, slotsPerPeriod: UInt64 = 96,
-                          interval: (min: UInt32, max: UInt32) = (500, 4000), unmeasuredAllowance: UInt64 = 0) async throws -> UInt64 {
-        let profile = [interval.min, interval.max].flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+                          interval: (min: UInt32, max: UInt32) = (500, 4000), unmeasuredAllowance: UInt64 = 0,
+                          profile intervals: [(min: UInt32, max: UInt32)]? = nil) async throws -> UInt64 {
+        // Each profile slot a big-endian uint32 minimum and maximum; one slot of `interval` unless `intervals` are given.
+        let profile = (intervals ?? [interval]).flatMap { [$0.min, $0.max] }
+            .flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
         let data = try Self.proposeAgreement.encodeCall([
             .address(consumer.address), .address(device.address), .uint(periodStart), .uint(slotSeconds), .uint(slotsPerPeriod), .bytes(profile),
             .uint(UInt64(50_000)), .uint(UInt64(200)), .uint(UInt64(10_000)), .uint(UInt64(172_800)), .uint(unmeasuredAllowance),

@@ -1,0 +1,122 @@
+import ChainClient
+import Drivers
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import MeterDaemon
+
+/// The guard in the daemon's data path: one notice line per change of state, the report on the status
+/// line and in the metrics, the published file; and the agreement's profile from its cache.
+@Suite struct SlotGuardDaemonTests {
+    let clock = SlotClock(origin: JournalFixtures.base, length: 900)
+    let interval = SlotInterval(minimumWattHours: 2000, maximumWattHours: 10_000)
+
+    func reading(at seconds: Int, milliwattHours: Int64) -> Reading {
+        var reading = JournalFixtures.reading(0)
+        reading.time = clock.origin.addingTimeInterval(Double(seconds))
+        reading.energy[.importActiveEnergy] = EnergyValue(milliwattHours: milliwattHours, resolutionMilliwattHours: 1)
+        return reading
+    }
+
+    @Test func eachChangeOfStateIsLoggedOnceShownAndPublished() async throws {
+        let directory = TemporaryDirectory("guard")
+        defer { directory.remove() }
+        let (journal, _) = try Journal.open(directory: directory.file("journal"), key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+        defer { try? journal.close() }
+        let log = LogCapture()
+        let status = StatusBoard(meterNames: ["sdm630"])
+        let synchronised = Mutex(true)
+        let monitor = SlotGuardMonitor(core: SlotGuard(intervals: .everySlot(interval), clock: clock, maximumPowerWatts: nil),
+                                       stateDirectory: directory.path, refreshSeconds: 10)
+        let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: "sdm630", clockSource: .kernel,
+                                       aggregator: SlotAggregator(clock: clock, maximumCatchUp: 96), cutoff: nil, logger: log.logger,
+                                       isClockSynchronised: { synchronised.withLock { $0 } }, slotGuard: monitor)
+        // 36 kW (10 Wh a second) from slot 0's start, then 72 kW from 300 s.
+        var energy: Int64 = 5_000_000
+        for second in stride(from: 0, through: 400, by: 10) {
+            if second > 0 { energy += second > 300 ? 200_000 : 100_000 }
+            try await pipeline.accept(reading(at: second, milliwattHours: energy))
+        }
+        let notices = log.all.filter { $0.hasPrefix("notice slot guard:") }
+        #expect(notices.count == 3, "\(notices)")
+        #expect(notices.first == "notice slot guard: slot 0 one-reading: one reading of the register in this series so far: the recent power needs two")
+        #expect(notices.dropFirst().first?.hasPrefix("notice slot guard: slot 0 inside: draw between") == true)
+        // At 400 s: 5000 Wh so far, 72 kW for the 500 s left gives 15 000 Wh; 5000 Wh more in 500 s is 36 kW.
+        #expect(notices.last?.hasPrefix("notice slot guard: slot 0 heading-over: keep below") == true)
+
+        let summary = await status.summary(now: clock.origin.addingTimeInterval(401))
+        #expect(summary.contains("slot 0 heading-over: keep below 36.0 kW for 8 min 20 s"), "\(summary)")
+        let metrics = await status.prometheusText(now: Date())
+        #expect(metrics.hasSample("meterd_slot_guard_state{state=\"heading-over\"} 1"))
+        #expect(metrics.hasSample("meterd_slot_guard_state{state=\"inside\"} 0"))
+        #expect(metrics.hasSample("meterd_slot_guard_projection_watt_hours 15000"))
+        #expect(metrics.hasSample("meterd_slot_guard_minimum_watt_hours 2000") && metrics.hasSample("meterd_slot_guard_maximum_watt_hours 10000"))
+        #expect(metrics.hasSample("meterd_slot_guard_power_allowed_watts 36000"))
+
+        let published = try #require(try SlotGuardPublication.read(from: SlotGuardPublication.path(stateDirectory: directory.path)))
+        #expect(published.report == SlotGuardReport.projection(try #require(await status.slotGuardReport?.projection)))
+        #expect(published.refreshSeconds == 10 && !published.isStale(now: published.published.addingTimeInterval(35)))
+        #expect(published.isStale(now: published.published.addingTimeInterval(36)))
+
+        // The clock lost: one more line, and the state says why there is no projection.
+        synchronised.withLock { $0 = false }
+        try await pipeline.accept(reading(at: 410, milliwattHours: energy + 200_000))
+        try await pipeline.accept(reading(at: 420, milliwattHours: energy + 400_000))
+        #expect(log.all.filter { $0.hasPrefix("notice slot guard:") }.last
+                == "notice slot guard: clock-not-synchronised: the system clock is not synchronised: no slot is open, so none is projected")
+        #expect(log.all.filter { $0.hasPrefix("notice slot guard:") }.count == 4)
+        #expect(await status.prometheusText(now: Date()).hasSample("meterd_slot_guard_state{state=\"clock-not-synchronised\"} 1"))
+        #expect(await status.summary(now: Date()).contains("slot guard: clock not synchronised"))
+    }
+
+    /// With no time left and the minimum not reached, the power needed is unbounded: the file says so
+    /// and reads back.
+    @Test func anUnboundedPowerNeededSurvivesThePublishedFile() throws {
+        let directory = TemporaryDirectory("guard")
+        defer { directory.remove() }
+        let projection = SlotProjection.project(slot: 3, clock: clock, at: clock.start(of: 4), energySoFarWattHours: 1000, recentPowerWatts: 0,
+                                                interval: interval, maximumPowerWatts: nil)
+        #expect(projection.powerNeededWatts == .infinity)
+        let path = SlotGuardPublication.path(stateDirectory: directory.path)
+        let publication = SlotGuardPublication(published: Date(timeIntervalSince1970: 1_790_000_123.25), refreshSeconds: 1, report: .projection(projection))
+        try publication.write(to: path)
+        #expect(try SlotGuardPublication.read(from: path) == publication)
+        #expect(try SlotGuardPublication.read(from: directory.file("none.json")) == nil)
+    }
+
+    func chain(_ directory: TemporaryDirectory, agreement: Int = 1) throws -> ChainConfiguration {
+        let text = """
+            [meters.main]
+            kind = "simulated"
+            [chain]
+            rpc_urls = ["http://127.0.0.1:9"]
+            chain_id = 31337
+            contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+            agreement_id = \(agreement)
+            connect_timeout_ms = 100
+            state_dir = "\(directory.path)"
+            """
+        return try #require(try ConfigurationLoader.parse(try TOMLSource(path: "meterd.toml", text: text)).chain)
+    }
+
+    /// No node answers: the profile comes from the cache of this agreement, and from no other.
+    @Test func withoutANodeTheProfileComesFromItsCache() async throws {
+        let directory = TemporaryDirectory("profile")
+        defer { directory.remove() }
+        let configuration = try chain(directory)
+        let log = LogCapture()
+        #expect(await AgreementProfile.load(chain: configuration, rpc: configuration.makeRPCClient(), logger: log.logger, attempts: 1) == nil)
+        #expect(log.all.last?.contains("none is cached") == true, "\(log.all)")
+
+        let slots = [ProfileSlot(minimumWattHours: 100, maximumWattHours: 900), ProfileSlot(minimumWattHours: 0, maximumWattHours: 4000)]
+        try JSONEncoder().encode(AgreementProfile.Cache(contract: configuration.contract.checksummed, agreementID: 1, slots: slots))
+            .write(to: URL(fileURLWithPath: AgreementProfile.cachePath(configuration)))
+        let loaded = await AgreementProfile.load(chain: configuration, rpc: configuration.makeRPCClient(), logger: log.logger, attempts: 1)
+        #expect(loaded == [SlotInterval(minimumWattHours: 100, maximumWattHours: 900), SlotInterval(minimumWattHours: 0, maximumWattHours: 4000)])
+
+        let other = try chain(directory, agreement: 2)
+        #expect(await AgreementProfile.load(chain: other, rpc: other.makeRPCClient(), logger: log.logger, attempts: 1) == nil)
+        #expect(log.all.last?.contains("is agreement 1 at") == true, "\(log.all)")
+    }
+}
