@@ -33,7 +33,7 @@ import Testing
     @Test func anotherKeyStopsMeterdAndAfterKeyRotateItSignsWithTheNewKey() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: DaemonRunTests().configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         let old = try DeviceKeyFile.load(path: daemon.key)
         #expect(try await runUntil(daemon, logs: "meterd running"), "log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
@@ -84,7 +84,7 @@ import Testing
     @Test func meterdFinishesARotationInterruptedAfterTheJournal() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: DaemonRunTests().configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         #expect(try await runUntil(daemon, logs: "meterd running"), "log:\n\(daemon.log)")
         #expect(daemon.stop() == 0)
         let old = try DeviceKeyFile.load(path: daemon.key)

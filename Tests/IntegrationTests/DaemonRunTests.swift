@@ -5,28 +5,6 @@ import Testing
 
 /// `meterd run` as systemd runs it, against the Modbus simulator.
 @Suite(.serialized) struct DaemonRunTests {
-    func configuration(port: Int, slotSeconds: Int = 1) -> String {
-        """
-        [meterd]
-        profile_dirs = ["\(ModbusSimulator.profiles)"]
-        clock = "trusted"
-        poll_interval_seconds = 0.2
-        slot_length_seconds = \(slotSeconds)
-        [journal]
-        fsync = "group"
-        [buses.sim]
-        kind = "modbus-tcp"
-        host = "127.0.0.1"
-        port = \(port)
-        response_timeout_ms = 200
-        retries = 0
-        [meters.main]
-        bus = "sim"
-        unit_id = 1
-        profile = "eastron-sdm630"
-        """
-    }
-
     func records(_ daemon: DaemonProcess) throws -> [JournalRecord] {
         try JournalReader(directory: daemon.journal).records()
     }
@@ -34,7 +12,7 @@ import Testing
     @Test func itNotifiesSystemdJournalsSlotsAndStopsCleanlyOnSIGTERM() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "5", "--time-scale", "600"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         let notify = try NotifySocket()
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
         let untilReady = try #require(notify.receive(until: "READY=1", timeout: 15), "no READY=1; log:\n\(daemon.log)")
@@ -75,7 +53,7 @@ import Testing
     @Test func aMeterThatStopsAnsweringLeavesAGapAndLosesNoEnergy() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "6", "--time-scale", "600"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         try daemon.start()
         try await Task.sleep(nanoseconds: 2_000_000_000)
         try simulator.control(["cmd": "silence", "unit": 1])
@@ -107,7 +85,7 @@ import Testing
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "7", "--time-scale", "600"])
         defer { simulator.stop() }
         let metrics = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-\(UUID().uuidString.prefix(8)).prom").path
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!) + """
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!) + """
 
             [metrics]
             textfile = "\(metrics)"
@@ -148,7 +126,7 @@ import Testing
     @Test func aDeletedJournalIsReportedAsRolledBackAndMeterdStillStarts() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         try daemon.start()
         try await Task.sleep(nanoseconds: 2_000_000_000)
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
@@ -185,7 +163,7 @@ import Testing
     @Test func aStalledPollLoopStopsTheWatchdogPings() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         let notify = try NotifySocket()
         let stall = daemon.state.appendingPathComponent("stall").path
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "METERD_TEST_STALL_FILE": stall])
@@ -207,7 +185,7 @@ import Testing
     @Test func aReloadAppliesWhatItSafelyCanAndNamesTheRest() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!))
         let notify = try NotifySocket()
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path])
         defer { daemon.stop() }
@@ -251,14 +229,14 @@ import Testing
     @Test func aChangedSlotClockStartsANewSeriesAndKeepsTheDaemonResponsive() async throws {
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "5", "--time-scale", "600"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: configuration(port: simulator.tcpPort!, slotSeconds: 3))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 3))
         try daemon.start()
         try await Task.sleep(nanoseconds: 8_000_000_000)
         #expect(daemon.stop(signal: SIGTERM, timeout: 10) == 0, "log:\n\(daemon.log)")
         let before = try records(daemon).filter { if case .slotClosed = $0.payload { true } else { false } }.count
         #expect(before >= 1, "no slot closed on the first clock; log:\n\(daemon.log)")
 
-        try configuration(port: simulator.tcpPort!, slotSeconds: 2).replacingOccurrences(of: "[meterd]", with: "[meterd]\nstate_directory = \"\(daemon.state.path)\"")
+        try DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 2).replacingOccurrences(of: "[meterd]", with: "[meterd]\nstate_directory = \"\(daemon.state.path)\"")
             .write(toFile: daemon.configuration, atomically: true, encoding: .utf8)
         try daemon.start()
         try await Task.sleep(nanoseconds: 6_000_000_000)
@@ -274,7 +252,7 @@ import Testing
     }
 
     @Test func aKeyFileOthersCanReadIsRefusedWithTheFix() throws {
-        let daemon = try DaemonProcess(configuration: configuration(port: 9))
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: 9))
         chmod(daemon.key, 0o644)
         try daemon.start()
         #expect(daemon.stop(signal: 0, timeout: 10) == 1)

@@ -9,24 +9,8 @@ import Testing
         // 60 simulated seconds a second: the register moves 60 times as fast as the site draws, hundreds of Wh a 4 s slot.
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--load-curve", "5", "--time-scale", "60"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: """
-            [meterd]
-            profile_dirs = ["\(ModbusSimulator.profiles)"]
-            clock = "trusted"
-            poll_interval_seconds = 0.2
-            slot_length_seconds = 4
-            [journal]
-            fsync = "group"
-            [buses.sim]
-            kind = "modbus-tcp"
-            host = "127.0.0.1"
-            port = \(simulator.tcpPort!)
-            response_timeout_ms = 200
-            retries = 0
-            [meters.main]
-            bus = "sim"
-            unit_id = 1
-            profile = "eastron-sdm630"
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + """
+
             [guard]
             slot_min_wh = 0
             slot_max_wh = 50
