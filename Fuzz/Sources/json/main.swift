@@ -1,6 +1,6 @@
 // The JSON parser every node answer and keystore goes through. Property: what it accepts, printed
 // and parsed again, is the same value.
-import ChainClient
+@testable import ChainClient
 import FuzzSupport
 
 fuzz { bytes in

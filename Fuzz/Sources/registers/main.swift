@@ -2,7 +2,7 @@
 // within what a profile may declare (type, word and byte order, not-available markers, quantity, a
 // unit allowed for it, a scale in ±1e9); the rest are the 16-bit words the meter answered.
 // Property: a value or a typed error, never a trap; energy stays integer mWh with a positive resolution.
-import Drivers
+@testable import Drivers
 import FuzzSupport
 
 fuzz { bytes in

@@ -1,7 +1,7 @@
 // RLP and the signed transactions made of it. Properties: the decoder accepts only canonical RLP, so an
 // accepted input encodes back to exactly its bytes; a decoded transaction re-signs nothing but keeps
 // its raw bytes and a sender recovered from them.
-import ChainClient
+@testable import ChainClient
 import FuzzSupport
 
 fuzz { bytes in
