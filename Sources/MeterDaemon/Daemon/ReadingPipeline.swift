@@ -59,37 +59,20 @@ actor ReadingPipeline {
 
         if admitted.meter == settlementMeter { await watchSettlementRegister(admitted) }
 
-        var entries = [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
-        var closed: [SlotAggregator.ClosedSlot] = []
-        // The aggregator moves on only once the records are written: slots whose records the journal
-        // refused (a full disk) close again, from the register, with the first reading it takes.
-        var advanced: SlotAggregator?
+        var slots: SlotRecords?
         if !synchronised, admitted.meter == settlementMeter { aggregator?.breakSeries() }
-        if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], var slots = aggregator {
-            let advance = slots.add(time: admitted.time, milliwattHours: energy.milliwattHours)
-            closed = advance.closed.filter { $0.index >= 0 }
-            advanced = slots
-            if let skipped = advance.skipped {
-                let reason = "slots \(skipped.lowerBound) to \(skipped.upperBound - 1) skipped, unmeasured: the readings around them are "
-                    + "more than \(slots.maximumCatchUp) slots apart"
-                logger.warning("\(reason)", metadata: ["meter": "\(admitted.meter)"])
-                entries.append(JournalEntry(time: admitted.time, clockSynchronised: true, payload: .gap(Gap(
-                    meter: admitted.meter, from: slots.clock.start(of: skipped.lowerBound), to: slots.clock.start(of: skipped.upperBound), reason: reason))))
-            }
-            entries += closed.map { slot in
-                JournalEntry(time: admitted.time, clockSynchronised: true, payload: .slotClosed(SlotClosed(
-                    slotIndex: UInt64(slot.index), slotStart: slot.start, consumptionWattHours: slot.consumptionWattHours,
-                    endEnergyMilliwattHours: slot.endEnergyMilliwattHours)))
-            }
+        if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], let series = aggregator {
+            slots = SlotRecords(reading: admitted, milliwattHours: energy.milliwattHours, series: series)
+            if let skipped = slots?.skipped { logger.warning("\(skipped)", metadata: ["meter": "\(admitted.meter)"]) }
         }
-        try await write(entries)
-        if let advanced { aggregator = advanced }
+        try await write([JournalEntry(reading: admitted, clockSynchronised: synchronised)] + (slots?.entries ?? []))
+        if let slots { aggregator = slots.aggregator }
         if admitted.meter == settlementMeter, var monitor = slotGuard {
             await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open, status: status, logger: logger)
             slotGuard = monitor
         }
         await status.recordReading(admitted)
-        for slot in closed {
+        for slot in slots?.closed ?? [] {
             await status.slotClosed(UInt64(slot.index))
             logger.info("slot closed", metadata: [
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
