@@ -26,10 +26,9 @@ import Testing
         try daemon.start()
         let path = SlotGuardPublication.path(stateDirectory: daemon.state.path)
         var projection: SlotProjection?
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, projection == nil {
-            projection = (try? SlotGuardPublication.read(from: path))?.report?.projection
-            try await Task.sleep(nanoseconds: 200_000_000)
+        _ = try await eventually(within: 30) {
+            projection = try SlotGuardPublication.read(from: path)?.report?.projection
+            return projection != nil
         }
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         let projected = try #require(projection, "no projection published; log:\n\(daemon.log)")

@@ -87,7 +87,7 @@ import Testing
             reconnection = "manual"
             """)
         try daemon.start()
-        let reported = try await JournalAnchorTests.wait(30) { daemon.log.contains("EmergencyShutdown") }
+        let reported = try await eventually(within: 30) { daemon.log.contains("EmergencyShutdown") }
         try await Task.sleep(nanoseconds: 3_000_000_000)
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         #expect(reported, "log:\n\(daemon.log)")

@@ -20,13 +20,9 @@ import Testing
         #expect(notify.receive(until: "READY=1", timeout: 15) != nil, "no READY=1; log:\n\(daemon.log)")
         let path = SlotGuardPublication.path(stateDirectory: daemon.state.path)
         var projected: SlotGuardPublication?
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let publication = try? SlotGuardPublication.read(from: path), publication.report?.projection != nil {
-                projected = publication
-                break
-            }
-            try await Task.sleep(nanoseconds: 200_000_000)
+        _ = try await eventually(within: 20) {
+            projected = try SlotGuardPublication.read(from: path).flatMap { $0.report?.projection == nil ? nil : $0 }
+            return projected != nil
         }
         let publication = try #require(projected, "no projection published; log:\n\(daemon.log)")
         let projection = try #require(publication.report?.projection)

@@ -116,11 +116,11 @@ import Testing
         try Self.remove(daemon.journal, newest.name, JournalHeadRecord.fileName)
         try daemon.start()
         let expected = "the journal was rolled back: batch 3 (block \(anchored.blocks[2])) anchored journal heads it does not hold"
-        #expect(try await Self.wait(20) { daemon.log.contains("<3>journal: " + expected) }, "logged at error level; log:\n\(daemon.log)")
+        #expect(try await eventually(within: 20) { daemon.log.contains("<3>journal: " + expected) }, "logged at error level; log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         // Batch 3 now has its records from the chain: the next start checks after it and says nothing again.
         try daemon.start()
-        #expect(try await Self.wait(20) { daemon.log.contains("journal checked against its anchors on chain") }, "log:\n\(daemon.log)")
+        #expect(try await eventually(within: 20) { daemon.log.contains("journal checked against its anchors on chain") }, "log:\n\(daemon.log)")
         #expect(daemon.stop() == 0 && !daemon.log.contains(expected), "log:\n\(daemon.log)")
         let breaks = try JournalReader(directory: daemon.journal).records().filter {
             if case .journalBreak(let damage) = $0.payload { damage.detail.contains(expected) } else { false }
@@ -134,12 +134,12 @@ import Testing
         let daemon = try site.daemon()
         let anchored = try await Self.anchoredJournal(site, directory: daemon.journal, batches: 3, batchRecords: false)
         try daemon.start()
-        #expect(try await Self.wait(20) { daemon.log.components(separatedBy: "lacked records; journaled now").count - 1 >= 3 }, "log:\n\(daemon.log)")
+        #expect(try await eventually(within: 20) { daemon.log.components(separatedBy: "lacked records; journaled now").count - 1 >= 3 }, "log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         // Twice more: what is journaled is not journaled again.
         for _ in 1...2 {
             try daemon.start()
-            #expect(try await Self.wait(20) { daemon.log.contains("journal checked against its anchors on chain") }, "log:\n\(daemon.log)")
+            #expect(try await eventually(within: 20) { daemon.log.contains("journal checked against its anchors on chain") }, "log:\n\(daemon.log)")
             try await Task.sleep(nanoseconds: 2_000_000_000)
             #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         }
@@ -193,14 +193,5 @@ import Testing
         #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("cannot read the agreement's batches on chain") && result.output.contains("is not the contract's event")
                 && result.output.contains("--offline"), "\(result.output)")
-    }
-
-    static func wait(_ seconds: Double, until condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(nanoseconds: 200_000_000)
-        }
-        return try condition()
     }
 }
