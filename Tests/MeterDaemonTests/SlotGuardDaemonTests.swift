@@ -110,13 +110,57 @@ import Testing
         #expect(log.all.last?.contains("none is cached") == true, "\(log.all)")
 
         let slots = [ProfileSlot(minimumWattHours: 100, maximumWattHours: 900), ProfileSlot(minimumWattHours: 0, maximumWattHours: 4000)]
-        try JSONEncoder().encode(AgreementProfile.Cache(contract: configuration.contract.checksummed, agreementID: 1, slots: slots))
-            .write(to: URL(fileURLWithPath: AgreementProfile.cachePath(configuration)))
+        AgreementProfile.cache(configuration).save(slots, logger: log.logger, consequence: "")
         let loaded = await AgreementProfile.load(chain: configuration, rpc: configuration.makeRPCClient(), logger: log.logger, attempts: 1)
         #expect(loaded == [SlotInterval(minimumWattHours: 100, maximumWattHours: 900), SlotInterval(minimumWattHours: 0, maximumWattHours: 4000)])
 
         let other = try chain(directory, agreement: 2)
         #expect(await AgreementProfile.load(chain: other, rpc: other.makeRPCClient(), logger: log.logger, attempts: 1) == nil)
         #expect(log.all.last?.contains("is agreement 1 at") == true, "\(log.all)")
+    }
+
+    /// The terms as the profile: a cache of this agreement only, and a damaged one said with why.
+    @Test func theTermsCacheIsThisAgreementsAndADamagedOneIsNamed() async throws {
+        let directory = TemporaryDirectory("terms")
+        defer { directory.remove() }
+        let configuration = try chain(directory)
+        let log = LogCapture()
+        let cache = AgreementCache<AgreementTerms>(configuration, fileName: "agreement.json")
+        let terms = AgreementTerms(periodStart: 1_790_000_000, slotSeconds: 900, slotsPerPeriod: 96)
+        cache.save(terms, logger: log.logger, consequence: "")
+        let device = PrivateKey.generate().address
+        #expect(try await AgreementTerms.load(chain: configuration, rpc: configuration.makeRPCClient(), device: device, logger: log.logger, attempts: 1) == terms)
+        let other = try chain(directory, agreement: 2)
+        await #expect(throws: Daemon.StartFailure.self) {
+            try await AgreementTerms.load(chain: other, rpc: other.makeRPCClient(), device: device, logger: log.logger, attempts: 1)
+        }
+        try Data("{".utf8).write(to: URL(fileURLWithPath: cache.path))
+        do {
+            _ = try await AgreementTerms.load(chain: configuration, rpc: configuration.makeRPCClient(), device: device, logger: log.logger, attempts: 1)
+            Issue.record("a damaged cache was used")
+        } catch {
+            #expect("\(error)".contains("the cached copy \(cache.path) is unreadable"), "\(error)")
+        }
+    }
+
+    /// A node that fails is tried again; an answer that stops the start is not.
+    @Test func readsAreRetriedUnlessTheAnswerStopsTheStart() async throws {
+        struct NodeDown: Error {}
+        var calls = 0
+        await #expect(throws: NodeDown.self) {
+            _ = try await AgreementCache<Int>.retrying(attempts: 2) { () async throws -> Int in
+                calls += 1
+                throw NodeDown()
+            }
+        }
+        #expect(calls == 2)
+        calls = 0
+        await #expect(throws: Daemon.StartFailure.self) {
+            _ = try await AgreementCache<Int>.retrying(attempts: 3) { () async throws -> Int in
+                calls += 1
+                throw Daemon.StartFailure(description: "no such agreement")
+            }
+        }
+        #expect(calls == 1)
     }
 }
