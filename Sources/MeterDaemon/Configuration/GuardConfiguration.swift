@@ -4,14 +4,98 @@ struct GuardConfiguration: Sendable, Equatable {
     /// nil with `[chain]`: the interval then comes from the agreement's profile.
     var interval: SlotInterval?
     var maximumPowerWatts: Double?
+    /// The output that asks the site to shed or add load; nil for `output = "none"`.
+    var output: LoadOutputConfiguration? = nil
+}
+
+/// `[guard] output = "modbus-coil"` and its keys (docs/slot-guard.md, "The output").
+struct LoadOutputConfiguration: Sendable, Equatable {
+    enum Target: Sendable, Equatable {
+        /// A configured `[buses.NAME]` (Modbus), shared with the meters on it.
+        case bus(String)
+        /// A Modbus TCP endpoint of the output's own.
+        case tcp(host: String, port: Int)
+    }
+
+    var target: Target
+    var unit: UInt8
+    var shedCoil: UInt16
+    var addCoil: UInt16?
+    var timing: LoadRequestTiming
+}
+
+enum GuardOutputKind: String, CaseIterable {
+    case none
+    case modbusCoil = "modbus-coil"
 }
 
 enum GuardReader {
     /// The contract keeps each bound as a uint32 below its unmeasured marker.
     static let wattHours: ClosedRange<Double> = 0...4_294_967_294
 
-    static func read(_ table: TableReader, hasChain: Bool) -> GuardConfiguration? {
+    static let outputKeys = ["output_bus", "output_host", "output_port", "output_unit_id", "shed_coil", "add_coil",
+                             "min_on_seconds", "min_off_seconds", "release_margin_percent"]
+
+    /// `buses`: the Modbus and I2C buses that parsed; `busNames`: every `[buses.NAME]`, parsed or not
+    /// (a bus with its own problem is not reported again here).
+    static func read(_ table: TableReader, hasChain: Bool, buses: [String: BusConfiguration] = [:], busNames: Set<String> = []) -> GuardConfiguration? {
         defer { table.rejectUnknownKeys() }
+        let output = readOutput(table, buses: buses, busNames: busNames)
+        guard var configuration = readInterval(table, hasChain: hasChain) else { return nil }
+        configuration.output = output
+        return configuration
+    }
+
+    static func readOutput(_ table: TableReader, buses: [String: BusConfiguration], busNames: Set<String>) -> LoadOutputConfiguration? {
+        let kind = table.choice("output", as: GuardOutputKind.self) ?? .none
+        guard kind == .modbusCoil else {
+            table.leaveUnread(outputKeys)
+            if kind == .none {
+                for key in outputKeys where table.has(key) {
+                    table.report(key, "is set, but output is \"none\" (the default)", fix: "set output = \"modbus-coil\", or remove \(key)")
+                }
+            }
+            return nil
+        }
+        let busName = table.string("output_bus")
+        let host = table.string("output_host")
+        let port = table.integer("output_port", in: 1...65_535)
+        let unit = table.integer("output_unit_id", required: true, in: 1...247)
+        let shed = table.integer("shed_coil", required: true, in: 0...65_535)
+        let add = table.integer("add_coil", in: 0...65_535)
+        let minOn = table.number("min_on_seconds", in: 0...86_400) ?? 30
+        let minOff = table.number("min_off_seconds", in: 0...86_400) ?? 30
+        let margin = table.number("release_margin_percent", in: 0...50) ?? 5
+        var target: LoadOutputConfiguration.Target?
+        switch (busName, host) {
+        case (let name?, nil):
+            if table.has("output_port") {
+                table.report("output_port", "is set with output_bus: the bus's own settings say where it is", fix: "remove output_port, or use output_host instead of output_bus")
+            } else if case .modbus? = buses[name] {
+                target = .bus(name)
+            } else if buses[name] != nil {
+                table.report("output_bus", "names bus \"\(name)\", which is not a Modbus bus", fix: "name a [buses.NAME] of kind modbus-tcp or modbus-rtu")
+            } else if !busNames.contains(name) {
+                let known = busNames.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+                table.report("output_bus", "names bus \"\(name)\", which is not configured", fix: known.isEmpty ? "add [buses.\(name)]" : "one of \(known)")
+            }
+        case (nil, let host?):
+            if host.isEmpty { table.report("output_host", "is empty", fix: "the host name or address of the load controller") } else { target = .tcp(host: host, port: port ?? 502) }
+        case (_?, _?):
+            table.report("output_host", "is set beside output_bus: the coil is on one or the other", fix: "keep output_bus (a configured bus) or output_host (an endpoint of its own)")
+        case (nil, nil):
+            table.report("output", "is \"modbus-coil\", but says no bus", fix: "add output_bus = \"NAME\" (a configured [buses.NAME]) or output_host = \"…\" and output_port = 502")
+        }
+        if let shed, let add, shed == add {
+            table.report("add_coil", "is \(add), the same coil as shed_coil", fix: "the add coil is another address, or remove add_coil")
+            return nil
+        }
+        guard let target, let unit, let shed else { return nil }
+        return LoadOutputConfiguration(target: target, unit: UInt8(unit), shedCoil: UInt16(shed), addCoil: add.map(UInt16.init),
+                                       timing: LoadRequestTiming(minimumOnSeconds: minOn, minimumOffSeconds: minOff, releaseMarginPercent: margin))
+    }
+
+    static func readInterval(_ table: TableReader, hasChain: Bool) -> GuardConfiguration? {
         let minimum = table.number("slot_min_wh", in: wattHours)
         let maximum = table.number("slot_max_wh", in: wattHours)
         let power = table.number("max_power_w", in: 1...1e9)
