@@ -91,7 +91,12 @@ public enum Daemon {
                                   cutoff: cutoff, batchSlots: chain.configuration.batchSlots,
                                   maxWait: chain.configuration.batchMaxWaitSeconds, logger: logger)
         }
-        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock, logger: logger)
+        let loadOutput: (output: ModbusCoilOutput, ownBus: Bool)?
+        do { loadOutput = try makeLoadOutput(configuration, buses: meters.modbusBuses, logger: logger) } catch {
+            closeJournal(journal, after: "the guard output could not be set up", logger: logger)
+            throw StartFailure(description: "[guard] output: \(error)")
+        }
+        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock, output: loadOutput?.output, logger: logger)
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
                                        clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
                                        logger: logger, slotGuard: slotGuard)
@@ -131,7 +136,9 @@ public enum Daemon {
         notifier.stopping(status: "stopping: journal synced")
         _ = try await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "stopped by signal"))])
         try journal.close()
+        if let loadOutput { await releaseLoadOutput(loadOutput.output, logger: logger) }
         for bus in meters.modbusBuses.values { bus.close() }
+        if let loadOutput, loadOutput.ownBus { loadOutput.output.bus.close() }
         logger.notice("meterd stopped cleanly", metadata: ["head": "\(journal.head.sequence)"])
     }
 
@@ -144,6 +151,41 @@ public enum Daemon {
             logger.warning("\(path) was left by a key rotation interrupted before it reached the journal and signed nothing: remove it, or run `meterd key rotate` again")
         case .none:
             break
+        }
+    }
+
+    /// The coil output `[guard] output = "modbus-coil"` names: on a meters' bus (shared, so its access
+    /// stays serialised) or a bus of its own (`ownBus`, closed at stop).
+    static func makeLoadOutput(_ configuration: MeterdConfiguration, buses: [String: ModbusBus],
+                               logger: Logger) throws -> (output: ModbusCoilOutput, ownBus: Bool)? {
+        guard let settings = configuration.slotGuard?.output else { return nil }
+        let bus: ModbusBus
+        var own = false
+        switch settings.target {
+        case .bus(let name):
+            if let shared = buses[name] {
+                bus = shared
+            } else if case .modbus(let endpoint, let timing)? = configuration.buses[name] {
+                bus = try ModbusBus(endpoint: endpoint, timing: timing, logger: logger)
+                own = true
+            } else {
+                throw StartFailure(description: "bus \(name) is not a Modbus bus")
+            }
+        case .tcp(let host, let port):
+            bus = try ModbusBus(endpoint: .tcp(host: host, port: port), timing: BusTiming(), logger: logger)
+            own = true
+        }
+        return (ModbusCoilOutput(bus: bus, unit: settings.unit, shedCoil: settings.shedCoil, addCoil: settings.addCoil), own)
+    }
+
+    /// At a clean stop the coils are cleared: a request meterd no longer follows must not hold the
+    /// site's load down (or up) after it. A crash leaves them as they were; the next start clears
+    /// or sets them at its first reading.
+    static func releaseLoadOutput(_ output: ModbusCoilOutput, logger: Logger) async {
+        do {
+            try await output.apply(.none)
+        } catch {
+            logger.warning("slot guard output: could not clear \(output.place) at stop: \(error)")
         }
     }
 

@@ -68,8 +68,10 @@ actor ReadingPipeline {
         try await write([JournalEntry(reading: admitted, clockSynchronised: synchronised)] + (slots?.entries ?? []))
         if let slots { aggregator = slots.aggregator }
         if admitted.meter == settlementMeter, var monitor = slotGuard {
-            await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open, status: status, logger: logger)
+            let entries = await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open,
+                                               supplyConnected: cutoff?.state.supplyConnected ?? true, status: status, logger: logger)
             slotGuard = monitor
+            if !entries.isEmpty { try await write(entries) }
         }
         await status.recordReading(admitted)
         for slot in slots?.closed ?? [] {
