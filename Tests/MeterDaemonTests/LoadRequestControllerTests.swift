@@ -77,9 +77,12 @@ import Testing
         // Slot 8 opens still heading over: the request goes on (not restarted, not journaled again).
         let kept = run(&controller, Self.report(5, projected: 12_000, slot: 8))
         #expect(kept.request == .shed && !kept.changed)
-        // Slot 9 opens inside, within the margin and the minimum time: dropped at once.
-        let dropped = run(&controller, Self.report(10, projected: 9800, slot: 9))
-        #expect(dropped.request == .none && dropped.changed && dropped.reason.contains("slot 9 opened inside"), "\(dropped)")
+        // Slot 9 opens inside but above the release bound: held, as in the slot before.
+        let held = run(&controller, Self.report(10, projected: 9800, slot: 9))
+        #expect(held.request == .shed && !held.changed, "\(held)")
+        // Slot 10 opens inside below the bound, within the minimum time: dropped at once.
+        let dropped = run(&controller, Self.report(15, projected: 9000, slot: 10))
+        #expect(dropped.request == .none && dropped.changed && dropped.reason.contains("slot 10 opened inside"), "\(dropped)")
     }
 
     @Test func overNeedsNothingOnceTheMinimumTimeHasPassed() {

@@ -42,7 +42,8 @@ struct LoadRequestTiming: Sendable, Equatable {
 ///   release margin (hysteresis), and at least `minimumOnSeconds`.
 /// - After it ends, no request starts for `minimumOffSeconds`.
 /// - It ends at once, whatever the times: while a cutoff holds the supply open, when the guard has no
-///   projection, and when a new slot opens in a state that does not need it.
+///   projection, and when a new slot opens in a state that does not need it (past the release margin:
+///   a new slot that opens inside but within the margin keeps it, as the slot before did).
 /// - `over` and `under-unreachable` need nothing: the slot is outside whatever the site does, so
 ///   a request then ends (after its minimum time).
 struct LoadRequestController: Sendable, Equatable {
@@ -79,8 +80,8 @@ struct LoadRequestController: Sendable, Equatable {
 
         if request != .none {
             if wanted.request == request { return keep(wanted.reason) }
-            if newSlot { return set(.none, at: time, "slot \(projection.slot) opened \(projection.state.rawValue): it does not need the \(request.rawValue) request") }
             if let holding = holding(projection) { return keep(holding) }
+            if newSlot { return set(.none, at: time, "slot \(projection.slot) opened \(projection.state.rawValue): it does not need the \(request.rawValue) request") }
             guard elapsed(at: time) >= timing.minimumOnSeconds else {
                 return keep("held for its minimum of \(SlotGuardFormat.number(timing.minimumOnSeconds)) s")
             }
