@@ -73,4 +73,34 @@ import Testing
         let writes = try #require(shedCoil(simulator)["writes"] as? Int)
         #expect(writes >= 2 && writes <= outputs.count + 2, "\(writes) writes for \(outputs.count) changes")
     }
+
+    /// A clean stop clears the coil (the site's load is not held down by a request meterd no longer
+    /// follows) and journals the end of the request.
+    @Test func aCleanStopClearsTheCoilAndJournalsIt() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: [
+            "--load-curve", "5", "--time-scale", "60", "--sim-start", "2026-11-25T10:00:00+00:00", "--shed-coil", "1:0",
+        ])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + """
+
+            [guard]
+            slot_min_wh = 0
+            slot_max_wh = 50
+            output = "modbus-coil"
+            output_bus = "sim"
+            output_unit_id = 1
+            shed_coil = 0
+            min_on_seconds = 600
+            """)
+        try daemon.start()
+        let set = try await wait(30) { try shedCoil(simulator)["on"] as? Bool == true }
+        #expect(set, "the shed coil was never set; log:\n\(daemon.log)")
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(try shedCoil(simulator)["on"] as? Bool == false, "the coil is cleared at stop; log:\n\(daemon.log)")
+        let outputs = try JournalReader(directory: daemon.journal).records().compactMap { record -> GuardOutput? in
+            if case .guardOutput(let output) = record.payload { return output } else { return nil }
+        }
+        #expect(outputs.map(\.request) == [.shed, .none], "held by its minimum time until the stop: \(outputs)")
+        #expect(outputs.last?.state == "stopping" && outputs.last?.reason == "meterd stops: the output is cleared")
+    }
 }

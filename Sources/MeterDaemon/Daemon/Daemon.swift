@@ -133,10 +133,12 @@ public enum Daemon {
             closeJournal(journal, after: "the failure", logger: logger)
             throw error
         }
+        do { try await pipeline.stopGuardOutput() } catch {
+            logger.error("slot guard output: the record of its end at stop was not written: \(error)")
+        }
         notifier.stopping(status: "stopping: journal synced")
         _ = try await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "stopped by signal"))])
         try journal.close()
-        if let loadOutput { await releaseLoadOutput(loadOutput.output, logger: logger) }
         for bus in meters.modbusBuses.values { bus.close() }
         if let loadOutput, loadOutput.ownBus { loadOutput.output.bus.close() }
         logger.notice("meterd stopped cleanly", metadata: ["head": "\(journal.head.sequence)"])
@@ -176,17 +178,6 @@ public enum Daemon {
             own = true
         }
         return (ModbusCoilOutput(bus: bus, unit: settings.unit, shedCoil: settings.shedCoil, addCoil: settings.addCoil), own)
-    }
-
-    /// At a clean stop the coils are cleared: a request meterd no longer follows must not hold the
-    /// site's load down (or up) after it. A crash leaves them as they were; the next start clears
-    /// or sets them at its first reading.
-    static func releaseLoadOutput(_ output: ModbusCoilOutput, logger: Logger) async {
-        do {
-            try await output.apply(.none)
-        } catch {
-            logger.warning("slot guard output: could not clear \(output.place) at stop: \(error)")
-        }
     }
 
     /// Requests the relay line at its reconciled position before meterd reports ready.

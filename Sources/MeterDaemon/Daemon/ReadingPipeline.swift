@@ -83,6 +83,15 @@ actor ReadingPipeline {
         await reportJournal()
     }
 
+    /// At a clean stop, after the poll loop has ended: the guard output is cleared and a request that
+    /// was in force ends with a journal record.
+    func stopGuardOutput() async throws {
+        guard var monitor = slotGuard else { return }
+        let entry = await monitor.stop(logger: logger)
+        slotGuard = monitor
+        if let entry { try await write([entry]) }
+    }
+
     /// A settlement reading without the import register (exception 2, a not-available marker, a
     /// rejected value) starts an episode: said once at error level, counted and shown in status until
     /// the register reads again. The slots across it take their energy from the register's next good

@@ -94,6 +94,11 @@ struct LoadRequestController: Sendable, Equatable {
         return set(wanted.request, at: time, wanted.reason)
     }
 
+    /// meterd stops: the request ends whatever the times (the output is cleared at a clean stop).
+    mutating func stop(at time: Date) -> Decision {
+        set(.none, at: time, "meterd stops: the output is cleared")
+    }
+
     /// What the projection asks for on its own, without hysteresis or times.
     private func wanted(_ projection: SlotProjection) -> (request: LoadRequest, reason: String) {
         let slot = "slot \(projection.slot)"

@@ -91,6 +91,14 @@ struct SlotGuardMonitor: Sendable {
         return entry.map { [$0] } ?? []
     }
 
+    /// At a clean stop: clears the output; the journal entry when a request was in force.
+    mutating func stop(logger: Logger) async -> JournalEntry? {
+        guard var current = output else { return nil }
+        let entry = await current.stop(at: Date(), logger: logger)
+        output = current
+        return entry
+    }
+
     /// A file that cannot be written is said once per episode; the guard goes on.
     private mutating func publish(_ report: SlotGuardReport, logger: Logger) {
         do {

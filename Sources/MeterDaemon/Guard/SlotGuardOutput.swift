@@ -77,6 +77,23 @@ struct SlotGuardOutput: Sendable {
         return entry
     }
 
+    /// At a clean stop: the output is cleared (a request meterd no longer follows must not hold the
+    /// site's load after it), and a request that was in force ends with a record.
+    mutating func stop(at time: Date, logger: Logger) async -> JournalEntry? {
+        let previous = controller.request
+        let decision = controller.stop(at: time)
+        do {
+            try await output.apply(.none)
+            written = LoadRequest.none
+        } catch {
+            logger.warning("slot guard output: could not clear \(output.place) at stop: \(error)")
+        }
+        guard decision.changed else { return nil }
+        logger.notice("slot guard output: no load request: \(decision.reason)", metadata: ["request": "none", "previous": "\(previous.rawValue)"])
+        return JournalEntry(time: time, payload: .guardOutput(GuardOutput(request: .none, previous: previous, slot: nil, state: "stopping",
+                                                                          projectedWattHours: nil, reason: decision.reason)))
+    }
+
     /// Whether the output shows the request in force (false while writes fail).
     var isWritten: Bool { written == controller.request }
 }
