@@ -67,6 +67,11 @@ import Testing
         let release = try #require(outputs.dropFirst().first, "no record of the request's end: \(outputs)")
         #expect(release.request == .none && release.previous == .shed && release.state == "inside", "\(release)")
         #expect((release.projectedWattHours ?? .infinity) < 855, "\(release)")
+        // `meterd journal show --type guard-output` lists them, with their fields.
+        let (status, shown) = try DaemonProcess.meterd(["journal", "show", "--config", daemon.configuration, "--type", "guard-output"])
+        #expect(status == 0, "\(shown)")
+        let lines = shown.split(separator: "\n").filter { $0.contains("guard-output") }
+        #expect(lines.count == outputs.count && lines.first?.contains("request=shed") == true, "\(shown)")
         // Each change once: the records alternate.
         for (previous, next) in zip(outputs, outputs.dropFirst()) { #expect(next.previous == previous.request && next.request != previous.request) }
         // The writes that reached the simulator: on change only, not at every reading (about 250 polls).
