@@ -108,4 +108,31 @@ import Testing
         #expect(outputs.map(\.request) == [.shed, .none], "held by its minimum time until the stop: \(outputs)")
         #expect(outputs.last?.state == "stopping" && outputs.last?.reason == "meterd stops: the output is cleared")
     }
+
+    /// `output = "gpio"` on the simulated chip: the daemon requests the line, asks to shed and journals it.
+    @Test func aGPIOOutputOnTheSimulatedChipRunsInTheDaemon() async throws {
+        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: [
+            "--load-curve", "5", "--time-scale", "60", "--sim-start", "2026-11-25T10:00:00+00:00",
+        ])
+        defer { simulator.stop() }
+        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + """
+
+            [guard]
+            slot_min_wh = 0
+            slot_max_wh = 50
+            output = "gpio"
+            output_chip = "simulated"
+            shed_line = 23
+            """)
+        try daemon.start()
+        let asked = try await wait(30) { daemon.log.contains("<5>slot guard output: shed load requested: slot ") }
+        #expect(asked, "log:\n\(daemon.log)")
+        #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
+        #expect(daemon.log.contains("<5>slot guard output: shed GPIO chip \"simulated\" line 23"), "\(daemon.log)")
+        #expect(!daemon.log.contains("cannot write"), "\(daemon.log)")
+        let outputs = try JournalReader(directory: daemon.journal).records().compactMap { record -> GuardOutput? in
+            if case .guardOutput(let output) = record.payload { return output } else { return nil }
+        }
+        #expect(outputs.first?.request == .shed && outputs.last?.state == "stopping", "\(outputs)")
+    }
 }

@@ -98,7 +98,7 @@ import Testing
 
     /// Each bad output key is named with its line ([guard] is line 3 after the two meter lines).
     @Test(arguments: [
-        ("output = \"gpio\"", "guard.output", "must be one of"),
+        ("output = \"relay\"", "guard.output", "must be one of"),
         ("output = \"modbus-coil\"\noutput_bus = \"nope\"\noutput_unit_id = 1\nshed_coil = 0", "guard.output_bus", "not configured"),
         ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 248\nshed_coil = 0", "guard.output_unit_id", "between 1 and 247"),
         ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 1", "guard.shed_coil", "is missing"),

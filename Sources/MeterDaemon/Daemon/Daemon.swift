@@ -96,7 +96,15 @@ public enum Daemon {
             closeJournal(journal, after: "the guard output could not be set up", logger: logger)
             throw StartFailure(description: "[guard] output: \(error)")
         }
-        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock, output: loadOutput?.output, logger: logger)
+        var gpioOutput: GPIOLoadOutput?
+        if let settings = configuration.slotGuard?.gpioOutput {
+            do { gpioOutput = try makeGPIOLoadOutput(settings) } catch {
+                closeJournal(journal, after: "the guard output could not be set up", logger: logger)
+                throw StartFailure(description: "[guard] output: \(error)")
+            }
+        }
+        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock,
+                                                     output: loadOutput?.output ?? gpioOutput, logger: logger)
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
                                        clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
                                        logger: logger, slotGuard: slotGuard)
@@ -178,6 +186,16 @@ public enum Daemon {
             own = true
         }
         return (ModbusCoilOutput(bus: bus, unit: settings.unit, shedCoil: settings.shedCoil, addCoil: settings.addCoil), own)
+    }
+
+    /// The GPIO lines `[guard] output = "gpio"` names, requested inactive (no request); kept in memory
+    /// for `output_chip = "simulated"`, as the relay's.
+    static func makeGPIOLoadOutput(_ settings: GPIOLoadOutputConfiguration) throws -> GPIOLoadOutput {
+        let provider: any GPIOLineProvider = settings.shedLine.chip == "simulated" ? SimulatedLineProvider() : LibgpiodLineProvider()
+        let shed = try provider.requestOutput(settings.shedLine, initiallyActive: false)
+        let add = try settings.addLine.map { try provider.requestOutput($0, initiallyActive: false) }
+        return GPIOLoadOutput(shedLine: shed, addLine: add,
+                              place: "shed \(settings.shedLine)" + (settings.addLine.map { ", add \($0)" } ?? ""))
     }
 
     /// Requests the relay line at its reconciled position before meterd reports ready.

@@ -48,9 +48,12 @@ struct SlotGuardMonitor: Sendable {
         }
         logger.notice("slot guard on: intervals from \(intervals.origin)")
         var guardOutput: SlotGuardOutput?
-        if let output, let settings = configuration.slotGuard?.output {
+        let outputSettings: (timing: LoadRequestTiming, canAdd: Bool)? = configuration.slotGuard.flatMap { settings in
+            settings.output.map { ($0.timing, $0.addCoil != nil) } ?? settings.gpioOutput.map { ($0.timing, $0.addLine != nil) }
+        }
+        if let output, let outputSettings {
             logger.notice("slot guard output: \(output.place)")
-            guardOutput = SlotGuardOutput(controller: LoadRequestController(timing: settings.timing, canAdd: settings.addCoil != nil), output: output)
+            guardOutput = SlotGuardOutput(controller: LoadRequestController(timing: outputSettings.timing, canAdd: outputSettings.canAdd), output: output)
         }
         var monitor = SlotGuardMonitor(core: SlotGuard(intervals: intervals, clock: clock, maximumPowerWatts: configuration.slotGuard?.maximumPowerWatts),
                                        stateDirectory: settings.stateDirectory, refreshSeconds: configuration.pollInterval, output: guardOutput)

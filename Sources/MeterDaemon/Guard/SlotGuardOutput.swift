@@ -97,3 +97,20 @@ struct SlotGuardOutput: Sendable {
     /// Whether the output shows the request in force (false while writes fail).
     var isWritten: Bool { written == controller.request }
 }
+
+/// GPIO lines into a relay module whose dry contact feeds a building management system's input:
+/// the shed line active while the site should shed load, the add line while it should add load.
+/// Requested inactive at start; a crash or a reboot releases them, which must mean "no request"
+/// (hardware/load-request-wiring.md).
+struct GPIOLoadOutput: LoadRequestOutput {
+    let shedLine: any OutputLine
+    let addLine: (any OutputLine)?
+    let place: String
+
+    func apply(_ request: LoadRequest) async throws {
+        var lines = [(shedLine, request == .shed)]
+        if let addLine { lines.append((addLine, request == .add)) }
+        // Off before on, as for the coils.
+        for (line, active) in lines.sorted(by: { !$0.1 && $1.1 }) { try line.setActive(active) }
+    }
+}
