@@ -71,10 +71,55 @@ import Testing
         let start = try #require(lines.firstIndex(of: "# [guard]"))
         let section = lines[start...].prefix { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) }
             .filter { $0.hasPrefix("[") || $0.contains(" = ") }
-        #expect(section.count == 4)
+        #expect(section.count == 13)
         let configuration = try parse(section.joined(separator: "\n"))
+        let output = LoadOutputConfiguration(target: .tcp(host: "192.168.1.50", port: 502), unit: 1, shedCoil: 0, addCoil: 1,
+                                             timing: LoadRequestTiming(minimumOnSeconds: 30, minimumOffSeconds: 30, releaseMarginPercent: 5))
         #expect(configuration.slotGuard == GuardConfiguration(interval: SlotInterval(minimumWattHours: 2000, maximumWattHours: 10_000),
-                                                               maximumPowerWatts: 90_000))
+                                                               maximumPowerWatts: 90_000, output: output))
+    }
+
+    static let bus = """
+        [buses.plc]
+        kind = "modbus-tcp"
+        host = "10.0.0.9"
+        """
+
+    @Test func aCoilOutputOnAConfiguredBusWithItsDefaults() throws {
+        let configuration = try parse(Self.bus + "\n[guard]\nslot_min_wh = 0\nslot_max_wh = 100\noutput = \"modbus-coil\"\noutput_bus = \"plc\"\n"
+                                      + "output_unit_id = 3\nshed_coil = 0x10")
+        #expect(configuration.slotGuard?.output == LoadOutputConfiguration(target: .bus("plc"), unit: 3, shedCoil: 16, addCoil: nil,
+                                                                            timing: LoadRequestTiming()))
+        #expect(LoadRequestTiming() == LoadRequestTiming(minimumOnSeconds: 30, minimumOffSeconds: 30, releaseMarginPercent: 5))
+        #expect(try parse("[guard]\nslot_min_wh = 0\nslot_max_wh = 100").slotGuard?.output == nil, "output = \"none\" is the default")
+        let tcp = try parse("[guard]\nslot_min_wh = 0\nslot_max_wh = 1\noutput = \"modbus-coil\"\noutput_host = \"plc.local\"\noutput_unit_id = 1\nshed_coil = 5")
+        #expect(tcp.slotGuard?.output?.target == .tcp(host: "plc.local", port: 502))
+    }
+
+    /// Each bad output key is named with its line ([guard] is line 3 after the two meter lines).
+    @Test(arguments: [
+        ("output = \"relay\"", "guard.output", "must be one of"),
+        ("output = \"modbus-coil\"\noutput_bus = \"nope\"\noutput_unit_id = 1\nshed_coil = 0", "guard.output_bus", "not configured"),
+        ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 248\nshed_coil = 0", "guard.output_unit_id", "between 1 and 247"),
+        ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 1", "guard.shed_coil", "is missing"),
+        ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 1\nshed_coil = 70000", "guard.shed_coil", "between 0 and 65535"),
+        ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 1\nshed_coil = 2\nadd_coil = 2", "guard.add_coil", "same coil"),
+        ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 1\nshed_coil = 0\nmin_on_seconds = -1", "guard.min_on_seconds", "between"),
+        ("output = \"modbus-coil\"\noutput_host = \"h\"\noutput_unit_id = 1\nshed_coil = 0\nrelease_margin_percent = 80", "guard.release_margin_percent", "between"),
+        ("output = \"modbus-coil\"\noutput_unit_id = 1\nshed_coil = 0", "guard.output", "says no bus"),
+        ("output = \"modbus-coil\"\noutput_bus = \"plc\"\noutput_host = \"h\"\noutput_unit_id = 1\nshed_coil = 0", "guard.output_host", "beside output_bus"),
+        ("shed_coil = 3", "guard.shed_coil", "output is \"none\""),
+    ])
+    func aBadOutputKeyIsNamedWithItsLine(keys: String, key: String, message: String) throws {
+        let text = Self.bus + "\n[guard]\nslot_min_wh = 0\nslot_max_wh = 100\n" + keys
+        let found = problems(text)
+        let problem = try #require(found.first { $0.key == key }, "\(found)")
+        #expect(problem.message.contains(message), "\(problem)")
+        let lines = (Self.meters + "\n" + text).components(separatedBy: "\n")
+        let keyName = String(key.dropFirst("guard.".count))
+        // A missing key is named at its table's line.
+        let line = (lines.firstIndex { $0.hasPrefix(keyName + " =") } ?? lines.firstIndex(of: "[guard]")).map { $0 + 1 }
+        #expect(problem.line == line, "\(problem) expected line \(String(describing: line))")
     }
 
     /// Slot s of the agreement is checked against profile slot s % profile length (Agreements.vy).

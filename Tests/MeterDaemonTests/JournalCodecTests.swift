@@ -73,8 +73,21 @@ import Testing
             .checkpoint(Checkpoint(headHash: hash, signature: [UInt8](repeating: 9, count: 65))),
             .keyRotation(KeyRotation(headHash: hash, oldAddress: JournalFixtures.key.address, newAddress: try! Address(bytes: [UInt8](repeating: 0xAB, count: 20)),
                                      oldSignature: [UInt8](repeating: 3, count: 65), newSignature: [UInt8](repeating: 4, count: 65))),
+            .guardOutput(GuardOutput(request: .shed, previous: .none, slot: 1234, state: "heading-over", projectedWattHours: 10_512.25,
+                                     reason: "slot 1234 heading-over: projected 10.5 kWh above the maximum of 10.0 kWh")),
+            .guardOutput(GuardOutput(request: .none, previous: .add, slot: nil, state: "register-missing", projectedWattHours: nil,
+                                     reason: "the guard has no projection (register-missing)")),
         ]
     }()
+
+    @Test func aGuardOutputWithAnUnknownRequestIsRefused() throws {
+        var bytes = try PayloadCodec.encode(.guardOutput(GuardOutput(request: .add, previous: .none, slot: 1, state: "heading-under",
+                                                                     projectedWattHours: 1, reason: "r")))
+        bytes[0] = 3
+        #expect(throws: PayloadCodec.Failure.malformed(.guardOutput, "request 3 is not 0, 1 or 2")) {
+            try PayloadCodec.decode(kind: RecordKind.guardOutput.rawValue, bytes[...])
+        }
+    }
 
     @Test func everyKindRoundTrips() throws {
         #expect(Set(Self.samples.map(\.kind)) == Set(RecordKind.allCases))

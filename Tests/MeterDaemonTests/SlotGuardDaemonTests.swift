@@ -70,6 +70,76 @@ import Testing
         #expect(await status.summary(now: Date()).contains("slot guard: clock not synchronised"))
     }
 
+    /// An output that records what it is asked to show, and fails while told to.
+    final class RecordingOutput: LoadRequestOutput, @unchecked Sendable {
+        private let state = Mutex<(applied: [LoadRequest], failing: Bool)>(([], false))
+        var place: String { "test output" }
+        var applied: [LoadRequest] { state.withLock { $0.applied } }
+        func fail(_ failing: Bool) { state.withLock { $0.failing = failing } }
+        struct Refused: Error {}
+        func apply(_ request: LoadRequest) async throws {
+            try state.withLock {
+                $0.applied.append(request)
+                if $0.failing { throw Refused() }
+            }
+        }
+    }
+
+    /// The output in the pipeline: written on change only (and again after a failed write, at the next
+    /// reading), each change journaled and logged, the request on STATUS= and in the metrics.
+    @Test func theOutputIsWrittenOnChangeRetriedAfterAFailureAndJournaled() async throws {
+        let directory = TemporaryDirectory("guard-output")
+        defer { directory.remove() }
+        let (journal, _) = try Journal.open(directory: directory.file("journal"), key: JournalFixtures.key, options: JournalFixtures.fastOptions)
+        defer { try? journal.close() }
+        let log = LogCapture()
+        let status = StatusBoard(meterNames: ["sdm630"])
+        let output = RecordingOutput()
+        let timing = LoadRequestTiming(minimumOnSeconds: 30, minimumOffSeconds: 30, releaseMarginPercent: 5)
+        let monitor = SlotGuardMonitor(core: SlotGuard(intervals: .everySlot(interval), clock: clock, maximumPowerWatts: nil),
+                                       stateDirectory: directory.path, refreshSeconds: 10,
+                                       output: SlotGuardOutput(controller: LoadRequestController(timing: timing, canAdd: false), output: output))
+        let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: "sdm630", clockSource: .kernel,
+                                       aggregator: SlotAggregator(clock: clock, maximumCatchUp: 96), cutoff: nil, logger: log.logger,
+                                       isClockSynchronised: { true }, slotGuard: monitor)
+        // 72 kW (20 Wh a second) from slot 0's start: heading over 10 000 Wh from the second reading.
+        var energy: Int64 = 5_000_000
+        try await pipeline.accept(reading(at: 0, milliwattHours: energy))
+        #expect(output.applied == [.none], "the first report writes the output once: a coil a previous run left set is cleared")
+        output.fail(true)
+        for second in stride(from: 10, through: 30, by: 10) {
+            energy += 200_000
+            try await pipeline.accept(reading(at: second, milliwattHours: energy))
+        }
+        // Shed from 10 s; the write fails at 10, 20 and 30 s and is tried again at each reading.
+        #expect(output.applied == [.none, .shed, .shed, .shed])
+        #expect(log.all.filter { $0.hasPrefix("warning slot guard output: cannot write test output (shed)") }.count == 1, "said once: \(log.all)")
+        #expect(await status.summary(now: clock.origin.addingTimeInterval(31)).contains("LOAD REQUEST: shed not written to the output"))
+        #expect(await status.prometheusText(now: Date()).hasSample("meterd_slot_guard_output_written 0"))
+        output.fail(false)
+        energy += 200_000
+        try await pipeline.accept(reading(at: 40, milliwattHours: energy))
+        energy += 200_000
+        try await pipeline.accept(reading(at: 50, milliwattHours: energy))
+        #expect(output.applied == [.none, .shed, .shed, .shed, .shed], "written again at 40 s, and not at 50 s: no change")
+        #expect(log.all.contains("notice slot guard output: test output is written again (shed)"))
+        #expect(await status.summary(now: clock.origin.addingTimeInterval(51)).contains("shed load requested"))
+        let metrics = await status.prometheusText(now: Date())
+        #expect(metrics.hasSample("meterd_slot_guard_request{request=\"shed\"} 1") && metrics.hasSample("meterd_slot_guard_request{request=\"none\"} 0"))
+        #expect(metrics.hasSample("meterd_slot_guard_output_written 1"))
+        #expect(log.all.filter { $0.hasPrefix("notice slot guard output: shed load requested: slot 0 heading-over") }.count == 1, "\(log.all)")
+
+        try await journal.waitUntilDurable(journal.head.sequence)
+        let outputs = try JournalReader(directory: directory.file("journal")).records().compactMap { record -> GuardOutput? in
+            if case .guardOutput(let output) = record.payload { return output } else { return nil }
+        }
+        #expect(outputs.count == 1, "one change, one record, whatever the writes did: \(outputs)")
+        #expect(outputs.first?.request == .shed && outputs.first?.slot == 0 && outputs.first?.state == "heading-over")
+
+        try await pipeline.stopGuardOutput()
+        #expect(output.applied.last == LoadRequest.none, "cleared at stop")
+    }
+
     /// With no time left and the minimum not reached, the power needed is unbounded: the file says so
     /// and reads back.
     @Test func anUnboundedPowerNeededSurvivesThePublishedFile() throws {

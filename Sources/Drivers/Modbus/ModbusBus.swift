@@ -43,6 +43,28 @@ public final class ModbusBus: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Sets or clears one coil of `unit` (function 5), on the bus's serialised access with its
+    /// retries, like a read. A write is idempotent, so a retry after a lost answer does no harm.
+    public func writeCoil(unit: UInt8, address: UInt16, on: Bool) async throws(ModbusError) {
+        try await onQueue { () throws(ModbusError) in
+            try self.withRetries(unit: unit, address: address) { () throws(ModbusError) in try self.link.writeCoil(unit: unit, address: address, on: on) }
+        }
+    }
+
+    /// Reads `count` coils from `address` of `unit` (function 1), with the bus's retries.
+    public func readCoils(unit: UInt8, address: UInt16, count: Int) async throws(ModbusError) -> [Bool] {
+        try await onQueue { () throws(ModbusError) in
+            try self.withRetries(unit: unit, address: address) { () throws(ModbusError) in try self.link.readCoils(unit: unit, address: address, count: count) }
+        }
+    }
+
+    private func onQueue<Value: Sendable>(_ work: @escaping @Sendable () throws(ModbusError) -> Value) async throws(ModbusError) -> Value {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, ModbusError>, Never>) in
+            queue.async { continuation.resume(returning: Result { () throws(ModbusError) in try work() }) }
+        }
+        return try result.get()
+    }
+
     /// Requests put on the wire so far, retries included.
     public var transactionCount: Int { queue.sync { transactions } }
 
@@ -51,6 +73,13 @@ public final class ModbusBus: @unchecked Sendable {
     }
 
     private func readWithRetries(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [UInt16] {
+        try withRetries(unit: unit, address: address) { () throws(ModbusError) in
+            try link.readRegisters(function, unit: unit, address: address, count: count)
+        }
+    }
+
+    /// One transaction with the bus's silence, retries, backoff and recovery. Runs on `queue`.
+    private func withRetries<Value>(unit: UInt8, address: UInt16, _ transaction: () throws(ModbusError) -> Value) throws(ModbusError) -> Value {
         var lastError = ModbusError.timeout(unit: unit)
         for attempt in 0...max(0, timing.retries) {
             if attempt > 0 {
@@ -62,7 +91,7 @@ public final class ModbusBus: @unchecked Sendable {
                 keepSilence(before: unit)
                 transactions += 1
                 defer { markFrameEnd(unit: unit) }
-                return try link.readRegisters(function, unit: unit, address: address, count: count)
+                return try transaction()
             } catch {
                 lastError = error
                 recover(from: error)

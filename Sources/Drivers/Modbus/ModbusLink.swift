@@ -69,6 +69,24 @@ final class ModbusLink {
         return words
     }
 
+    /// Function 5 (write single coil): on is 0xFF00, off 0x0000. The server echoes the request.
+    func writeCoil(unit: UInt8, address: UInt16, on: Bool) throws(ModbusError) {
+        modbus_set_slave(context, Int32(unit))
+        guard modbus_write_bit(context, Int32(address), on ? 1 : 0) == 1 else { throw error(unit: unit) }
+    }
+
+    /// Function 1 (read coils): the state of `count` coils from `address`.
+    func readCoils(unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [Bool] {
+        guard (1...2000).contains(count) else { throw .invalidSettings("cannot read \(count) coils in one request (1 to 2000)") }
+        modbus_set_slave(context, Int32(unit))
+        var bits = [UInt8](repeating: 0, count: count)
+        let read = bits.withUnsafeMutableBufferPointer { modbus_read_bits(context, Int32(address), Int32(count), $0.baseAddress) }
+        guard read == count else {
+            throw read < 0 ? error(unit: unit) : .badFrame("asked for \(count) coils, got \(read)")
+        }
+        return bits.map { $0 != 0 }
+    }
+
     private func error(unit: UInt8) -> ModbusError {
         ModbusError.fromErrno(errno, unit: unit, endpoint: endpoint.description)
     }

@@ -31,7 +31,8 @@ public enum ConfigurationLoader {
             $0.hasPrefix("/") ? $0 : configFolder.appendingPathComponent($0).standardizedFileURL.path
         }
         var buses: [String: BusConfiguration] = [:]
-        for table in root.table("buses")?.namedTables() ?? [] {
+        let busTables = root.table("buses")?.namedTables() ?? []
+        for table in busTables {
             if let bus = BusReader.read(table) { buses[table.name] = bus }
         }
 
@@ -54,7 +55,7 @@ public enum ConfigurationLoader {
         let chain = root.table("chain").flatMap {
             ChainReader.read($0, defaultStateDirectory: daemon.stateDirectory.appendingPathComponent("chain"))
         }
-        let slotGuard = root.table("guard").flatMap { GuardReader.read($0, hasChain: root.has("chain")) }
+        let slotGuard = root.table("guard").flatMap { GuardReader.read($0, hasChain: root.has("chain"), buses: buses, busNames: Set(busTables.map(\.name))) }
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }

@@ -91,7 +91,20 @@ public enum Daemon {
                                   cutoff: cutoff, batchSlots: chain.configuration.batchSlots,
                                   maxWait: chain.configuration.batchMaxWaitSeconds, logger: logger)
         }
-        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock, logger: logger)
+        let loadOutput: (output: ModbusCoilOutput, ownBus: Bool)?
+        do { loadOutput = try makeLoadOutput(configuration, buses: meters.modbusBuses, logger: logger) } catch {
+            closeJournal(journal, after: "the guard output could not be set up", logger: logger)
+            throw StartFailure(description: "[guard] output: \(error)")
+        }
+        var gpioOutput: GPIOLoadOutput?
+        if let settings = configuration.slotGuard?.gpioOutput {
+            do { gpioOutput = try makeGPIOLoadOutput(settings) } catch {
+                closeJournal(journal, after: "the guard output could not be set up", logger: logger)
+                throw StartFailure(description: "[guard] output: \(error)")
+            }
+        }
+        let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock,
+                                                     output: loadOutput?.output ?? gpioOutput, logger: logger)
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
                                        clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
                                        logger: logger, slotGuard: slotGuard)
@@ -128,10 +141,14 @@ public enum Daemon {
             closeJournal(journal, after: "the failure", logger: logger)
             throw error
         }
+        do { try await pipeline.stopGuardOutput() } catch {
+            logger.error("slot guard output: the record of its end at stop was not written: \(error)")
+        }
         notifier.stopping(status: "stopping: journal synced")
         _ = try await journal.append([JournalEntry(time: Date(), payload: .daemonStop(reason: "stopped by signal"))])
         try journal.close()
         for bus in meters.modbusBuses.values { bus.close() }
+        if let loadOutput, loadOutput.ownBus { loadOutput.output.bus.close() }
         logger.notice("meterd stopped cleanly", metadata: ["head": "\(journal.head.sequence)"])
     }
 
@@ -145,6 +162,40 @@ public enum Daemon {
         case .none:
             break
         }
+    }
+
+    /// The coil output `[guard] output = "modbus-coil"` names: on a meters' bus (shared, so its access
+    /// stays serialised) or a bus of its own (`ownBus`, closed at stop).
+    static func makeLoadOutput(_ configuration: MeterdConfiguration, buses: [String: ModbusBus],
+                               logger: Logger) throws -> (output: ModbusCoilOutput, ownBus: Bool)? {
+        guard let settings = configuration.slotGuard?.output else { return nil }
+        let bus: ModbusBus
+        var own = false
+        switch settings.target {
+        case .bus(let name):
+            if let shared = buses[name] {
+                bus = shared
+            } else if case .modbus(let endpoint, let timing)? = configuration.buses[name] {
+                bus = try ModbusBus(endpoint: endpoint, timing: timing, logger: logger)
+                own = true
+            } else {
+                throw StartFailure(description: "bus \(name) is not a Modbus bus")
+            }
+        case .tcp(let host, let port):
+            bus = try ModbusBus(endpoint: .tcp(host: host, port: port), timing: BusTiming(), logger: logger)
+            own = true
+        }
+        return (ModbusCoilOutput(bus: bus, unit: settings.unit, shedCoil: settings.shedCoil, addCoil: settings.addCoil), own)
+    }
+
+    /// The GPIO lines `[guard] output = "gpio"` names, requested inactive (no request); kept in memory
+    /// for `output_chip = "simulated"`, as the relay's.
+    static func makeGPIOLoadOutput(_ settings: GPIOLoadOutputConfiguration) throws -> GPIOLoadOutput {
+        let provider: any GPIOLineProvider = settings.shedLine.chip == "simulated" ? SimulatedLineProvider() : LibgpiodLineProvider()
+        let shed = try provider.requestOutput(settings.shedLine, initiallyActive: false)
+        let add = try settings.addLine.map { try provider.requestOutput($0, initiallyActive: false) }
+        return GPIOLoadOutput(shedLine: shed, addLine: add,
+                              place: "shed \(settings.shedLine)" + (settings.addLine.map { ", add \($0)" } ?? ""))
     }
 
     /// Requests the relay line at its reconciled position before meterd reports ready.

@@ -68,8 +68,10 @@ actor ReadingPipeline {
         try await write([JournalEntry(reading: admitted, clockSynchronised: synchronised)] + (slots?.entries ?? []))
         if let slots { aggregator = slots.aggregator }
         if admitted.meter == settlementMeter, var monitor = slotGuard {
-            await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open, status: status, logger: logger)
+            let entries = await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open,
+                                               supplyConnected: cutoff?.state.supplyConnected ?? true, status: status, logger: logger)
             slotGuard = monitor
+            if !entries.isEmpty { try await write(entries) }
         }
         await status.recordReading(admitted)
         for slot in slots?.closed ?? [] {
@@ -79,6 +81,15 @@ actor ReadingPipeline {
             ])
         }
         await reportJournal()
+    }
+
+    /// At a clean stop, after the poll loop has ended: the guard output is cleared and a request that
+    /// was in force ends with a journal record.
+    func stopGuardOutput() async throws {
+        guard var monitor = slotGuard else { return }
+        let entry = await monitor.stop(logger: logger)
+        slotGuard = monitor
+        if let entry { try await write([entry]) }
     }
 
     /// A settlement reading without the import register (exception 2, a not-available marker, a

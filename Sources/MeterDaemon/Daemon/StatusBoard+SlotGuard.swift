@@ -12,16 +12,28 @@ extension StatusBoard {
         return age > Self.slotGuardAgeShown ? "\(report.short) (as of \(Int(age)) s ago)" : report.short
     }
 
+    /// The output's request for STATUS=: "shed requested", or nil while it asks nothing and is written.
+    func slotGuardRequestSummary() -> String? {
+        guard let (request, written) = slotGuardRequest else { return nil }
+        if !written { return "LOAD REQUEST: \(request.rawValue) not written to the output" }
+        return request == .none ? nil : "\(request.rawValue) load requested"
+    }
+
     /// The guard's families: its state as a labelled gauge (1 for the state in force), and the open
     /// slot's figures while it is projected.
     func slotGuardMetricLines() -> [String] {
-        guard let report = slotGuardReport else { return [] }
         var lines: [String] = []
         func gauge(_ name: String, _ help: String, _ samples: [(labels: String, value: Double)]) {
             lines.append("# HELP meterd_\(name) \(help)")
             lines.append("# TYPE meterd_\(name) gauge")
             for sample in samples { lines.append("meterd_\(name)\(sample.labels) \(Self.number(sample.value))") }
         }
+        if let (request, written) = slotGuardRequest {
+            gauge("slot_guard_request", "The guard output's request to the site: 1 for the one in force (none, shed or add).",
+                  LoadRequest.allCases.map { ("{request=\"\($0.rawValue)\"}", $0 == request ? 1 : 0) })
+            gauge("slot_guard_output_written", "1 while the output shows the request in force, 0 while its writes fail.", [("", written ? 1 : 0)])
+        }
+        guard let report = slotGuardReport else { return lines }
         let states = SlotGuardState.allCases.map(\.rawValue) + SlotGuardReport.Unavailable.allCases.map(\.rawValue)
         gauge("slot_guard_state", "The slot guard's state: 1 for the one in force (a projection's state, or why there is none).",
               states.map { ("{state=\"\(Self.escape($0))\"}", $0 == report.stateName ? 1 : 0) })

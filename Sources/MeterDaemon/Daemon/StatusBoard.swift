@@ -39,6 +39,8 @@ actor StatusBoard {
     private(set) var gasToday: UInt64 = 0
     /// The slot guard's newest report (StatusBoard+SlotGuard.swift); nil while it has none or is off.
     private(set) var slotGuardReport: SlotGuardReport?
+    /// The guard output's request, when an output is configured, and whether the output shows it.
+    private(set) var slotGuardRequest: (request: LoadRequest, written: Bool)?
 
     init(meterNames: [String]) {
         for name in meterNames { meters[name] = MeterStatus() }
@@ -75,6 +77,7 @@ actor StatusBoard {
     func pollCycleCompleted(at time: Date) { lastPollCycle = time }
     func setClockSynchronised(_ synchronised: Bool) { clockSynchronised = synchronised }
     func slotGuard(_ report: SlotGuardReport) { slotGuardReport = report }
+    func loadRequest(_ request: LoadRequest, written: Bool) { slotGuardRequest = (request, written) }
     func slotClosed(_ index: UInt64) {
         lastClosedSlot = index
         slotsWaiting += 1
@@ -131,6 +134,7 @@ actor StatusBoard {
                                        : "clock not synchronised: no slots")
         if let lastConfirmedSlot { parts.append("slots up to \(lastConfirmedSlot) on chain") }
         if let guardPart = slotGuardSummary(now: now) { parts.append(guardPart) }
+        if let requestPart = slotGuardRequestSummary() { parts.append(requestPart) }
         if let bonus { parts.append("bonus \(bonus)") }
         if let journalProblem { parts.append("JOURNAL: \(journalProblem)") }
         if let relayProblem { parts.append("RELAY: \(relayProblem)") }

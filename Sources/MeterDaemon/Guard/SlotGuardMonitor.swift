@@ -11,16 +11,20 @@ struct SlotGuardMonitor: Sendable {
     private let refreshSeconds: Double
     private var lastState: String?
     private var publishFailing = false
+    /// The output that asks the site to shed or add load, when `[guard] output` names one.
+    private var output: SlotGuardOutput?
 
-    init(core: SlotGuard, stateDirectory: String, refreshSeconds: Double) {
+    init(core: SlotGuard, stateDirectory: String, refreshSeconds: Double, output: SlotGuardOutput? = nil) {
         self.core = core
+        self.output = output
         self.path = SlotGuardPublication.path(stateDirectory: stateDirectory)
         self.refreshSeconds = refreshSeconds
     }
 
     /// The guard for this configuration, or nil (said once in the log, and in the published file) when
     /// no interval is known: `[guard]` without a chain, the agreement's profile with one.
-    static func start(configuration: MeterdConfiguration, chain: ChainSetup?, clock: SlotClock, logger: Logger) async -> SlotGuardMonitor? {
+    static func start(configuration: MeterdConfiguration, chain: ChainSetup?, clock: SlotClock, output: (any LoadRequestOutput)? = nil,
+                      logger: Logger) async -> SlotGuardMonitor? {
         let settings = configuration.daemon
         let path = SlotGuardPublication.path(stateDirectory: settings.stateDirectory)
         func off(_ why: String) -> SlotGuardMonitor? {
@@ -43,14 +47,25 @@ struct SlotGuardMonitor: Sendable {
             return off("no interval: add [guard] slot_min_wh and slot_max_wh, or [chain] to take each slot's from the agreement")
         }
         logger.notice("slot guard on: intervals from \(intervals.origin)")
+        var guardOutput: SlotGuardOutput?
+        let outputSettings: (timing: LoadRequestTiming, canAdd: Bool)? = configuration.slotGuard.flatMap { settings in
+            settings.output.map { ($0.timing, $0.addCoil != nil) } ?? settings.gpioOutput.map { ($0.timing, $0.addLine != nil) }
+        }
+        if let output, let outputSettings {
+            logger.notice("slot guard output: \(output.place)")
+            guardOutput = SlotGuardOutput(controller: LoadRequestController(timing: outputSettings.timing, canAdd: outputSettings.canAdd), output: output)
+        }
         var monitor = SlotGuardMonitor(core: SlotGuard(intervals: intervals, clock: clock, maximumPowerWatts: configuration.slotGuard?.maximumPowerWatts),
-                                       stateDirectory: settings.stateDirectory, refreshSeconds: configuration.pollInterval)
+                                       stateDirectory: settings.stateDirectory, refreshSeconds: configuration.pollInterval, output: guardOutput)
         monitor.publish(.unavailable(.waiting, at: Date()), logger: logger)
         return monitor
     }
 
-    /// One settlement reading, with the aggregator's open slot after it.
-    mutating func follow(_ reading: Reading, synchronised: Bool, open: SlotAggregator.OpenSlot?, status: StatusBoard, logger: Logger) async {
+    /// One settlement reading, with the aggregator's open slot after it. `supplyConnected`: the relay's
+    /// commanded supply (no load request while a cutoff holds it open). Answers the journal entries
+    /// for a change of the output's request.
+    mutating func follow(_ reading: Reading, synchronised: Bool, open: SlotAggregator.OpenSlot?, supplyConnected: Bool = true,
+                         status: StatusBoard, logger: Logger) async -> [JournalEntry] {
         let report: SlotGuardReport
         if !synchronised {
             report = core.clockNotSynchronised(at: reading.time)
@@ -72,6 +87,19 @@ struct SlotGuardMonitor: Sendable {
         }
         await status.slotGuard(report)
         publish(report, logger: logger)
+        guard var current = output else { return [] }
+        let entry = await current.follow(report, supplyConnected: supplyConnected, logger: logger)
+        output = current
+        await status.loadRequest(current.controller.request, written: current.isWritten)
+        return entry.map { [$0] } ?? []
+    }
+
+    /// At a clean stop: clears the output; the journal entry when a request was in force.
+    mutating func stop(logger: Logger) async -> JournalEntry? {
+        guard var current = output else { return nil }
+        let entry = await current.stop(at: Date(), logger: logger)
+        output = current
+        return entry
     }
 
     /// A file that cannot be written is said once per episode; the guard goes on.

@@ -98,6 +98,23 @@ enum PayloadCodec {
             }
             out.raw(rotation.oldSignature)
             out.raw(rotation.newSignature)
+        case .guardOutput(let output):
+            out.u8(output.request.code)
+            out.u8(output.previous.code)
+            if let slot = output.slot {
+                out.u8(1)
+                out.signedVarint(slot)
+            } else {
+                out.u8(0)
+            }
+            out.string(output.state)
+            if let projected = output.projectedWattHours {
+                out.u8(1)
+                out.u64(projected.bitPattern)
+            } else {
+                out.u8(0)
+            }
+            out.string(output.reason)
         }
         return out.bytes
     }
@@ -162,6 +179,17 @@ enum PayloadCodec {
             return .keyRotation(KeyRotation(headHash: try input.raw(32), oldAddress: try Address(bytes: try input.raw(20)),
                                             newAddress: try Address(bytes: try input.raw(20)),
                                             oldSignature: try input.raw(65), newSignature: try input.raw(65)))
+        case .guardOutput:
+            func request(_ byte: UInt8) throws -> LoadRequest {
+                guard let request = LoadRequest(code: byte) else { throw Failure.malformed(kind, "request \(byte) is not 0, 1 or 2") }
+                return request
+            }
+            let (now, previous) = (try request(try input.u8()), try request(try input.u8()))
+            let slot = try flag(&input, kind) ? try input.signedVarint() : nil
+            let state = try input.string()
+            let projected = try flag(&input, kind) ? Double(bitPattern: try input.u64()) : nil
+            return .guardOutput(GuardOutput(request: now, previous: previous, slot: slot, state: state, projectedWattHours: projected,
+                                            reason: try input.string()))
         }
     }
 

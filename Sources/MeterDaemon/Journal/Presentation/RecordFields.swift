@@ -68,6 +68,10 @@ public enum RecordFields {
             return [("head_hash", .text(Hex.encode(rotation.headHash))), ("old_address", .text(rotation.oldAddress.checksummed)),
                     ("new_address", .text(rotation.newAddress.checksummed)), ("old_signature", .text(Hex.encode(rotation.oldSignature))),
                     ("new_signature", .text(Hex.encode(rotation.newSignature)))]
+        case .guardOutput(let output):
+            return [("request", .text(output.request.rawValue)), ("previous", .text(output.previous.rawValue)),
+                    ("slot", output.slot.map { .integer($0) } ?? .absent), ("state", .text(output.state)),
+                    ("projected_wh", output.projectedWattHours.map { .number($0) } ?? .absent), ("reason", .text(output.reason))]
         }
     }
 

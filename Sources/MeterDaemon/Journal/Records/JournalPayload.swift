@@ -19,6 +19,7 @@ public enum JournalPayload: Sendable, Equatable {
     case daemonStop(reason: String)
     case checkpoint(Checkpoint)
     case keyRotation(KeyRotation)
+    case guardOutput(GuardOutput)
 
     var kind: RecordKind {
         switch self {
@@ -37,6 +38,7 @@ public enum JournalPayload: Sendable, Equatable {
         case .daemonStop: return .daemonStop
         case .checkpoint: return .checkpoint
         case .keyRotation: return .keyRotation
+        case .guardOutput: return .guardOutput
         }
     }
 }
@@ -165,3 +167,20 @@ public struct Checkpoint: Sendable, Equatable {
     init(headHash: [UInt8], signature: [UInt8]) { self.headHash = headHash; self.signature = signature }
 }
 
+
+/// The slot guard's output changed what it asks of the site (docs/slot-guard.md, "The output"):
+/// evidence that the consumer acted on the guard.
+public struct GuardOutput: Sendable, Equatable {
+    var request: LoadRequest
+    var previous: LoadRequest
+    /// The open slot, when one is projected.
+    var slot: Int64?
+    /// The guard's state at the change (a projection's state, or why there is none).
+    var state: String
+    var projectedWattHours: Double?
+    var reason: String
+    init(request: LoadRequest, previous: LoadRequest, slot: Int64?, state: String, projectedWattHours: Double?, reason: String) {
+        self.request = request; self.previous = previous; self.slot = slot; self.state = state
+        self.projectedWattHours = projectedWattHours; self.reason = reason
+    }
+}

@@ -15,6 +15,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
     case daemonStop = 13
     case checkpoint = 14
     case keyRotation = 15
+    case guardOutput = 16
 
     /// The name shown and filtered on; several kinds can share a filter group (see `group`).
     public var name: String {
@@ -34,6 +35,7 @@ public enum RecordKind: UInt8, Sendable, CaseIterable {
         case .daemonStop: return "stop"
         case .checkpoint: return "checkpoint"
         case .keyRotation: return "key-rotation"
+        case .guardOutput: return "guard-output"
         }
     }
 
