@@ -111,6 +111,6 @@ scenario() {
     sim_pull 1 down
     relay close --reason "feedback disagrees"
     expect_match feedback-open-makes-the-close-a-reconnection '^journaled: +local reconnect: meterd relay close: feedback disagrees' "$OUT"
-    run_cmd "$METERD" journal show --journal "$WORK/journal" --key "$WORK/device.key"
+    run_cmd "$METERD" journal show --journal "$WORK/journal"
     expect_match feedback-open-journals-the-doubt 'reconciliation at start' "$OUT"
 }
