@@ -31,6 +31,9 @@ consumption) and meterd's log (each change of the guard's state, stamped by this
 
 A state carried into a new slot (not logged again, docs/slot-guard.md) counts from the slot's first
 reading, taken as one poll interval after the slot's start.
+The compression has a price: the guard's recent power is the median over 60 s of wall time, which
+spans 15 slots of 4 s here (an hour of the curve at 60x), against a fifteenth of a quarter-hour slot on
+a site; the recorded figures say so.
 If meterd refuses the output keys (the output is not built yet), the guard-on half says so and the
 guard-off figures are still printed and recorded.
 """
@@ -392,6 +395,11 @@ def main():
         off, on = figures["off"]["violating"], figures["on"]["violating"]
         lines.append(f"| violating slots, guard on against off | {on} against {off}: "
                      f"{percent(off - on, off) if off else 'n/a'} fewer (target: at least 80 %) |")
+    window_slots = 60 / args.slot_seconds
+    lines += ["", f"What the time scale does to the guard: its recent power is the median over the last 60 s of wall time "
+              f"(RecentPower), which here spans {number(window_slots)} slots ({number(args.time_scale)} simulated minutes), "
+              "where on a site with quarter-hour slots it spans a fifteenth of one. So the projection lags the load curve "
+              "by several slots here, and the lead times and false alarms measure that compressed guard, not a site's."]
     for name, half in halves.items():
         for note in half.get("notes", []):
             lines += ["", f"Note (guard {name}): {note}."]
