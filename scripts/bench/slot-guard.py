@@ -290,7 +290,7 @@ def analyse(args, half, minimum, maximum):
 
     close = args.close_percent / 100
     figures = {"slots": 0, "over": 0, "under": 0, "close": 0, "warned_in_time": 0, "leads": [], "false_alarms": 0,
-               "warned": 0, "shed_slots": 0}
+               "warned": 0, "shed_slots": 0, "violating_in_time": 0}
     for slot in half["slots"]:
         t0 = posix(slot["slot_start"])
         t1 = t0 + length
@@ -320,6 +320,7 @@ def analyse(args, half, minimum, maximum):
             lead = t1 - warning if warning is not None else 0.0
             figures["leads"].append(lead)
             figures["warned_in_time"] += lead >= length / 4
+            figures["violating_in_time"] += lead >= length / 4 and not (minimum <= energy <= maximum)
         elif warned and not shed:
             figures["false_alarms"] += 1
     figures["violating"] = figures["over"] + figures["under"]
@@ -351,7 +352,8 @@ def figure_rows(label, figures, length):
         f"({percent(figures['violating'], figures['slots'])}): {figures['over']} / {figures['under']} |",
         f"| close slots (inside, within the margin of a bound) | {figures['close']} |",
         f"| violating or close slots warned at least a quarter slot ({length / 4:g} s) before the end | "
-        f"{figures['warned_in_time']} of {len(leads)} ({percent(figures['warned_in_time'], len(leads))}); median lead {median} |",
+        f"{figures['warned_in_time']} of {len(leads)} ({percent(figures['warned_in_time'], len(leads))}); median lead {median}; "
+        f"of the violating ones {figures['violating_in_time']} of {figures['over'] + figures['under']} |",
         f"| slots with a warning at some time | {figures['warned']} |",
         f"| false alarms: warned, landed well inside, no action | {figures['false_alarms']} "
         f"({percent(figures['false_alarms'], figures['slots'])} of slots) |",
