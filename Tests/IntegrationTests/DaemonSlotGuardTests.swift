@@ -40,7 +40,7 @@ import Testing
         try await Task.sleep(nanoseconds: 5_000_000_000)
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         let log = daemon.log
-        #expect(log.contains("<5>slot guard on: intervals from [guard]: 0 Wh to 50 Wh every slot"), "\(log)")
+        #expect(log.contains("<5>slot guard on: intervals from [guard]: 0 Wh to 50 Wh every slot; recent power over"), "\(log)")
         let changes = log.split(separator: "\n").filter { $0.hasPrefix("<5>slot guard: ") }
         #expect(changes.contains { $0.contains(" heading-over: keep below") || $0.contains(" over: the maximum of 50 Wh is passed") }, "\(changes)")
         // One line per change of state, not per poll: about 100 polls ran.

@@ -57,6 +57,16 @@ import Testing
         #expect(problems("[guard]\nmax_power_w = 1000").first?.message.contains("sets no interval") == true)
     }
 
+    @Test func thePowerWindowIsReadAndChecked() throws {
+        let configuration = try parse("[guard]\nslot_min_wh = 1\nslot_max_wh = 2\npower_window_seconds = 120")
+        #expect(configuration.slotGuard?.powerWindowSeconds == 120)
+        #expect(try parse("[guard]\nslot_min_wh = 1\nslot_max_wh = 2").slotGuard?.powerWindowSeconds == nil)
+        let zero = problems("[guard]\nslot_min_wh = 1\nslot_max_wh = 2\npower_window_seconds = 0")
+        #expect(zero.map(\.key) == ["guard.power_window_seconds"] && zero.first?.line == 6)
+        // A bad interval does not make the window an unknown key.
+        #expect(problems("[guard]\nslot_max_wh = 2\npower_window_seconds = 30").map(\.key) == ["guard.slot_min_wh"])
+    }
+
     @Test func withAChainTheIntervalIsTheAgreementsAndNotTheTables() throws {
         let found = problems(Self.chain + "\n[guard]\nslot_min_wh = 1\nslot_max_wh = 2")
         #expect(found.first?.key == "guard.slot_min_wh")
@@ -71,12 +81,12 @@ import Testing
         let start = try #require(lines.firstIndex(of: "# [guard]"))
         let section = lines[start...].prefix { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) }
             .filter { $0.hasPrefix("[") || $0.contains(" = ") }
-        #expect(section.count == 13)
+        #expect(section.count == 14)
         let configuration = try parse(section.joined(separator: "\n"))
         let output = LoadOutputConfiguration(target: .tcp(host: "192.168.1.50", port: 502), unit: 1, shedCoil: 0, addCoil: 1,
                                              timing: LoadRequestTiming(minimumOnSeconds: 30, minimumOffSeconds: 30, releaseMarginPercent: 5))
         #expect(configuration.slotGuard == GuardConfiguration(interval: SlotInterval(minimumWattHours: 2000, maximumWattHours: 10_000),
-                                                               maximumPowerWatts: 90_000, output: output))
+                                                               maximumPowerWatts: 90_000, powerWindowSeconds: 60, output: output))
     }
 
     static let bus = """

@@ -51,4 +51,19 @@ import Testing
         power.add(time: origin.addingTimeInterval(4), milliwattHours: 20_000)
         #expect(power.estimate == 18_000)
     }
+
+    @Test func theWindowScalesWithTheSlotWithinItsBounds() {
+        let quarterHour = RecentPower.scaled(toSlotSeconds: 900, pollSeconds: 1)
+        #expect(quarterHour.window == 60 && quarterHour.stretch == 10)
+        let hour = RecentPower.scaled(toSlotSeconds: 3600, pollSeconds: 1)
+        #expect(hour.window == 60, "at most a minute")
+        let fiveMinutes = RecentPower.scaled(toSlotSeconds: 300, pollSeconds: 1)
+        #expect(fiveMinutes.window == 20 && fiveMinutes.stretch == 20.0 / 6)
+        let short = RecentPower.scaled(toSlotSeconds: 4, pollSeconds: 0.5)
+        #expect(short.window == 1.5 && short.stretch == 0.5, "at least three polls, stretches at least one")
+        let configured = RecentPower.scaled(toSlotSeconds: 900, pollSeconds: 1, window: 180)
+        #expect(configured.window == 180 && configured.stretch == 30)
+        let belowThePoll = RecentPower.scaled(toSlotSeconds: 900, pollSeconds: 5, window: 2)
+        #expect(belowThePoll.window == 15 && belowThePoll.stretch == 5)
+    }
 }

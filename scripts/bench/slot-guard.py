@@ -31,9 +31,10 @@ consumption) and meterd's log (each change of the guard's state, stamped by this
 
 A state carried into a new slot (not logged again, docs/slot-guard.md) counts from the slot's first
 reading, taken as one poll interval after the slot's start.
-The compression has a price: the guard's recent power is the median over 60 s of wall time, which
-spans 15 slots of 4 s here (an hour of the curve at 60x), against a fifteenth of a quarter-hour slot on
-a site; the recorded figures say so.
+The guard's recent power follows the slot's length (a fifteenth of it, at least three polls: 1.5 s here),
+so the compressed time scale compresses the guard with it; meterd's log says the window it used, and the
+recorded figures repeat it. On the over side, the shed request (the coil on) counts as a warning in force
+too: the output holds it while the projection it caused is back inside. The state alone is reported as well.
 If meterd refuses the output keys (the output is not built yet), the guard-on half says so and the
 guard-off figures are still printed and recorded.
 """
@@ -59,6 +60,7 @@ SIMULATOR = os.path.join(ROOT, "scripts/modbus-sim")
 OVER_STATES = {"heading-over", "over"}
 UNDER_STATES = {"heading-under", "under-unreachable"}
 START_OFFSET = 0.3  # seconds into a slot at which each half's simulator starts
+WINDOW_LINE = re.compile(r"slot guard on: .*; recent power over ([0-9.]+) s in stretches of ([0-9.]+) s")
 STATE_LINE = re.compile(r"slot guard: (?:slot (\d+) )?([a-z-]+):")
 COIL_LINE = re.compile(r"coil (\d+):(\d+) \((shed|add) [0-9.e-]+\) (ON|OFF) by .* at (\S+), simulated")
 
@@ -242,7 +244,8 @@ def run_half(args, meterd, minimum, maximum, guard_on, folder):
                             capture_output=True, text=True, check=True).stdout
     slots = [json.loads(line) for line in export.splitlines() if line.strip()]
     slots = [slot for slot in slots if slot.get("measured")][:args.slots]
-    return {"slots": slots, "log": daemon_lines.lines, "simulator": simulator_lines.lines, "notes": notes,
+    window = next((m.groups() for m in (WINDOW_LINE.search(line) for _, line in daemon_lines.lines) if m), None)
+    return {"slots": slots, "window": window, "log": daemon_lines.lines, "simulator": simulator_lines.lines, "notes": notes,
             "sim_offset": (wall, simulated), "output": output}
 
 
@@ -278,6 +281,17 @@ def analyse(args, half, minimum, maximum):
                 return stamp
         return None
 
+    def shed_from(t0, t1):
+        """The first time in [t0, t1) the shed coil is on (the output asking the site to shed), or None."""
+        on = False
+        for stamp, value in coil_events:
+            if stamp >= t1:
+                break
+            if stamp >= t0 and value:
+                return t0 if on else stamp
+            on = value
+        return t0 if on else None
+
     def shed_during(t0, t1):
         on = False
         for stamp, value in coil_events:
@@ -290,13 +304,17 @@ def analyse(args, half, minimum, maximum):
 
     close = args.close_percent / 100
     figures = {"slots": 0, "over": 0, "under": 0, "close": 0, "warned_in_time": 0, "leads": [], "false_alarms": 0,
-               "warned": 0, "shed_slots": 0, "violating_in_time": 0}
+               "warned": 0, "shed_slots": 0, "violating_in_time": 0, "state_in_time": 0}
     for slot in half["slots"]:
         t0 = posix(slot["slot_start"])
         t1 = t0 + length
         energy = slot["consumption_wh"]
         figures["slots"] += 1
-        over_warning = first_warning(t0, t1, OVER_STATES)
+        over_state = first_warning(t0, t1, OVER_STATES)
+        shed_at = shed_from(t0, t1)
+        # The shed request is the guard's warning to the site, held by the output while the projection
+        # it caused is back inside: it counts for the over side, and the state alone is reported too.
+        over_warning = min((t for t in (over_state, shed_at) if t is not None), default=None)
         under_warning = first_warning(t0, t1, UNDER_STATES)
         warned = over_warning is not None or under_warning is not None
         shed = shed_during(t0, t1)
@@ -318,6 +336,8 @@ def analyse(args, half, minimum, maximum):
         if side:
             warning = over_warning if side == "over" else under_warning
             lead = t1 - warning if warning is not None else 0.0
+            state = over_state if side == "over" else under_warning
+            figures["state_in_time"] += state is not None and t1 - state >= length / 4
             figures["leads"].append(lead)
             figures["warned_in_time"] += lead >= length / 4
             figures["violating_in_time"] += lead >= length / 4 and not (minimum <= energy <= maximum)
@@ -354,6 +374,8 @@ def figure_rows(label, figures, length):
         f"| violating or close slots warned at least a quarter slot ({length / 4:g} s) before the end | "
         f"{figures['warned_in_time']} of {len(leads)} ({percent(figures['warned_in_time'], len(leads))}); median lead {median}; "
         f"of the violating ones {figures['violating_in_time']} of {figures['over'] + figures['under']} |",
+        f"| the same, counting the guard's state only (not the shed request) | {figures['state_in_time']} of {len(leads)} "
+        f"({percent(figures['state_in_time'], len(leads))}) |",
         f"| slots with a warning at some time | {figures['warned']} |",
         f"| false alarms: warned, landed well inside, no action | {figures['false_alarms']} "
         f"({percent(figures['false_alarms'], figures['slots'])} of slots) |",
@@ -397,11 +419,13 @@ def main():
         off, on = figures["off"]["violating"], figures["on"]["violating"]
         lines.append(f"| violating slots, guard on against off | {on} against {off}: "
                      f"{percent(off - on, off) if off else 'n/a'} fewer (target: at least 80 %) |")
-    window_slots = 60 / args.slot_seconds
-    lines += ["", f"What the time scale does to the guard: its recent power is the median over the last 60 s of wall time "
-              f"(RecentPower), which here spans {number(window_slots)} slots ({number(args.time_scale)} simulated minutes), "
-              "where on a site with quarter-hour slots it spans a fifteenth of one. So the projection lags the load curve "
-              "by several slots here, and the lead times and false alarms measure that compressed guard, not a site's."]
+    window = next((half["window"] for half in halves.values() if half.get("window")), None)
+    if window:
+        lines += ["", f"The guard's recent power (meterd's log): the median over {window[0]} s in stretches of {window[1]} s, "
+                  f"{percent(float(window[0]), args.slot_seconds)} of a slot (a fifteenth, at least three polls; on a site with "
+                  "quarter-hour slots, 60 s in stretches of 10 s). A warning counts from the first moment of the slot with the "
+                  "guard's state on that side or, on the over side, the shed request on (the output holds it while the "
+                  "projection it caused is back inside); the row after it counts the state alone."]
     for name, half in halves.items():
         for note in half.get("notes", []):
             lines += ["", f"Note (guard {name}): {note}."]

@@ -6,6 +6,8 @@ struct GuardConfiguration: Sendable, Equatable {
     /// nil with `[chain]`: the interval then comes from the agreement's profile.
     var interval: SlotInterval?
     var maximumPowerWatts: Double?
+    /// `power_window_seconds`: the recent power's window, when not the slot's fifteenth (RecentPower.scaled).
+    var powerWindowSeconds: Double? = nil
     /// The coil output that asks the site to shed or add load (`output = "modbus-coil"`).
     var output: LoadOutputConfiguration? = nil
     /// The same on GPIO lines (`output = "gpio"`).
@@ -75,9 +77,11 @@ enum GuardReader {
             notFor(modbusKeys, "gpio")
             gpio = readGPIOOutput(table, timing: readTiming(table))
         }
+        let window = table.number("power_window_seconds", in: 1...3600)
         guard var configuration = readInterval(table, hasChain: hasChain) else { return nil }
         configuration.output = output
         configuration.gpioOutput = gpio
+        configuration.powerWindowSeconds = window
         return configuration
     }
 

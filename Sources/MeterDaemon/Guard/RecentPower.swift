@@ -25,6 +25,21 @@ struct RecentPower: Sendable, Equatable {
         self.stretch = stretch
     }
 
+    /// The window for a slot: a fifteenth of it (a minute of a quarter-hour slot), at most a minute, or
+    /// `window` when configured; at least three polls. Stretches are a sixth of the window and at least
+    /// one poll, so the median has several stretches to choose from. A fixed minute would lag a short
+    /// slot by most of it; a longer window would lag a quarter-hour slot's changes.
+    static func scaled(toSlotSeconds slot: Double, pollSeconds poll: Double, window configured: Double? = nil) -> RecentPower {
+        let window = max(configured ?? min(slot / 15, 60), 3 * poll)
+        return RecentPower(window: window, stretch: min(window, max(window / 6, poll)))
+    }
+
+    /// "over 60 s in stretches of 10 s", for the log.
+    var span: String {
+        let tenths = { (seconds: Double) in SlotGuardFormat.number((seconds * 10).rounded() / 10) }
+        return "over \(tenths(window)) s in stretches of \(tenths(stretch)) s"
+    }
+
     mutating func add(time: Date, milliwattHours: Int64) {
         if let last = readings.last, time <= last.time { return }
         readings.append(Reading(time: time, milliwattHours: milliwattHours))

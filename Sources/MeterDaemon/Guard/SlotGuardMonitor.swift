@@ -46,7 +46,9 @@ struct SlotGuardMonitor: Sendable {
         } else {
             return off("no interval: add [guard] slot_min_wh and slot_max_wh, or [chain] to take each slot's from the agreement")
         }
-        logger.notice("slot guard on: intervals from \(intervals.origin)")
+        let power = RecentPower.scaled(toSlotSeconds: Double(clock.length), pollSeconds: configuration.pollInterval,
+                                       window: configuration.slotGuard?.powerWindowSeconds)
+        logger.notice("slot guard on: intervals from \(intervals.origin); recent power \(power.span)")
         var guardOutput: SlotGuardOutput?
         let outputSettings: (timing: LoadRequestTiming, canAdd: Bool)? = configuration.slotGuard.flatMap { settings in
             settings.output.map { ($0.timing, $0.addCoil != nil) } ?? settings.gpioOutput.map { ($0.timing, $0.addLine != nil) }
@@ -55,7 +57,8 @@ struct SlotGuardMonitor: Sendable {
             logger.notice("slot guard output: \(output.place)")
             guardOutput = SlotGuardOutput(controller: LoadRequestController(timing: outputSettings.timing, canAdd: outputSettings.canAdd), output: output)
         }
-        var monitor = SlotGuardMonitor(core: SlotGuard(intervals: intervals, clock: clock, maximumPowerWatts: configuration.slotGuard?.maximumPowerWatts),
+        var monitor = SlotGuardMonitor(core: SlotGuard(intervals: intervals, clock: clock, maximumPowerWatts: configuration.slotGuard?.maximumPowerWatts,
+                                                       power: power),
                                        stateDirectory: settings.stateDirectory, refreshSeconds: configuration.pollInterval, output: guardOutput)
         monitor.publish(.unavailable(.waiting, at: Date()), logger: logger)
         return monitor
