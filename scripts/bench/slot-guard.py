@@ -31,7 +31,7 @@ consumption) and meterd's log (each change of the guard's state, stamped by this
 
 A state carried into a new slot (not logged again, docs/slot-guard.md) counts from the slot's first
 reading, taken as one poll interval after the slot's start.
-The guard's recent power follows the slot's length (a fifteenth of it, at least three polls: 1.5 s here),
+The guard's recent power follows the slot's length (a fifteenth of it, at least three polls: 0.6 s here),
 so the compressed time scale compresses the guard with it; meterd's log says the window it used, and the
 recorded figures repeat it. On the over side, the shed request (the coil on) counts as a warning in force
 too: the output holds it while the projection it caused is back inside. The state alone is reported as well.
@@ -71,7 +71,8 @@ def arguments():
     parser.add_argument("--seed", type=int, default=42, help="the simulator's load curve seed (default 42)")
     parser.add_argument("--slots", type=int, default=int(os.environ.get("SLOTS", "200")), help="measured slots per half (default 200)")
     parser.add_argument("--slot-seconds", type=int, default=4, help="[meterd] slot_length_seconds (default 4)")
-    parser.add_argument("--poll-seconds", type=float, default=0.5, help="[meterd] poll_interval_seconds (default 0.5)")
+    parser.add_argument("--poll-seconds", type=float, default=0.2,
+                        help="[meterd] poll_interval_seconds (default 0.2: 20 polls a slot; a site polls 900 times a quarter-hour slot)")
     parser.add_argument("--time-scale", type=float, default=60, help="simulated seconds per wall second (default 60)")
     parser.add_argument("--sim-start", default="2026-11-23T06:00:00Z", help="simulated time at start (default a Monday 06:00 UTC)")
     parser.add_argument("--over-share", type=float, default=0.3, help="share of the curve's slots above the maximum (default 0.3)")
