@@ -10,27 +10,29 @@ import Testing
         try simulator.control(["cmd": "coil", "role": "shed"])
     }
 
-    /// Polls `condition` every 200 ms until it holds or `seconds` pass.
-    func wait(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(nanoseconds: 200_000_000)
+    /// The simulator's load curve on a weekday at 10:00 (about 17 kW), 60 simulated seconds a second.
+    func simulator(_ extraArguments: [String] = []) throws -> ModbusSimulator {
+        try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: [
+            "--load-curve", "5", "--time-scale", "60", "--sim-start", "2026-11-25T10:00:00+00:00",
+        ] + extraArguments)
+    }
+
+    /// `meterd run` on the simulator with 4 s slots and this `[guard]` table.
+    func daemon(on simulator: ModbusSimulator, guard table: String) throws -> DaemonProcess {
+        try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + "\n[guard]\n" + table)
+    }
+
+    func journaledOutputs(_ daemon: DaemonProcess) throws -> [GuardOutput] {
+        try JournalReader(directory: daemon.journal).records().compactMap { record in
+            if case .guardOutput(let output) = record.payload { return output } else { return nil }
         }
-        return false
     }
 
     @Test func theDaemonShedsThroughTheCoilJournalsItAndClearsItOnceTheSlotIsBackInside() async throws {
-        // A weekday at 10:00 (about 17 kW), 60 simulated seconds a second: about 1.1 kWh a 4 s slot
-        // unshed, half of it shed; the maximum of 900 Wh lies between the two.
-        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: [
-            "--load-curve", "5", "--time-scale", "60", "--sim-start", "2026-11-25T10:00:00+00:00",
-            "--shed-coil", "1:0", "--shed-fraction", "0.5",
-        ])
+        // About 1.1 kWh a 4 s slot unshed, half of it shed; the maximum of 900 Wh lies between the two.
+        let simulator = try self.simulator(["--shed-coil", "1:0", "--shed-fraction", "0.5"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + """
-
-            [guard]
+        let daemon = try self.daemon(on: simulator, guard: """
             slot_min_wh = 0
             slot_max_wh = 900
             output = "modbus-coil"
@@ -45,22 +47,20 @@ import Testing
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path])
         #expect(notify.receive(until: "READY=1", timeout: 15) != nil, "no READY=1; log:\n\(daemon.log)")
 
-        let set = try await wait(40) { try shedCoil(simulator)["on"] as? Bool == true }
+        let set = try await eventually(within: 40) { try shedCoil(simulator)["on"] as? Bool == true }
         #expect(set, "the shed coil was never set; log:\n\(daemon.log)")
         #expect((try shedCoil(simulator)["load_factor"] as? Double).map { abs($0 - 0.5) < 1e-9 } == true, "the simulated load drops")
         #expect(notify.receive(until: "shed load requested", timeout: 10) != nil, "no request on STATUS=; log:\n\(daemon.log)")
-        // The recent power follows the shed load within the guard's minute; the projection falls below
+        // The recent power follows the shed load within the guard's window; the projection falls below
         // 855 Wh (900 − 5 %) and the request ends.
-        let cleared = try await wait(60) { try shedCoil(simulator)["on"] as? Bool == false }
+        let cleared = try await eventually(within: 60) { try shedCoil(simulator)["on"] as? Bool == false }
         #expect(cleared, "the shed coil was never cleared; log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
 
         let log = daemon.log
         #expect(log.contains("<5>slot guard output: shed load requested: slot "), "\(log)")
         #expect(log.contains("<5>slot guard output: no load request: "), "\(log)")
-        let outputs = try JournalReader(directory: daemon.journal).records().compactMap { record -> GuardOutput? in
-            if case .guardOutput(let output) = record.payload { return output } else { return nil }
-        }
+        let outputs = try journaledOutputs(daemon)
         let shed = try #require(outputs.first, "no guard-output record; log:\n\(log)")
         #expect(shed.request == .shed && shed.previous == .none && shed.state == "heading-over" && shed.slot != nil)
         #expect((shed.projectedWattHours ?? 0) > 900)
@@ -82,13 +82,9 @@ import Testing
     /// A clean stop clears the coil (the site's load is not held down by a request meterd no longer
     /// follows) and journals the end of the request.
     @Test func aCleanStopClearsTheCoilAndJournalsIt() async throws {
-        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: [
-            "--load-curve", "5", "--time-scale", "60", "--sim-start", "2026-11-25T10:00:00+00:00", "--shed-coil", "1:0",
-        ])
+        let simulator = try self.simulator(["--shed-coil", "1:0"])
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + """
-
-            [guard]
+        let daemon = try self.daemon(on: simulator, guard: """
             slot_min_wh = 0
             slot_max_wh = 50
             output = "modbus-coil"
@@ -98,26 +94,20 @@ import Testing
             min_on_seconds = 600
             """)
         try daemon.start()
-        let set = try await wait(30) { try shedCoil(simulator)["on"] as? Bool == true }
+        let set = try await eventually(within: 30) { try shedCoil(simulator)["on"] as? Bool == true }
         #expect(set, "the shed coil was never set; log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         #expect(try shedCoil(simulator)["on"] as? Bool == false, "the coil is cleared at stop; log:\n\(daemon.log)")
-        let outputs = try JournalReader(directory: daemon.journal).records().compactMap { record -> GuardOutput? in
-            if case .guardOutput(let output) = record.payload { return output } else { return nil }
-        }
+        let outputs = try journaledOutputs(daemon)
         #expect(outputs.map(\.request) == [.shed, .none], "held by its minimum time until the stop: \(outputs)")
         #expect(outputs.last?.state == "stopping" && outputs.last?.reason == "meterd stops: the output is cleared")
     }
 
     /// `output = "gpio"` on the simulated chip: the daemon requests the line, asks to shed and journals it.
     @Test func aGPIOOutputOnTheSimulatedChipRunsInTheDaemon() async throws {
-        let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: [
-            "--load-curve", "5", "--time-scale", "60", "--sim-start", "2026-11-25T10:00:00+00:00",
-        ])
+        let simulator = try self.simulator()
         defer { simulator.stop() }
-        let daemon = try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + """
-
-            [guard]
+        let daemon = try self.daemon(on: simulator, guard: """
             slot_min_wh = 0
             slot_max_wh = 50
             output = "gpio"
@@ -125,14 +115,12 @@ import Testing
             shed_line = 23
             """)
         try daemon.start()
-        let asked = try await wait(30) { daemon.log.contains("<5>slot guard output: shed load requested: slot ") }
+        let asked = try await eventually(within: 30) { daemon.log.contains("<5>slot guard output: shed load requested: slot ") }
         #expect(asked, "log:\n\(daemon.log)")
         #expect(daemon.stop() == 0, "log:\n\(daemon.log)")
         #expect(daemon.log.contains("<5>slot guard output: shed GPIO chip \"simulated\" line 23"), "\(daemon.log)")
         #expect(!daemon.log.contains("cannot write"), "\(daemon.log)")
-        let outputs = try JournalReader(directory: daemon.journal).records().compactMap { record -> GuardOutput? in
-            if case .guardOutput(let output) = record.payload { return output } else { return nil }
-        }
+        let outputs = try journaledOutputs(daemon)
         #expect(outputs.first?.request == .shed && outputs.last?.state == "stopping", "\(outputs)")
     }
 }

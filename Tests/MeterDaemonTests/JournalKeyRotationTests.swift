@@ -103,17 +103,31 @@ import Testing
         #expect(throws: JournalError.self) { try Journal.open(directory: directory.path, key: old, options: JournalFixtures.fastOptions) }
     }
 
-    @Test func aRotationSignedOnlyByTheNewKeyIsForged() throws {
-        let directory = TemporaryDirectory("forged-new-only")
-        defer { directory.remove() }
+    func rotationDigest(_ head: JournalHead) -> [UInt8] {
+        KeyRotation.digest(sequence: head.sequence, headHash: head.hash, old: old.address, new: new.address)
+    }
+
+    /// Three readings and a checkpoint signed by the old key, then a rotation to the new key with the
+    /// signatures `signatures` makes for the head it follows, as someone without both keys could forge.
+    func forgeRotation(_ directory: TemporaryDirectory,
+                       signatures: (JournalHead) throws -> (old: [UInt8], new: [UInt8])) throws -> (SegmentForger, rotation: UInt64) {
         var forger = try SegmentForger(directory)
         try forger.readings(3)
         try forger.checkpoint(by: old)
         let head = forger.head
-        let digest = KeyRotation.digest(sequence: head.sequence, headHash: head.hash, old: old.address, new: new.address)
-        let byNew = try new.sign(digest: digest).bytes
+        let signed = try signatures(head)
         let rotation = try forger.add(.keyRotation(KeyRotation(headHash: head.hash, oldAddress: old.address, newAddress: new.address,
-                                                               oldSignature: byNew, newSignature: byNew)))
+                                                               oldSignature: signed.old, newSignature: signed.new)))
+        return (forger, rotation)
+    }
+
+    @Test func aRotationSignedOnlyByTheNewKeyIsForged() throws {
+        let directory = TemporaryDirectory("forged-new-only")
+        defer { directory.remove() }
+        var (forger, rotation) = try forgeRotation(directory) { head in
+            let byNew = try new.sign(digest: rotationDigest(head)).bytes
+            return (old: byNew, new: byNew)
+        }
         try forger.readings(2)
         let newCheckpoint = try forger.checkpoint(by: new)
         let verification = try JournalVerifier.verify(directory: directory.path, signer: new.address)
@@ -131,15 +145,11 @@ import Testing
     @Test func aRotationWhoseOldSignatureIsWrongIsForged() throws {
         let directory = TemporaryDirectory("forged-old-wrong")
         defer { directory.remove() }
-        var forger = try SegmentForger(directory)
-        try forger.readings(3)
-        try forger.checkpoint(by: old)
-        let head = forger.head
-        let digest = KeyRotation.digest(sequence: head.sequence, headHash: head.hash, old: old.address, new: new.address)
-        // The old key's signature from another place in the chain: replayed, it does not sign this one.
-        let replayed = try old.sign(digest: KeyRotation.digest(sequence: head.sequence - 1, headHash: head.hash, old: old.address, new: new.address)).bytes
-        let rotation = try forger.add(.keyRotation(KeyRotation(headHash: head.hash, oldAddress: old.address, newAddress: new.address,
-                                                               oldSignature: replayed, newSignature: try new.sign(digest: digest).bytes)))
+        var (forger, rotation) = try forgeRotation(directory) { head in
+            // The old key's signature from another place in the chain: replayed, it does not sign this one.
+            let replayed = try old.sign(digest: rotationDigest(JournalHead(sequence: head.sequence - 1, hash: head.hash))).bytes
+            return (old: replayed, new: try new.sign(digest: rotationDigest(head)).bytes)
+        }
         try forger.checkpoint(by: new)
         let verification = try JournalVerifier.verify(directory: directory.path, signer: new.address)
         #expect(verification.problems.first?.sequence == rotation)
