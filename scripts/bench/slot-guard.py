@@ -284,24 +284,18 @@ def analyse(args, half, minimum, maximum):
 
     def shed_from(t0, t1):
         """The first time in [t0, t1) the shed coil is on (the output asking the site to shed), or None."""
-        on = False
+        on = False  # at t0
         for stamp, value in coil_events:
             if stamp >= t1:
                 break
-            if stamp >= t0 and value:
-                return t0 if on else stamp
-            on = value
+            if stamp < t0:
+                on = value
+                continue
+            if on:
+                return t0
+            if value:
+                return stamp
         return t0 if on else None
-
-    def shed_during(t0, t1):
-        on = False
-        for stamp, value in coil_events:
-            if stamp >= t1:
-                break
-            if stamp >= t0 and value:
-                return True
-            on = value
-        return on
 
     close = args.close_percent / 100
     figures = {"slots": 0, "over": 0, "under": 0, "close": 0, "warned_in_time": 0, "leads": [], "false_alarms": 0,
@@ -318,7 +312,7 @@ def analyse(args, half, minimum, maximum):
         over_warning = min((t for t in (over_state, shed_at) if t is not None), default=None)
         under_warning = first_warning(t0, t1, UNDER_STATES)
         warned = over_warning is not None or under_warning is not None
-        shed = shed_during(t0, t1)
+        shed = shed_from(t0, t1) is not None
         figures["warned"] += warned
         figures["shed_slots"] += shed
         side = None
