@@ -126,6 +126,9 @@ def test_first_slot_must_be_the_next_slot(env):
     reverts(submit_fn(env.c, aid, 2, 9, IN[9:12]), env.device, "agreements: wrong first slot")  # overlap
     reverts(submit_fn(env.c, aid, 2, 11, IN[11:12]), env.device, "agreements: wrong first slot")  # gap
     reverts(submit_fn(env.c, aid, 2, 0, IN[:12]), env.device, "agreements: wrong first slot")  # replay
+    # The next slot is stored in 40 bits; a first slot that only agrees with it in its low 40 bits is not it
+    # (the event packs first_slot into 40 bits, so only a value that fits may ever be logged).
+    reverts(submit_fn(env.c, aid, 2, 10 + 2**40, IN[10:12]), env.device, "agreements: wrong first slot")
     submit(env.c, env.device, aid, 2, 10, IN[10:12])
     assert env.state(aid)["next_slot"] == 12
 
