@@ -18,7 +18,7 @@ import Testing
 
     @Test func permissionErrorNamesTheGroup() {
         // Root opens any node, so the mapping from EACCES is checked directly.
-        let error = LinuxI2CBus.openError(path: "/dev/i2c-1", errno: EACCES)
+        let error = DriverError.busOpenFailed(path: "/dev/i2c-1", errno: EACCES)
         #expect(error.code == .i2c(.permissionDenied))
         #expect(error.description.contains("/dev/i2c-1"))
         #expect(error.description.contains("group i2c"))

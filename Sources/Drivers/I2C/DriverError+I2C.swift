@@ -21,6 +21,24 @@ extension DriverError {
             "the transfer timed out; check for a chip holding SDA or SCL low, missing pull-ups, or too long wiring")
     }
 
+    /// The bus device node `path` could not be opened.
+    static func busOpenFailed(path: String, errno code: Int32) -> DriverError {
+        switch code {
+        case ENOENT, ENODEV, ENXIO:
+            return .i2c(.busMissing, bus: path, address: nil, message:
+                "does not exist; enable I2C (`sudo raspi-config nonint do_i2c 0`, or dtparam=i2c_arm=on in "
+                + "/boot/firmware/config.txt), load i2c-dev (`sudo modprobe i2c-dev`, and list it in "
+                + "/etc/modules-load.d/), and check the bus number with `i2cdetect -l`")
+        case EACCES, EPERM:
+            return .i2c(.permissionDenied, bus: path, address: nil, message:
+                "is not readable and writable by this user; add the user meterd runs as to the group i2c "
+                + "(`sudo usermod -aG i2c USER`, or SupplementaryGroups=i2c in meterd.service)")
+        default:
+            return .i2c(.systemError(errno: code), bus: path, address: nil, message:
+                "cannot be opened: \(String(cString: strerror(code)))")
+        }
+    }
+
     /// A transfer to `address` failed with `code`, as the adapter's driver reports it.
     static func transferFailed(errno code: Int32, bus name: String, address: UInt8) -> DriverError {
         switch code {

@@ -21,7 +21,7 @@ public final class LinuxI2CBus: I2CBus {
 
     public init(path: String) throws(DriverError) {
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Self.openError(path: path, errno: errno) }
+        guard descriptor >= 0 else { throw .busOpenFailed(path: path, errno: errno) }
         var funcs: UInt = 0
         guard meterd_i2c_funcs(descriptor, &funcs) == 0 else {
             let error = errno
@@ -133,22 +133,5 @@ public final class LinuxI2CBus: I2CBus {
         .i2c(.unsupportedTransfer, bus: name, address: address, message:
             "the adapter cannot do \(what) (I2C_FUNCS \(I2CAddressFormat.hex(functionality, digits: 8))); "
             + "use an adapter with plain I2C transfers, such as the Raspberry Pi's i2c-bcm2835")
-    }
-
-    static func openError(path: String, errno code: Int32) -> DriverError {
-        switch code {
-        case ENOENT, ENODEV, ENXIO:
-            return .i2c(.busMissing, bus: path, address: nil, message:
-                "does not exist; enable I2C (`sudo raspi-config nonint do_i2c 0`, or dtparam=i2c_arm=on in "
-                + "/boot/firmware/config.txt), load i2c-dev (`sudo modprobe i2c-dev`, and list it in "
-                + "/etc/modules-load.d/), and check the bus number with `i2cdetect -l`")
-        case EACCES, EPERM:
-            return .i2c(.permissionDenied, bus: path, address: nil, message:
-                "is not readable and writable by this user; add the user meterd runs as to the group i2c "
-                + "(`sudo usermod -aG i2c USER`, or SupplementaryGroups=i2c in meterd.service)")
-        default:
-            return .i2c(.systemError(errno: code), bus: path, address: nil, message:
-                "cannot be opened: \(String(cString: strerror(code)))")
-        }
     }
 }
