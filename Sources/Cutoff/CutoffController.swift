@@ -24,7 +24,7 @@ public final class CutoffController: @unchecked Sendable {
     private var pendingChain: [ChainAction] = []
     private var heldAcknowledgement: ChainAction?
     /// Why the line is not at the commanded supply (a failed write), until a write succeeds.
-    private var lineFault: GPIOError?
+    private var lineFault: DriverError?
     /// Chain actions of changes whose line write failed, handed out once the line is set.
     private var heldUntilLineSet: [ChainAction] = []
     private let limiterMeter: String?
@@ -146,7 +146,7 @@ public final class CutoffController: @unchecked Sendable {
 
     /// Sets the line; a failure is remembered (the line is owed) and returned.
     private func drive(connected: Bool) -> RelayLineNotSet? {
-        do throws(GPIOError) {
+        do throws(DriverError) {
             try actuator.setSupply(connected: connected)
             lineFault = nil
             return nil

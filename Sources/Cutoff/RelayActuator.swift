@@ -12,12 +12,12 @@ public struct RelayActuator: Sendable {
 
     /// Requests the line already set for `supplyConnected`, so it shows no other value first.
     public static func request(_ address: GPIOLineAddress, wiring: RelayWiring, supplyConnected: Bool,
-                               from provider: any GPIOLineProvider) throws(GPIOError) -> RelayActuator {
+                               from provider: any GPIOLineProvider) throws(DriverError) -> RelayActuator {
         let line = try provider.requestOutput(address, initiallyActive: wiring.lineActive(supplyConnected: supplyConnected))
         return RelayActuator(line: line, wiring: wiring)
     }
 
-    public func setSupply(connected: Bool) throws(GPIOError) {
+    public func setSupply(connected: Bool) throws(DriverError) {
         try line.setActive(wiring.lineActive(supplyConnected: connected))
     }
 }

@@ -4,11 +4,11 @@ import Drivers
 /// acknowledged on chain, and the line is written again until it takes the value.
 public struct RelayLineNotSet: Error, Sendable, Equatable, CustomStringConvertible {
     var supplyConnected: Bool
-    var error: GPIOError
+    var error: DriverError
     /// Why even the record of the failure could not be journaled (a full disk), if so.
     var journalError: String?
 
-    init(supplyConnected: Bool, error: GPIOError, journalError: String? = nil) {
+    init(supplyConnected: Bool, error: DriverError, journalError: String? = nil) {
         self.supplyConnected = supplyConnected
         self.error = error
         self.journalError = journalError

@@ -6,7 +6,7 @@ import Testing
 /// A relay line that refuses its first writes: the change stands and is journaled, the failure is
 /// journaled, nothing reaches the chain until the line is set, and a retry sets it.
 @Suite struct RelayLineFailureTests {
-    static let refusal = GPIOError(.systemError(operation: "setting the line value", errno: EIO), address: GPIOLineAddress(chip: "gpiochip0", line: .offset(17)),
+    static let refusal = DriverError.gpio(.systemError(operation: "setting the line value", errno: EIO), address: GPIOLineAddress(chip: "gpiochip0", line: .offset(17)),
                                    message: "setting the line value failed (Input/output error)")
 
     @Test func aCutoffWhoseLineFailsIsJournaledRetriedAndAcknowledgedOnlyOnceSet() throws {

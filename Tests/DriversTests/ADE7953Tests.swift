@@ -97,8 +97,8 @@ private func read(_ bus: SimulatedI2CBus, _ register: UInt16, count: Int) throws
         let (bus, _) = rig()
         var meter = try ADE7953(bus: bus, meter: "ac", calibration: calibration)
         bus.inject(.noAcknowledge, at: 0x38)
-        let error = #expect(throws: I2CError.self) { try meter.read() }
-        #expect(error?.code == .noAcknowledge)
+        let error = #expect(throws: DriverError.self) { try meter.read() }
+        #expect(error?.code == .i2c(.noAcknowledge))
         #expect(error?.description.hasPrefix("test-bus address 0x38: no acknowledge") == true)
         bus.clearFault(at: 0x38)
         #expect(try meter.read().values[.voltageL1] == 230.0)
@@ -107,14 +107,14 @@ private func read(_ bus: SimulatedI2CBus, _ register: UInt16, count: Int) throws
     @Test func otherChipAtTheAddressIsNotMistakenForAnADE7953() {
         let bus = SimulatedI2CBus(name: "test-bus")
         bus.attach(SimulatedINA228(), at: 0x38)
-        let error = #expect(throws: I2CError.self) { try ADE7953(bus: bus, meter: "ac", calibration: calibration) }
-        #expect(error?.code == .unexpectedDevice)
+        let error = #expect(throws: DriverError.self) { try ADE7953(bus: bus, meter: "ac", calibration: calibration) }
+        #expect(error?.code == .i2c(.unexpectedDevice))
     }
 
     @Test func nonPositiveGainIsRejected() {
         let (bus, _) = rig()
         let bad = ADE7953Calibration(voltsPerLSB: 0, channelA: channel)
-        let error = #expect(throws: I2CError.self) { try ADE7953(bus: bus, meter: "ac", calibration: bad) }
-        #expect(error?.code == .invalidCalibration)
+        let error = #expect(throws: DriverError.self) { try ADE7953(bus: bus, meter: "ac", calibration: bad) }
+        #expect(error?.code == .i2c(.invalidCalibration))
     }
 }

@@ -15,7 +15,7 @@ struct GPIOLineTests {
             #expect {
                 _ = try LibgpiodLineProvider().requestOutput(address, initiallyActive: false)
             } throws: { error in
-                guard let error = error as? GPIOError, error.code == .chipMissing else { return false }
+                guard let error = error as? DriverError, error.code == .gpio(.chipMissing) else { return false }
                 return error.description.contains("\"\(chip)\"") && error.description.contains("gpiodetect")
             }
         }
@@ -23,20 +23,21 @@ struct GPIOLineTests {
 
     @Test func anInputOnAMissingChipFailsTheSameWay() {
         let address = GPIOLineAddress(chip: "meterd-no-such-label", line: .name("RECONNECT_BUTTON"))
-        #expect(throws: GPIOError.self) { _ = try LibgpiodLineProvider().requestInput(address) }
+        let error = #expect(throws: DriverError.self) { _ = try LibgpiodLineProvider().requestInput(address) }
+        #expect(error?.code == .gpio(.chipMissing))
     }
 
     @Test func aBusyLineSaysWhoHoldsItAndWhatToCheck() {
         let address = GPIOLineAddress(chip: "gpiochip0", line: .offset(17), activeLow: true)
-        let error = GPIOError.request(address, errno: EBUSY, consumer: "meterd")
+        let error = DriverError.lineRequest(address, errno: EBUSY, consumer: "meterd")
         #expect(error.isLineBusy)
         #expect(error.description == "GPIO chip \"gpiochip0\" line 17 (active-low): the line is held by another process (consumer \"meterd\"); "
                 + "is meterd running? (systemctl status meterd; `gpioinfo` shows the holder)")
     }
 
     @Test func permissionProblemsNameTheGpioGroup() {
-        let error = GPIOError.chipOpen(GPIOLineAddress(chip: "/dev/gpiochip0", line: .name("RELAY")), errno: EACCES)
-        #expect(error.code == .permissionDenied)
+        let error = DriverError.chipOpen(GPIOLineAddress(chip: "/dev/gpiochip0", line: .name("RELAY")), errno: EACCES)
+        #expect(error.code == .gpio(.permissionDenied))
         #expect(error.description.contains("group gpio"))
     }
 
@@ -52,7 +53,7 @@ struct GPIOLineTests {
         #expect(instants == instants.sorted())
         provider.holdElsewhere(true)
         #expect { _ = try provider.requestOutput(GPIOLineAddress(chip: "sim", line: .offset(3)), initiallyActive: true) } throws: { error in
-            (error as? GPIOError)?.isLineBusy == true
+            (error as? DriverError)?.isLineBusy == true
         }
     }
 }

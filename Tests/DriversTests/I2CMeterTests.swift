@@ -7,7 +7,8 @@ import Testing
     @Test func aChipMissingAtStartIsFoundOnALaterRead() async throws {
         let bus = SimulatedI2CBus(name: "hat")
         let meter = I2CMeter(name: "dc", bus: bus, chip: .ina228(address: 0x40, calibration))
-        await #expect(throws: I2CError.self) { _ = try await meter.read() }
+        let missing = await #expect(throws: DriverError.self) { _ = try await meter.read() }
+        #expect(missing?.code == .i2c(.noAcknowledge))
         bus.attach(SimulatedINA228(inputs: .init(shuntVolts: 0.075, busVolts: 24)), at: 0x40)
         let reading = try await meter.read()
         #expect(reading.values[.dcCurrent] == 5.0)
@@ -26,7 +27,8 @@ import Testing
         #expect(abs(afterHour - 5_120_000) < 1_000)
 
         bus.inject(.noAcknowledge, at: 0x40, transactions: 1)
-        await #expect(throws: I2CError.self) { _ = try await meter.read() }
+        let dropped = await #expect(throws: DriverError.self) { _ = try await meter.read() }
+        #expect(dropped?.code == .i2c(.noAcknowledge))
         // Set up again: the chip's ENERGY register is reset, but the total continues from the last reading.
         let again = try await meter.read()
         let continued = try #require(again.energy[.importActiveEnergy]).milliwattHours

@@ -61,8 +61,8 @@ private final class CountingDevice: SimulatedI2CDevice {
         let bus = SimulatedI2CBus(name: "stuck-bus")
         bus.attach(SimulatedINA228(), at: 0x40)
         bus.inject(.timeout, at: 0x40)
-        let error = #expect(throws: I2CError.self) { try I2CProbe(bus: bus).scan() }
-        #expect(error?.code == .timeout)
+        let error = #expect(throws: DriverError.self) { try I2CProbe(bus: bus).scan() }
+        #expect(error?.code == .i2c(.timeout))
         #expect(error?.description.hasPrefix("stuck-bus address 0x40") == true)
     }
 

@@ -49,32 +49,28 @@ private struct SMBusOnlyBus: I2CBus {
     let name = "smbus-only"
     let stub: I2CStubModel
 
-    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
+    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(DriverError) -> [UInt8] {
         guard let transfer = SMBusTransfer.read(bytes: bytes, count: count) else {
-            throw I2CError(.unsupportedTransfer, bus: name, address: address, message: "not SMBus")
+            throw .i2c(.unsupportedTransfer, bus: name, address: address, message: "not SMBus")
         }
         return try run(transfer, address: address)
     }
 
-    func write(address: UInt8, bytes: [UInt8]) throws(I2CError) {
+    func write(address: UInt8, bytes: [UInt8]) throws(DriverError) {
         guard let transfer = SMBusTransfer.write(bytes: bytes) else {
-            throw I2CError(.unsupportedTransfer, bus: name, address: address, message: "not SMBus")
+            throw .i2c(.unsupportedTransfer, bus: name, address: address, message: "not SMBus")
         }
         _ = try run(transfer, address: address)
     }
 
-    func answers(address: UInt8) throws(I2CError) -> Bool {
+    func answers(address: UInt8) throws(DriverError) -> Bool {
         stub.selected = address
         return stub.quickWrite() == 0
     }
 
-    private func run(_ transfer: SMBusTransfer, address: UInt8) throws(I2CError) -> [UInt8] {
+    private func run(_ transfer: SMBusTransfer, address: UInt8) throws(DriverError) -> [UInt8] {
         stub.selected = address
-        switch transfer.run(on: stub) {
-        case .success(let bytes): return bytes
-        case .failure(.errno(let code)): throw LinuxI2CBus.transferError(errno: code, bus: name, address: address)
-        case .failure(let other): Issue.record("unexpected \(other)"); return []
-        }
+        return try transfer.run(on: stub, bus: name, address: address)
     }
 }
 
@@ -110,17 +106,17 @@ private struct SMBusOnlyBus: I2CBus {
 
     @Test func absentAddressOnI2CStubIsNoAcknowledge() throws {
         let bus = SMBusOnlyBus(stub: stubWithINA228())
-        let error = #expect(throws: I2CError.self) { try bus.writeThenRead(address: 0x41, bytes: [0x3E], count: 2) }
-        #expect(error?.code == .noAcknowledge)
+        let error = #expect(throws: DriverError.self) { try bus.writeThenRead(address: 0x41, bytes: [0x3E], count: 2) }
+        #expect(error?.code == .i2c(.noAcknowledge))
         #expect(try I2CProbe(bus: bus).scan() == [I2CProbeResult(address: 0x40, device: .ina228(revision: 1))])
     }
 
     @Test func errnoOfEachAdapterMapsToItsMeaning() {
         for code in [ENXIO, EREMOTEIO, ENODEV] {
-            #expect(LinuxI2CBus.transferError(errno: code, bus: "b", address: 0x40).code == .noAcknowledge)
+            #expect(DriverError.transferFailed(errno: code, bus: "b", address: 0x40).code == .i2c(.noAcknowledge))
         }
-        #expect(LinuxI2CBus.transferError(errno: ETIMEDOUT, bus: "b", address: 0x40).code == .timeout)
-        #expect(LinuxI2CBus.transferError(errno: EBUSY, bus: "b", address: 0x40).code == .addressInUse)
-        #expect(LinuxI2CBus.transferError(errno: EIO, bus: "b", address: 0x40).code == .systemError(errno: EIO))
+        #expect(DriverError.transferFailed(errno: ETIMEDOUT, bus: "b", address: 0x40).code == .i2c(.timeout))
+        #expect(DriverError.transferFailed(errno: EBUSY, bus: "b", address: 0x40).code == .i2c(.addressInUse))
+        #expect(DriverError.transferFailed(errno: EIO, bus: "b", address: 0x40).code == .i2c(.systemError(errno: EIO)))
     }
 }

@@ -95,35 +95,35 @@ private func rig(
         let (bus, _) = rig()
         var meter = try INA228(bus: bus, meter: "dc", calibration: calibration)
         bus.inject(.noAcknowledge, at: 0x40, transactions: 1)
-        let error = #expect(throws: I2CError.self) { try meter.read() }
-        #expect(error?.code == .noAcknowledge)
+        let error = #expect(throws: DriverError.self) { try meter.read() }
+        #expect(error?.code == .i2c(.noAcknowledge))
         #expect(error?.description.contains("test-bus address 0x40") == true)
         #expect(try meter.read().values[.dcCurrent] == 5.0, "the next poll works once the chip answers again")
     }
 
     @Test func absentChipFailsConstruction() {
         let bus = SimulatedI2CBus(name: "test-bus")
-        let error = #expect(throws: I2CError.self) {
+        let error = #expect(throws: DriverError.self) {
             try INA228(bus: bus, address: 0x41, meter: "dc", calibration: calibration)
         }
-        #expect(error?.code == .noAcknowledge)
-        #expect(error?.address == 0x41)
+        #expect(error?.code == .i2c(.noAcknowledge))
+        #expect(error?.place == .i2c(bus: "test-bus", address: 0x41))
     }
 
     @Test func timeoutIsReportedAsTimeout() throws {
         let (bus, _) = rig()
         var meter = try INA228(bus: bus, meter: "dc", calibration: calibration)
         bus.inject(.timeout, at: 0x40)
-        let error = #expect(throws: I2CError.self) { try meter.read() }
-        #expect(error?.code == .timeout)
+        let error = #expect(throws: DriverError.self) { try meter.read() }
+        #expect(error?.code == .i2c(.timeout))
     }
 
     @Test func calibrationThatDoesNotFitShuntCalIsRejected() {
         let (bus, _) = rig()
-        let error = #expect(throws: I2CError.self) {
+        let error = #expect(throws: DriverError.self) {
             try INA228(bus: bus, meter: "dc", calibration: INA228Calibration(shuntOhms: 1, maxCurrentAmperes: 10))
         }
-        #expect(error?.code == .invalidCalibration)
+        #expect(error?.code == .i2c(.invalidCalibration))
         #expect(error?.description.contains("250000") == true)
     }
 
@@ -131,9 +131,9 @@ private func rig(
         let bus = SimulatedI2CBus(name: "test-bus")
         bus.attach(SimulatedINA228(), at: 0x40)
         bus.attach(SimulatedADE7953(), at: 0x45)
-        let error = #expect(throws: I2CError.self) {
+        let error = #expect(throws: DriverError.self) {
             try INA228(bus: bus, address: 0x45, meter: "dc", calibration: calibration)
         }
-        #expect(error?.code == .unexpectedDevice)
+        #expect(error?.code == .i2c(.unexpectedDevice))
     }
 }

@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func wrongRegisterCountIsAnError() {
-        #expect(throws: RegisterDecoder.Failure.wrongRegisterCount(expected: 2, got: 1)) {
+        #expect(throws: DriverError.wrongRegisterCount(expected: 2, got: 1)) {
             try RegisterDecoder.decode([0x4367], as: register(.voltageL1, .float32, unit: .volt))
         }
     }

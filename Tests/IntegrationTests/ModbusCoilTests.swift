@@ -33,10 +33,10 @@ import Testing
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"], extraArguments: ["--shed-coil", "1:0"])
         defer { simulator.stop() }
         let bus = try bus(simulator)
-        await #expect(throws: ModbusError.exception(.illegalDataAddress, unit: 1)) {
+        await #expect(throws: DriverError.exception(.illegalDataAddress, unit: 1)) {
             try await bus.writeCoil(unit: 1, address: 7, on: true)
         }
-        #expect(ModbusError.exception(.illegalDataAddress, unit: 1).description == "unit 1 answered illegal data address (exception 2)")
+        #expect(DriverError.exception(.illegalDataAddress, unit: 1).description == "unit 1 answered illegal data address (exception 2)")
         #expect(bus.transactionCount == 1, "an exception 2 is an answer, not a failure to retry")
         #expect(try coil(simulator, "shed")["on"] as? Bool == false, "nothing changed")
     }

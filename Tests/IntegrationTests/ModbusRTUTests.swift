@@ -56,7 +56,7 @@ import Testing
         try bench.simulator.control(["cmd": "set", "unit": 2, "quantity": "voltage_l1", "value": 240.5])
         try bench.simulator.control(["cmd": "delay", "ms": 400, "unit": 1])
         let impatient = try bench.bus(BusTiming(responseTimeout: 0.15, retries: 0))
-        await #expect(throws: ModbusError.timeout(unit: 1)) {
+        await #expect(throws: DriverError.timeout(unit: 1)) {
             _ = try await impatient.read(.input, unit: 1, address: 0, count: 2)
         }
         impatient.close()
@@ -84,7 +84,7 @@ import Testing
             _ = try await strict.read(.input, unit: 1, address: 0, count: 2)
             Issue.record("a frame with a bad CRC was accepted")
         } catch {
-            guard case .badFrame = error else { Issue.record("expected a bad frame, got \(error)"); return }
+            guard error.code == .modbus(.badFrame) else { Issue.record("expected a bad frame, got \(error)"); return }
         }
     }
 
@@ -95,7 +95,7 @@ import Testing
         let bus = try bench.bus(BusTiming(responseTimeout: 0.2, retries: 1, retryBackoff: 0.05))
         let silent = ModbusMeter(name: "a", unit: 1, profile: bench.sdm630.profile, bus: bus)
         let started = Date()
-        await #expect(throws: ModbusError.timeout(unit: 1)) { _ = try await silent.read() }
+        await #expect(throws: DriverError.timeout(unit: 1)) { _ = try await silent.read() }
         let elapsed = Date().timeIntervalSince(started)
         // The first block's two attempts of 0.2 s and a 0.05 s pause; the second block is not tried.
         #expect(elapsed >= 0.44 && elapsed < 3, "took \(elapsed) s")

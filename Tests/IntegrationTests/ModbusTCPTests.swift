@@ -136,10 +136,10 @@ import Testing
         let simulator = try ModbusSimulator(units: [1: "eastron-sdm630"])
         defer { simulator.stop() }
         let bus = try bus(simulator)
-        await #expect(throws: ModbusError.exception(.illegalDataAddress, unit: 1)) {
+        await #expect(throws: DriverError.exception(.illegalDataAddress, unit: 1)) {
             _ = try await bus.read(.input, unit: 1, address: 0x9000, count: 2)
         }
-        await #expect(throws: ModbusError.exception(.gatewayTargetFailedToRespond, unit: 9)) {
+        await #expect(throws: DriverError.exception(.gatewayTargetFailedToRespond, unit: 9)) {
             _ = try await bus.read(.input, unit: 9, address: 0, count: 2)
         }
     }
@@ -151,7 +151,7 @@ import Testing
         let timing = BusTiming(responseTimeout: 0.2, retries: 2, retryBackoff: 0.05)
         let bus = try bus(simulator, timing: timing)
         let started = Date()
-        await #expect(throws: ModbusError.timeout(unit: 1)) {
+        await #expect(throws: DriverError.timeout(unit: 1)) {
             _ = try await bus.read(.input, unit: 1, address: 0, count: 2)
         }
         // Three attempts of 0.2 s and pauses of 0.05 and 0.1 s: 0.75 s, plus scheduling slack.
@@ -197,12 +197,13 @@ import Testing
         let bus = try bus(simulator, timing: BusTiming(responseTimeout: 0.2, retries: 0))
         _ = try await bus.read(.input, unit: 1, address: 0, count: 2)
         try simulator.control(["cmd": "off"])
-        await #expect(throws: ModbusError.self) { _ = try await bus.read(.input, unit: 1, address: 0, count: 2) }
+        let refused = await #expect(throws: DriverError.self) { _ = try await bus.read(.input, unit: 1, address: 0, count: 2) }
+        if case .modbus? = refused?.code {} else { Issue.record("not a Modbus error: \(String(describing: refused))") }
         do {
             _ = try await bus.read(.input, unit: 1, address: 0, count: 2)
             Issue.record("a switched-off meter answered")
         } catch {
-            #expect(error == .connectionRefused("127.0.0.1:\(simulator.tcpPort!)"))
+            #expect(error == .connectionRefused(endpoint: "127.0.0.1:\(simulator.tcpPort!)"))
         }
         try simulator.control(["cmd": "on"])
         #expect(try await bus.read(.input, unit: 1, address: 0, count: 2).count == 2)

@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    static let refusal = GPIOError(.systemError(operation: "setting the line value", errno: EIO), address: GPIOLineAddress(chip: "gpiochip0", line: .offset(17)),
+    static let refusal = DriverError.gpio(.systemError(operation: "setting the line value", errno: EIO), address: GPIOLineAddress(chip: "gpiochip0", line: .offset(17)),
                                    message: "setting the line value failed (Input/output error)")
 
     @Test func aRemoteCutoffWhoseLineFailsIsRetriedUntilSetAndOnlyThenAcknowledged() async throws {

@@ -49,7 +49,7 @@ import Testing
         var guardOutput = SlotGuardOutput(controller: LoadRequestController(timing: LoadRequestTiming(), canAdd: false),
                                           output: GPIOLoadOutput(shedLine: shed, addLine: nil, place: "test line"))
         let report = LoadRequestControllerTests.report(0, projected: 20_000)
-        shed.fail(with: GPIOError(.systemError(operation: "set", errno: 5), address: shed.address, message: "test"))
+        shed.fail(with: DriverError.gpio(.systemError(operation: "set", errno: 5), address: shed.address, message: "test"))
         let logger = Logger(label: "test")
         #expect(await guardOutput.follow(report, supplyConnected: true, logger: logger) != nil, "the change is journaled")
         #expect(!shed.current && !guardOutput.isWritten)

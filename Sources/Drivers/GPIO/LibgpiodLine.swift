@@ -10,11 +10,11 @@ public struct LibgpiodLineProvider: GPIOLineProvider {
 
     public init() {}
 
-    public func requestOutput(_ address: GPIOLineAddress, initiallyActive: Bool) throws(GPIOError) -> any OutputLine {
+    public func requestOutput(_ address: GPIOLineAddress, initiallyActive: Bool) throws(DriverError) -> any OutputLine {
         try LibgpiodLine(address, direction: .output(initiallyActive: initiallyActive))
     }
 
-    public func requestInput(_ address: GPIOLineAddress) throws(GPIOError) -> any InputLine {
+    public func requestInput(_ address: GPIOLineAddress) throws(DriverError) -> any InputLine {
         try LibgpiodLine(address, direction: .input)
     }
 }
@@ -27,11 +27,11 @@ final class LibgpiodLine: OutputLine, InputLine, @unchecked Sendable {
     // libgpiod handles are not thread-safe: every call goes through this lock.
     private let handles: Locked<(chip: OpaquePointer, line: OpaquePointer)>
 
-    init(_ address: GPIOLineAddress, direction: Direction) throws(GPIOError) {
+    init(_ address: GPIOLineAddress, direction: Direction) throws(DriverError) {
         self.address = address
         errno = 0
         guard let chip = gpiod_chip_open_lookup(address.chip) else {
-            throw GPIOError.chipOpen(address, errno: errno == 0 ? ENOENT : errno)
+            throw DriverError.chipOpen(address, errno: errno == 0 ? ENOENT : errno)
         }
         let found: OpaquePointer?
         switch address.line {
@@ -40,7 +40,7 @@ final class LibgpiodLine: OutputLine, InputLine, @unchecked Sendable {
         }
         guard let line = found else {
             gpiod_chip_close(chip)
-            throw GPIOError.lineMissing(address)
+            throw DriverError.lineMissing(address)
         }
         let flags = address.activeLow ? Int32(GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW) : 0
         let result: Int32
@@ -55,7 +55,7 @@ final class LibgpiodLine: OutputLine, InputLine, @unchecked Sendable {
             _ = gpiod_line_update(line)
             let consumer = gpiod_line_consumer(line).map { String(cString: $0) }
             gpiod_chip_close(chip)
-            throw GPIOError.request(address, errno: code, consumer: consumer)
+            throw DriverError.lineRequest(address, errno: code, consumer: consumer)
         }
         handles = Locked((chip, line))
     }
@@ -67,18 +67,18 @@ final class LibgpiodLine: OutputLine, InputLine, @unchecked Sendable {
         }
     }
 
-    func setActive(_ active: Bool) throws(GPIOError) {
-        try handles.withLock { (handles) throws(GPIOError) in
+    func setActive(_ active: Bool) throws(DriverError) {
+        try handles.withLock { (handles) throws(DriverError) in
             guard gpiod_line_set_value(handles.line, active ? 1 : 0) == 0 else {
-                throw GPIOError.value(address, operation: "setting the line", errno: errno)
+                throw DriverError.lineValue(address, operation: "setting the line", errno: errno)
             }
         }
     }
 
-    func isActive() throws(GPIOError) -> Bool {
-        try handles.withLock { (handles) throws(GPIOError) -> Bool in
+    func isActive() throws(DriverError) -> Bool {
+        try handles.withLock { (handles) throws(DriverError) -> Bool in
             let value = gpiod_line_get_value(handles.line)
-            guard value >= 0 else { throw GPIOError.value(address, operation: "reading the line", errno: errno) }
+            guard value >= 0 else { throw DriverError.lineValue(address, operation: "reading the line", errno: errno) }
             return value == 1
         }
     }

@@ -10,7 +10,7 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     }
 
     public let address: GPIOLineAddress
-    private let state: Locked<(changes: [Change], failure: GPIOError?, failingWrites: (count: Int, error: GPIOError)?)>
+    private let state: Locked<(changes: [Change], failure: DriverError?, failingWrites: (count: Int, error: DriverError)?)>
 
     public init(address: GPIOLineAddress = GPIOLineAddress(chip: "simulated", line: .offset(0)), initiallyActive: Bool) {
         self.address = address
@@ -23,14 +23,14 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     public var current: Bool { state.withLock { $0.changes[$0.changes.count - 1].active } }
 
     /// Makes every following set or read fail, as a line whose chip went away.
-    public func fail(with error: GPIOError?) { state.withLock { $0.failure = error } }
+    public func fail(with error: DriverError?) { state.withLock { $0.failure = error } }
 
     /// Makes the next `count` sets fail with `error` (reads still answer), as a driver that
     /// refuses a few writes and then recovers.
-    func failNextWrites(_ count: Int, with error: GPIOError) { state.withLock { $0.failingWrites = (count, error) } }
+    func failNextWrites(_ count: Int, with error: DriverError) { state.withLock { $0.failingWrites = (count, error) } }
 
-    public func setActive(_ active: Bool) throws(GPIOError) {
-        try state.withLock { (state) throws(GPIOError) in
+    public func setActive(_ active: Bool) throws(DriverError) {
+        try state.withLock { (state) throws(DriverError) in
             if let failure = state.failure { throw failure }
             if let failing = state.failingWrites, failing.count > 0 {
                 state.failingWrites = (failing.count - 1, failing.error)
@@ -40,8 +40,8 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
         }
     }
 
-    public func isActive() throws(GPIOError) -> Bool {
-        try state.withLock { (state) throws(GPIOError) -> Bool in
+    public func isActive() throws(DriverError) -> Bool {
+        try state.withLock { (state) throws(DriverError) -> Bool in
             if let failure = state.failure { throw failure }
             return state.changes[state.changes.count - 1].active
         }
@@ -60,17 +60,17 @@ public final class SimulatedLineProvider: GPIOLineProvider, @unchecked Sendable 
     /// Every line requested so far, in order.
     public var lines: [SimulatedLine] { state.withLock { $0.lines } }
 
-    public func requestOutput(_ address: GPIOLineAddress, initiallyActive: Bool) throws(GPIOError) -> any OutputLine {
+    public func requestOutput(_ address: GPIOLineAddress, initiallyActive: Bool) throws(DriverError) -> any OutputLine {
         try request(address, initiallyActive: initiallyActive)
     }
 
-    public func requestInput(_ address: GPIOLineAddress) throws(GPIOError) -> any InputLine {
+    public func requestInput(_ address: GPIOLineAddress) throws(DriverError) -> any InputLine {
         try request(address, initiallyActive: false)
     }
 
-    private func request(_ address: GPIOLineAddress, initiallyActive: Bool) throws(GPIOError) -> SimulatedLine {
-        try state.withLock { (state) throws(GPIOError) -> SimulatedLine in
-            if state.busy { throw GPIOError.request(address, errno: EBUSY, consumer: "meterd") }
+    private func request(_ address: GPIOLineAddress, initiallyActive: Bool) throws(DriverError) -> SimulatedLine {
+        try state.withLock { (state) throws(DriverError) -> SimulatedLine in
+            if state.busy { throw DriverError.lineRequest(address, errno: EBUSY, consumer: "meterd") }
             let line = SimulatedLine(address: address, initiallyActive: initiallyActive)
             state.lines.append(line)
             return line

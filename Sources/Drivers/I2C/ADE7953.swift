@@ -37,7 +37,7 @@ struct ADE7953: Sendable {
         calibration: ADE7953Calibration,
         importEnergyAtStartMilliwattHours: Int64 = 0,
         exportEnergyAtStartMilliwattHours: Int64 = 0
-    ) throws(I2CError) {
+    ) throws(DriverError) {
         let address = Self.address
         try calibration.validate(bus: bus.name, address: address)
         self.bus = bus
@@ -55,7 +55,7 @@ struct ADE7953: Sendable {
 
         let noLoad = try Self.read(ADE7953Register.activePowerNoLoad, bus: bus)
         guard noLoad == ADE7953Constants.activePowerNoLoadDefault else {
-            throw I2CError(.unexpectedDevice, bus: bus.name, address: address, message:
+            throw .i2c(.unexpectedDevice, bus: bus.name, address: address, message:
                 "does not answer as an ADE7953 (AP_NOLOAD reads \(I2CAddressFormat.hex(noLoad, digits: 8)), "
                 + "not 0x0000E419); check the configured bus against what meterd's I2C probe finds")
         }
@@ -69,7 +69,7 @@ struct ADE7953: Sendable {
     }
 
     /// One read cycle: VRMS, PERIOD, IRMSA, AWATT, AENERGYA, and IRMSB, BWATT, AENERGYB with channel B.
-    mutating func read() throws(I2CError) -> Reading {
+    mutating func read() throws(DriverError) -> Reading {
         let voltage = Double(try read(ADE7953Register.voltageRMS)) * calibration.voltsPerLSB
         let period = try read(ADE7953Register.period)
         let channelA = try readChannel(
@@ -109,7 +109,7 @@ struct ADE7953: Sendable {
     private func readChannel(
         _ gains: ADE7953Calibration.Channel, current: UInt16, power: UInt16, energy: UInt16,
         importTotal: inout EnergyRegisterTotal, exportTotal: inout EnergyRegisterTotal
-    ) throws(I2CError) -> (current: Double, power: Double) {
+    ) throws(DriverError) -> (current: Double, power: Double) {
         let rms = try read(current)
         let watts = RegisterBytes.signExtend(try read(power), bits: 32)
         let accumulated = RegisterBytes.signExtend(try read(energy), bits: 32)
@@ -127,16 +127,16 @@ struct ADE7953: Sendable {
             resolutionMilliwattHours: totals.map(\.resolutionMilliwattHours).max() ?? 1)
     }
 
-    private func read(_ register: UInt16) throws(I2CError) -> UInt64 {
+    private func read(_ register: UInt16) throws(DriverError) -> UInt64 {
         try Self.read(register, bus: bus)
     }
 
-    private func write(_ register: UInt16, _ value: UInt64) throws(I2CError) {
+    private func write(_ register: UInt16, _ value: UInt64) throws(DriverError) {
         let data = RegisterBytes.bytes(of: value, width: ADE7953Register.width(of: register))
         try bus.write(address: Self.address, bytes: ADE7953Register.addressBytes(register) + data)
     }
 
-    static func read(_ register: UInt16, bus: any I2CBus) throws(I2CError) -> UInt64 {
+    static func read(_ register: UInt16, bus: any I2CBus) throws(DriverError) -> UInt64 {
         RegisterBytes.unsigned(try bus.writeThenRead(
             address: address, bytes: ADE7953Register.addressBytes(register), count: ADE7953Register.width(of: register)))
     }

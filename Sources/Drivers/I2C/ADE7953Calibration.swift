@@ -30,11 +30,11 @@ public struct ADE7953Calibration: Sendable, Equatable {
         self.channelB = channelB
     }
 
-    func validate(bus: String, address: UInt8) throws(I2CError) {
+    func validate(bus: String, address: UInt8) throws(DriverError) {
         let gains = [voltsPerLSB, channelA.amperesPerLSB, channelA.wattsPerLSB, channelA.wattHoursPerLSB]
             + [channelB?.amperesPerLSB, channelB?.wattsPerLSB, channelB?.wattHoursPerLSB].compactMap { $0 }
         guard gains.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw I2CError(.invalidCalibration, bus: bus, address: address, message:
+            throw .i2c(.invalidCalibration, bus: bus, address: address, message:
                 "ADE7953 calibration gains must be positive (volts, amperes, watts and watt-hours per LSB); "
                 + "set them from the board's calibration sheet")
         }

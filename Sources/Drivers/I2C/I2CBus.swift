@@ -8,11 +8,11 @@ public protocol I2CBus: Sendable {
     var name: String { get }
 
     /// Writes `bytes` (typically a register address), then, after a repeated start, reads `count` bytes.
-    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8]
+    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(DriverError) -> [UInt8]
 
     /// Writes `bytes` in one transaction (typically a register address followed by its new value).
-    func write(address: UInt8, bytes: [UInt8]) throws(I2CError)
+    func write(address: UInt8, bytes: [UInt8]) throws(DriverError)
 
-    /// Whether a device acknowledges `address`; `I2CError.Code.addressInUse` when a kernel driver owns it.
-    func answers(address: UInt8) throws(I2CError) -> Bool
+    /// Whether a device acknowledges `address`; `DriverError.I2CCode.addressInUse` when a kernel driver owns it.
+    func answers(address: UInt8) throws(DriverError) -> Bool
 }

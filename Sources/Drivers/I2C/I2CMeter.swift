@@ -40,7 +40,7 @@ public actor I2CMeter: Meter {
         }
     }
 
-    private func readOnce() throws(I2CError) -> Reading {
+    private func readOnce() throws(DriverError) -> Reading {
         switch driver {
         case .ade7953(var ade):
             defer { driver = .ade7953(ade) }

@@ -56,15 +56,15 @@ public struct I2CProbe: Sendable {
 
     /// Every address that answers, in address order. Stops with the bus's error when the bus itself
     /// fails (timeout, adapter error); a NAK just means nothing is there.
-    public func scan(progress: (I2CProbeProgress) -> Void = { _ in }) throws(I2CError) -> [I2CProbeResult] {
+    public func scan(progress: (I2CProbeProgress) -> Void = { _ in }) throws(DriverError) -> [I2CProbeResult] {
         var results: [I2CProbeResult] = []
         for (index, address) in Self.addresses.enumerated() {
-            do throws(I2CError) {
+            do throws(DriverError) {
                 if try bus.answers(address: address) {
                     results.append(I2CProbeResult(address: address, device: identify(address: address)))
                 }
             } catch {
-                guard error.code == .addressInUse else { throw error }
+                guard error.code == .i2c(.addressInUse) else { throw error }
                 results.append(I2CProbeResult(address: address, device: .claimedByKernelDriver))
             }
             progress(I2CProbeProgress(address: address, scanned: index + 1, total: Self.addresses.count))

@@ -31,7 +31,7 @@ struct INA228: Sendable {
         meter: String,
         calibration: INA228Calibration,
         importEnergyAtStartMilliwattHours: Int64 = 0
-    ) throws(I2CError) {
+    ) throws(DriverError) {
         let shuntCalibration = try calibration.shuntCalibrationRegister(bus: bus.name, address: address)
         self.bus = bus
         self.address = address
@@ -43,7 +43,7 @@ struct INA228: Sendable {
         let manufacturer = try Self.read(.manufacturerID, bus: bus, address: address)
         let device = try Self.read(.deviceID, bus: bus, address: address)
         guard let revision = INA228Identity.revision(manufacturer: manufacturer, device: device) else {
-            throw I2CError(.unexpectedDevice, bus: bus.name, address: address, message:
+            throw .i2c(.unexpectedDevice, bus: bus.name, address: address, message:
                 "is not an INA228 (MANUFACTURER_ID \(I2CAddressFormat.hex(manufacturer, digits: 4)), DEVICE_ID "
                 + "\(I2CAddressFormat.hex(device, digits: 4)); an INA228 has 0x5449 and 0x228x); check the "
                 + "address in the configuration against what meterd's I2C probe finds")
@@ -57,7 +57,7 @@ struct INA228: Sendable {
     }
 
     /// One read cycle: VBUS, DIETEMP, CURRENT, POWER, ENERGY.
-    mutating func read() throws(I2CError) -> Reading {
+    mutating func read() throws(DriverError) -> Reading {
         let bus = try read(.busVoltage)
         let temperature = try read(.dieTemperature)
         let current = try read(.current)
@@ -90,15 +90,15 @@ struct INA228: Sendable {
         RegisterBytes.signExtend(register >> 4, bits: 20)
     }
 
-    private func read(_ register: INA228Register) throws(I2CError) -> UInt64 {
+    private func read(_ register: INA228Register) throws(DriverError) -> UInt64 {
         try Self.read(register, bus: bus, address: address)
     }
 
-    private func write(_ register: INA228Register, _ value: UInt64) throws(I2CError) {
+    private func write(_ register: INA228Register, _ value: UInt64) throws(DriverError) {
         try bus.write(address: address, bytes: [register.rawValue] + RegisterBytes.bytes(of: value, width: register.width))
     }
 
-    static func read(_ register: INA228Register, bus: any I2CBus, address: UInt8) throws(I2CError) -> UInt64 {
+    static func read(_ register: INA228Register, bus: any I2CBus, address: UInt8) throws(DriverError) -> UInt64 {
         RegisterBytes.unsigned(try bus.writeThenRead(address: address, bytes: [register.rawValue], count: register.width))
     }
 }

@@ -36,15 +36,15 @@ public struct INA228Calibration: Sendable, Equatable {
     }
 
     /// SHUNT_CAL, or the reason these constants cannot be programmed.
-    func shuntCalibrationRegister(bus: String, address: UInt8) throws(I2CError) -> UInt64 {
+    func shuntCalibrationRegister(bus: String, address: UInt8) throws(DriverError) -> UInt64 {
         guard shuntOhms > 0, maxCurrentAmperes > 0, shuntOhms.isFinite, maxCurrentAmperes.isFinite else {
-            throw I2CError(.invalidCalibration, bus: bus, address: address, message:
+            throw .i2c(.invalidCalibration, bus: bus, address: address, message:
                 "INA228 calibration needs a positive shunt_ohms and max_current (got \(shuntOhms) Ω, "
                 + "\(maxCurrentAmperes) A); set them from the board's shunt and the largest expected current")
         }
         let value = shuntCalibrationValue
         guard value >= 1, value <= 0x7FFF else {
-            throw I2CError(.invalidCalibration, bus: bus, address: address, message:
+            throw .i2c(.invalidCalibration, bus: bus, address: address, message:
                 "INA228 SHUNT_CAL would be \(Int(value)) for \(shuntOhms) Ω and \(maxCurrentAmperes) A, outside "
                 + "1...32767; choose a max_current closer to the shunt's full scale (±163.84 mV, or ±40.96 mV "
                 + "with the low range)")

@@ -15,18 +15,18 @@ public final class LinuxI2CBus: I2CBus {
     // i2c-dev keeps the SMBus target address per open file, so transfers are serialised.
     private let exclusive = Locked(())
 
-    public convenience init(busNumber: Int) throws(I2CError) {
+    public convenience init(busNumber: Int) throws(DriverError) {
         try self.init(path: "/dev/i2c-\(busNumber)")
     }
 
-    public init(path: String) throws(I2CError) {
+    public init(path: String) throws(DriverError) {
         let descriptor = open(path, O_RDWR | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Self.openError(path: path, errno: errno) }
+        guard descriptor >= 0 else { throw .busOpenFailed(path: path, errno: errno) }
         var funcs: UInt = 0
         guard meterd_i2c_funcs(descriptor, &funcs) == 0 else {
             let error = errno
             close(descriptor)
-            throw I2CError(.systemError(errno: error), bus: path, address: nil, message:
+            throw .i2c(.systemError(errno: error), bus: path, address: nil, message:
                 "is not an I2C adapter (I2C_FUNCS failed: \(String(cString: strerror(error)))); check the bus number")
         }
         self.name = path
@@ -40,8 +40,8 @@ public final class LinuxI2CBus: I2CBus {
 
     var supportsPlainI2C: Bool { functionality & UInt(I2C_FUNC_I2C) != 0 }
 
-    public func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
-        try exclusive.withLock { (_) throws(I2CError) -> [UInt8] in
+    public func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(DriverError) -> [UInt8] {
+        try exclusive.withLock { (_) throws(DriverError) -> [UInt8] in
             if supportsPlainI2C {
                 return try readWithRepeatedStart(address: address, bytes: bytes, count: count)
             }
@@ -52,8 +52,8 @@ public final class LinuxI2CBus: I2CBus {
         }
     }
 
-    public func write(address: UInt8, bytes: [UInt8]) throws(I2CError) {
-        try exclusive.withLock { (_) throws(I2CError) in
+    public func write(address: UInt8, bytes: [UInt8]) throws(DriverError) {
+        try exclusive.withLock { (_) throws(DriverError) in
             if supportsPlainI2C {
                 try plainWrite(address: address, bytes: bytes)
                 return
@@ -68,23 +68,23 @@ public final class LinuxI2CBus: I2CBus {
     /// Asks as i2cdetect does: a receive-byte where a quick write could corrupt an EEPROM
     /// (0x30-0x37, 0x50-0x5F), a quick write elsewhere, where reading could lock up a write-only chip;
     /// the other one when the adapter lacks the preferred transfer.
-    public func answers(address: UInt8) throws(I2CError) -> Bool {
+    public func answers(address: UInt8) throws(DriverError) -> Bool {
         let readFirst = (0x30...0x37).contains(address) || (0x50...0x5F).contains(address)
         let preferred: SMBusTransfer = readFirst ? .receiveByte : .quickWrite
         let fallback: SMBusTransfer = readFirst ? .quickWrite : .receiveByte
         let transfer = functionality & preferred.requiredFunctionality != 0 ? preferred : fallback
-        return try exclusive.withLock { (_) throws(I2CError) -> Bool in
-            do throws(I2CError) {
+        return try exclusive.withLock { (_) throws(DriverError) -> Bool in
+            do throws(DriverError) {
                 _ = try perform(transfer, address: address)
                 return true
             } catch {
-                if error.code == .noAcknowledge { return false }
+                if error.code == .i2c(.noAcknowledge) { return false }
                 throw error
             }
         }
     }
 
-    private func readWithRepeatedStart(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
+    private func readWithRepeatedStart(address: UInt8, bytes: [UInt8], count: Int) throws(DriverError) -> [UInt8] {
         var outgoing = bytes
         var incoming = [UInt8](repeating: 0, count: count)
         let result = outgoing.withUnsafeMutableBufferPointer { out in
@@ -103,7 +103,7 @@ public final class LinuxI2CBus: I2CBus {
         return incoming
     }
 
-    private func plainWrite(address: UInt8, bytes: [UInt8]) throws(I2CError) {
+    private func plainWrite(address: UInt8, bytes: [UInt8]) throws(DriverError) {
         var outgoing = bytes
         let result = outgoing.withUnsafeMutableBufferPointer { out in
             var message = i2c_msg(addr: UInt16(address), flags: 0, len: UInt16(out.count), buf: out.baseAddress)
@@ -115,65 +115,23 @@ public final class LinuxI2CBus: I2CBus {
         guard result == 0 else { throw transferError(errno: result, address: address) }
     }
 
-    private func perform(_ transfer: SMBusTransfer, address: UInt8) throws(I2CError) -> [UInt8] {
+    private func perform(_ transfer: SMBusTransfer, address: UInt8) throws(DriverError) -> [UInt8] {
         guard functionality & transfer.requiredFunctionality != 0 else {
             throw unsupported(address: address, what: "the SMBus transfer \(transfer)")
         }
         guard meterd_i2c_set_slave(descriptor, Int(address)) == 0 else {
             throw transferError(errno: errno, address: address)
         }
-        switch transfer.run(on: LibI2CPort(descriptor: descriptor)) {
-        case .success(let bytes):
-            return bytes
-        case .failure(.errno(let code)):
-            throw transferError(errno: code, address: address)
-        case .failure(.shortBlock(let expected, let received)):
-            throw I2CError(.systemError(errno: EIO), bus: name, address: address, message:
-                "an I2C block read of \(expected) bytes returned \(received); check the wiring and the bus speed")
-        }
+        return try transfer.run(on: LibI2CPort(descriptor: descriptor), bus: name, address: address)
     }
 
-    private func transferError(errno code: Int32, address: UInt8) -> I2CError {
-        Self.transferError(errno: code, bus: name, address: address)
+    private func transferError(errno code: Int32, address: UInt8) -> DriverError {
+        .transferFailed(errno: code, bus: name, address: address)
     }
 
-    static func transferError(errno code: Int32, bus name: String, address: UInt8) -> I2CError {
-        switch code {
-        // Adapters differ: i2c-bcm2835 says EREMOTEIO, i2c-i801 ENXIO, i2c-stub ENODEV.
-        case ENXIO, EREMOTEIO, ENODEV:
-            return .noAcknowledge(bus: name, address: address)
-        case ETIMEDOUT:
-            return .timeout(bus: name, address: address)
-        case EBUSY:
-            return I2CError(.addressInUse, bus: name, address: address, message:
-                "a kernel driver has claimed this address (i2cdetect shows UU); remove the device-tree overlay "
-                + "or unbind the driver that owns it")
-        default:
-            return I2CError(.systemError(errno: code), bus: name, address: address, message:
-                "transfer failed: \(String(cString: strerror(code))); check the wiring and the bus speed")
-        }
-    }
-
-    private func unsupported(address: UInt8, what: String) -> I2CError {
-        I2CError(.unsupportedTransfer, bus: name, address: address, message:
+    private func unsupported(address: UInt8, what: String) -> DriverError {
+        .i2c(.unsupportedTransfer, bus: name, address: address, message:
             "the adapter cannot do \(what) (I2C_FUNCS \(I2CAddressFormat.hex(functionality, digits: 8))); "
             + "use an adapter with plain I2C transfers, such as the Raspberry Pi's i2c-bcm2835")
-    }
-
-    static func openError(path: String, errno code: Int32) -> I2CError {
-        switch code {
-        case ENOENT, ENODEV, ENXIO:
-            return I2CError(.busMissing, bus: path, address: nil, message:
-                "does not exist; enable I2C (`sudo raspi-config nonint do_i2c 0`, or dtparam=i2c_arm=on in "
-                + "/boot/firmware/config.txt), load i2c-dev (`sudo modprobe i2c-dev`, and list it in "
-                + "/etc/modules-load.d/), and check the bus number with `i2cdetect -l`")
-        case EACCES, EPERM:
-            return I2CError(.permissionDenied, bus: path, address: nil, message:
-                "is not readable and writable by this user; add the user meterd runs as to the group i2c "
-                + "(`sudo usermod -aG i2c USER`, or SupplementaryGroups=i2c in meterd.service)")
-        default:
-            return I2CError(.systemError(errno: code), bus: path, address: nil, message:
-                "cannot be opened: \(String(cString: strerror(code)))")
-        }
     }
 }

@@ -14,15 +14,10 @@ protocol SMBusPort {
     func writeI2CBlockData(command: UInt8, bytes: [UInt8]) -> Int32
 }
 
-enum SMBusFailure: Error, Equatable {
-    case errno(Int32)
-    case shortBlock(expected: Int, received: Int32)
-}
-
 extension SMBusTransfer {
-    /// Performs the transfer on `port`; what it read comes back in wire order (MSB first for a word
-    /// register, since SMBus sends the word's low byte first).
-    func run(on port: some SMBusPort) -> Result<[UInt8], SMBusFailure> {
+    /// Performs the transfer on `port`, the adapter of `bus` with `address` selected; what it read
+    /// comes back in wire order (MSB first for a word register, since SMBus sends the word's low byte first).
+    func run(on port: some SMBusPort, bus: String, address: UInt8) throws(DriverError) -> [UInt8] {
         var bytes: [UInt8] = []
         let result: Int32
         switch self {
@@ -42,7 +37,7 @@ extension SMBusTransfer {
         case .readI2CBlockData(let command, let count):
             bytes = [UInt8](repeating: 0, count: count)
             result = port.readI2CBlockData(command: command, into: &bytes)
-            if result >= 0 && result != count { return .failure(.shortBlock(expected: count, received: result)) }
+            if result >= 0 && result != count { throw .shortBlock(expected: count, received: result, bus: bus, address: address) }
         case .writeByteData(let command, let value):
             result = port.writeByteData(command: command, value: value)
         case .writeWordData(let command, let word):
@@ -50,7 +45,7 @@ extension SMBusTransfer {
         case .writeI2CBlockData(let command, let data):
             result = port.writeI2CBlockData(command: command, bytes: data)
         }
-        guard result >= 0 else { return .failure(.errno(-result)) }
-        return .success(bytes)
+        guard result >= 0 else { throw .transferFailed(errno: -result, bus: bus, address: address) }
+        return bytes
     }
 }

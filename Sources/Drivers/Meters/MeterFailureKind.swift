@@ -9,12 +9,12 @@ public enum MeterFailureKind: String, Sendable {
     case other
 
     public init(_ error: any Error) {
-        switch error {
-        case ModbusError.timeout: self = .timeout
-        case ModbusError.badFrame: self = .badFrame
-        case ModbusError.exception: self = .exception
-        case ModbusError.connectionRefused, ModbusError.connectionLost: self = .connection
-        case is I2CError: self = .i2c
+        switch (error as? DriverError)?.code {
+        case .modbus(.timeout): self = .timeout
+        case .modbus(.badFrame): self = .badFrame
+        case .modbus(.exception): self = .exception
+        case .modbus(.connectionRefused), .modbus(.connectionLost): self = .connection
+        case .i2c: self = .i2c
         default: self = .other
         }
     }

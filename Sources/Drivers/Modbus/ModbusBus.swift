@@ -21,7 +21,7 @@ public final class ModbusBus: @unchecked Sendable {
     public let timing: BusTiming
     private let logger: Logger
 
-    public init(endpoint: ModbusEndpoint, timing: BusTiming, logger: Logger = Logger(label: "meterd.modbus")) throws(ModbusError) {
+    public init(endpoint: ModbusEndpoint, timing: BusTiming, logger: Logger = Logger(label: "meterd.modbus")) throws(DriverError) {
         self.endpoint = endpoint
         self.timing = timing
         self.link = try ModbusLink(endpoint: endpoint, timing: timing)
@@ -32,10 +32,10 @@ public final class ModbusBus: @unchecked Sendable {
     }
 
     /// Reads `count` registers starting at `address` from `unit`, with the bus's retries.
-    public func read(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) async throws(ModbusError) -> [UInt16] {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt16], ModbusError>, Never>) in
+    public func read(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) async throws(DriverError) -> [UInt16] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt16], DriverError>, Never>) in
             queue.async {
-                continuation.resume(returning: Result { () throws(ModbusError) in
+                continuation.resume(returning: Result { () throws(DriverError) in
                     try self.readWithRetries(function, unit: unit, address: address, count: count)
                 })
             }
@@ -45,22 +45,22 @@ public final class ModbusBus: @unchecked Sendable {
 
     /// Sets or clears one coil of `unit` (function 5), on the bus's serialised access with its
     /// retries, like a read. A write is idempotent, so a retry after a lost answer does no harm.
-    public func writeCoil(unit: UInt8, address: UInt16, on: Bool) async throws(ModbusError) {
-        try await onQueue { () throws(ModbusError) in
-            try self.withRetries(unit: unit, address: address) { () throws(ModbusError) in try self.link.writeCoil(unit: unit, address: address, on: on) }
+    public func writeCoil(unit: UInt8, address: UInt16, on: Bool) async throws(DriverError) {
+        try await onQueue { () throws(DriverError) in
+            try self.withRetries(unit: unit, address: address) { () throws(DriverError) in try self.link.writeCoil(unit: unit, address: address, on: on) }
         }
     }
 
     /// Reads `count` coils from `address` of `unit` (function 1), with the bus's retries.
-    public func readCoils(unit: UInt8, address: UInt16, count: Int) async throws(ModbusError) -> [Bool] {
-        try await onQueue { () throws(ModbusError) in
-            try self.withRetries(unit: unit, address: address) { () throws(ModbusError) in try self.link.readCoils(unit: unit, address: address, count: count) }
+    public func readCoils(unit: UInt8, address: UInt16, count: Int) async throws(DriverError) -> [Bool] {
+        try await onQueue { () throws(DriverError) in
+            try self.withRetries(unit: unit, address: address) { () throws(DriverError) in try self.link.readCoils(unit: unit, address: address, count: count) }
         }
     }
 
-    private func onQueue<Value: Sendable>(_ work: @escaping @Sendable () throws(ModbusError) -> Value) async throws(ModbusError) -> Value {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, ModbusError>, Never>) in
-            queue.async { continuation.resume(returning: Result { () throws(ModbusError) in try work() }) }
+    private func onQueue<Value: Sendable>(_ work: @escaping @Sendable () throws(DriverError) -> Value) async throws(DriverError) -> Value {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, DriverError>, Never>) in
+            queue.async { continuation.resume(returning: Result { () throws(DriverError) in try work() }) }
         }
         return try result.get()
     }
@@ -72,15 +72,15 @@ public final class ModbusBus: @unchecked Sendable {
         queue.sync { link.close() }
     }
 
-    private func readWithRetries(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [UInt16] {
-        try withRetries(unit: unit, address: address) { () throws(ModbusError) in
+    private func readWithRetries(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) throws(DriverError) -> [UInt16] {
+        try withRetries(unit: unit, address: address) { () throws(DriverError) in
             try link.readRegisters(function, unit: unit, address: address, count: count)
         }
     }
 
     /// One transaction with the bus's silence, retries, backoff and recovery. Runs on `queue`.
-    private func withRetries<Value>(unit: UInt8, address: UInt16, _ transaction: () throws(ModbusError) -> Value) throws(ModbusError) -> Value {
-        var lastError = ModbusError.timeout(unit: unit)
+    private func withRetries<Value>(unit: UInt8, address: UInt16, _ transaction: () throws(DriverError) -> Value) throws(DriverError) -> Value {
+        var lastError = DriverError.timeout(unit: unit)
         for attempt in 0...max(0, timing.retries) {
             if attempt > 0 {
                 pause(timing.backoff(beforeRetry: attempt))
@@ -101,11 +101,11 @@ public final class ModbusBus: @unchecked Sendable {
         throw lastError
     }
 
-    private func recover(from error: ModbusError) {
-        switch error {
-        case .connectionLost, .connectionRefused:
+    private func recover(from error: DriverError) {
+        switch error.code {
+        case .modbus(.connectionLost), .modbus(.connectionRefused):
             link.close()
-        case .timeout, .badFrame:
+        case .modbus(.timeout), .modbus(.badFrame):
             // A late or broken answer may still be arriving, and behind it the answers to every
             // request a hung meter queued: none may be taken for the answer to the next request.
             // On TCP a new connection carries none of them (a flush only drops what has arrived,

@@ -8,7 +8,7 @@ final class ModbusLink {
     let endpoint: ModbusEndpoint
     private(set) var isConnected = false
 
-    init(endpoint: ModbusEndpoint, timing: BusTiming) throws(ModbusError) {
+    init(endpoint: ModbusEndpoint, timing: BusTiming) throws(DriverError) {
         self.endpoint = endpoint
         let created: OpaquePointer?
         switch endpoint {
@@ -31,7 +31,7 @@ final class ModbusLink {
         modbus_free(context)
     }
 
-    func connect() throws(ModbusError) {
+    func connect() throws(DriverError) {
         guard !isConnected else { return }
         if case .rtu(let serial) = endpoint {
             try checkSerialDevice(serial.device)
@@ -54,7 +54,7 @@ final class ModbusLink {
         if isConnected { modbus_flush(context) }
     }
 
-    func readRegisters(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [UInt16] {
+    func readRegisters(_ function: RegisterFunction, unit: UInt8, address: UInt16, count: Int) throws(DriverError) -> [UInt16] {
         guard (1...125).contains(count) else { throw .invalidSettings("cannot read \(count) registers in one request (1 to 125)") }
         modbus_set_slave(context, Int32(unit))
         var words = [UInt16](repeating: 0, count: count)
@@ -70,13 +70,13 @@ final class ModbusLink {
     }
 
     /// Function 5 (write single coil): on is 0xFF00, off 0x0000. The server echoes the request.
-    func writeCoil(unit: UInt8, address: UInt16, on: Bool) throws(ModbusError) {
+    func writeCoil(unit: UInt8, address: UInt16, on: Bool) throws(DriverError) {
         modbus_set_slave(context, Int32(unit))
         guard modbus_write_bit(context, Int32(address), on ? 1 : 0) == 1 else { throw error(unit: unit) }
     }
 
     /// Function 1 (read coils): the state of `count` coils from `address`.
-    func readCoils(unit: UInt8, address: UInt16, count: Int) throws(ModbusError) -> [Bool] {
+    func readCoils(unit: UInt8, address: UInt16, count: Int) throws(DriverError) -> [Bool] {
         guard (1...2000).contains(count) else { throw .invalidSettings("cannot read \(count) coils in one request (1 to 2000)") }
         modbus_set_slave(context, Int32(unit))
         var bits = [UInt8](repeating: 0, count: count)
@@ -87,17 +87,17 @@ final class ModbusLink {
         return bits.map { $0 != 0 }
     }
 
-    private func error(unit: UInt8) -> ModbusError {
-        ModbusError.fromErrno(errno, unit: unit, endpoint: endpoint.description)
+    private func error(unit: UInt8) -> DriverError {
+        .modbus(errno: errno, unit: unit, endpoint: endpoint.description)
     }
 
-    private func checkSerialDevice(_ path: String) throws(ModbusError) {
-        if access(path, F_OK) != 0 { throw .deviceMissing(path) }
-        if access(path, R_OK | W_OK) != 0 { throw .permissionDenied(path) }
+    private func checkSerialDevice(_ path: String) throws(DriverError) {
+        if access(path, F_OK) != 0 { throw .deviceMissing(path: path) }
+        if access(path, R_OK | W_OK) != 0 { throw .permissionDenied(path: path) }
     }
 
     /// RS-485 mode and RTS control exist only on some UARTs; a port without them is a settings error.
-    private func applyRS485(_ serial: SerialSettings) throws(ModbusError) {
+    private func applyRS485(_ serial: SerialSettings) throws(DriverError) {
         if serial.rs485, modbus_rtu_set_serial_mode(context, Int32(MODBUS_RTU_RS485)) != 0 {
             let reason = String(cString: modbus_strerror(errno))
             close()

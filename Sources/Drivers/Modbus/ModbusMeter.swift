@@ -49,7 +49,8 @@ public actor ModbusMeter: Meter {
             do {
                 let words = try await bus.read(block.function, unit: unit, address: block.start, count: block.count)
                 for register in block.quantities { poll.take(block.words(of: register, in: words), as: register) }
-            } catch .exception(.illegalDataAddress, _) {
+            } catch {
+                guard error.isAbsentRegister else { throw error }
                 try await readOneByOne(block.quantities, into: &poll)
             }
         }
@@ -58,7 +59,7 @@ public actor ModbusMeter: Meter {
         return poll.reading(meter: name)
     }
 
-    private func probeAbsent(into poll: inout ModbusPoll) async throws(ModbusError) {
+    private func probeAbsent(into poll: inout ModbusPoll) async throws(DriverError) {
         guard !absent.isEmpty else { return }
         pollsSinceProbe += 1
         guard pollsSinceProbe >= probeAbsentEvery else { return }
@@ -69,7 +70,7 @@ public actor ModbusMeter: Meter {
 
     /// Reads `registers` one request each, remembers which are absent (exception 2) and which are
     /// back, and re-plans.
-    private func readOneByOne(_ registers: [QuantityRegister], into poll: inout ModbusPoll) async throws(ModbusError) {
+    private func readOneByOne(_ registers: [QuantityRegister], into poll: inout ModbusPoll) async throws(DriverError) {
         for register in registers {
             do {
                 let words = try await bus.read(register.function, unit: unit, address: register.address, count: register.registerCount)
@@ -77,7 +78,8 @@ public actor ModbusMeter: Meter {
                 if absent.remove(register.quantity) != nil {
                     logger.notice("register present again, quantity read", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
                 }
-            } catch .exception(.illegalDataAddress, _) {
+            } catch {
+                guard error.isAbsentRegister else { throw error }
                 if absent.insert(register.quantity).inserted {
                     logger.notice("register absent on this unit, quantity dropped", metadata: ["quantity": "\(register.quantity.rawValue)", "address": "\(register.address)"])
                 }

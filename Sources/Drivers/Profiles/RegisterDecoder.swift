@@ -9,21 +9,7 @@ public enum DecodedQuantity: Sendable, Equatable {
 
 /// Turns the raw 16-bit registers of one quantity into its value, as its profile entry describes.
 public enum RegisterDecoder {
-    public enum Failure: Error, Equatable, CustomStringConvertible {
-        case wrongRegisterCount(expected: Int, got: Int)
-        case energyOutOfRange(Quantity)
-
-        public var description: String {
-            switch self {
-            case .wrongRegisterCount(let expected, let got):
-                return "expected \(expected) registers, got \(got)"
-            case .energyOutOfRange(let quantity):
-                return "\(quantity.rawValue) is beyond what meterd can carry (more than 9.2e9 kWh): check the profile's scale"
-            }
-        }
-    }
-
-    public static func decode(_ words: ArraySlice<UInt16>, as register: QuantityRegister) throws(Failure) -> DecodedQuantity {
+    public static func decode(_ words: ArraySlice<UInt16>, as register: QuantityRegister) throws(DriverError) -> DecodedQuantity {
         let type = register.dataType
         guard words.count == type.registerCount else {
             throw .wrongRegisterCount(expected: type.registerCount, got: words.count)
@@ -81,7 +67,7 @@ public enum RegisterDecoder {
 
     /// Energy in integer mWh. Integer registers whose scale is a whole number of mWh are multiplied
     /// exactly; a float register's resolution is one step (ulp) of the float at its current value.
-    static func energy(_ bits: UInt64, type: RegisterDataType, factor: Double, quantity: Quantity) throws(Failure) -> EnergyValue {
+    static func energy(_ bits: UInt64, type: RegisterDataType, factor: Double, quantity: Quantity) throws(DriverError) -> EnergyValue {
         let limit = Double(Int64.max) / 2
         switch type {
         case .float32:

@@ -102,7 +102,7 @@ public struct RelayField: Sendable {
     private func bringUp(journal: Journal, now: Date) throws(RelayFieldError) -> RelayStartup {
         do {
             return try RelayStartup.start(relay, limiter: nil, journal: journal, contract: nil, provider: provider, now: now)
-        } catch let error as GPIOError where error.isLineBusy {
+        } catch let error as DriverError where error.isLineBusy {
             throw RelayFieldError(.lineHeld, "\(error.description); while another process holds the line, stop it first")
         } catch {
             throw RelayFieldError(.failed, "\(error)")

@@ -60,7 +60,7 @@ public struct ModbusProbe: Sendable {
         self.scanAllSettings = scanAllSettings
     }
 
-    public func run(progress: @Sendable (Progress) -> Void) async throws(ModbusError) -> Result {
+    public func run(progress: @Sendable (Progress) -> Void) async throws(DriverError) -> Result {
         var findings: [Finding] = []
         var refusals: [Refusal] = []
         for (index, endpoint) in endpoints.enumerated() {
@@ -89,19 +89,24 @@ public struct ModbusProbe: Sendable {
         return Result(findings: findings, refusals: refusals)
     }
 
-    private func answers(_ bus: ModbusBus, unit: UInt8) async throws(ModbusError) -> Answer {
+    private func answers(_ bus: ModbusBus, unit: UInt8) async throws(DriverError) -> Answer {
         do {
             _ = try await bus.read(.input, unit: unit, address: 0, count: 1)
             return .meterLike
-        } catch .exception(.gatewayPathUnavailable, _), .exception(.gatewayTargetFailedToRespond, _) {
-            // A TCP gateway's way of saying nothing answers at this unit id behind it.
-            return .none
-        } catch .exception(.illegalDataAddress, _), .exception(.illegalDataValue, _) {
-            return .meterLike
-        } catch .exception(let exception, _) {
-            return .exception(exception)
-        } catch .timeout, .badFrame {
-            return .none
+        } catch {
+            switch error.code {
+            case .modbus(.exception(.gatewayPathUnavailable)), .modbus(.exception(.gatewayTargetFailedToRespond)):
+                // A TCP gateway's way of saying nothing answers at this unit id behind it.
+                return .none
+            case .modbus(.exception(.illegalDataAddress)), .modbus(.exception(.illegalDataValue)):
+                return .meterLike
+            case .modbus(.exception(let exception)):
+                return .exception(exception)
+            case .modbus(.timeout), .modbus(.badFrame):
+                return .none
+            default:
+                throw error
+            }
         }
     }
 

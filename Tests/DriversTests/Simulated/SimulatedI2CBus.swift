@@ -45,29 +45,29 @@ final class SimulatedI2CBus: I2CBus {
         state.withLock { _ = $0.faults.removeValue(forKey: address) }
     }
 
-    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(I2CError) -> [UInt8] {
+    func writeThenRead(address: UInt8, bytes: [UInt8], count: Int) throws(DriverError) -> [UInt8] {
         try transaction(address: address) { $0.transact(writing: bytes, reading: count) }
     }
 
-    func write(address: UInt8, bytes: [UInt8]) throws(I2CError) {
+    func write(address: UInt8, bytes: [UInt8]) throws(DriverError) {
         _ = try transaction(address: address) { $0.transact(writing: bytes, reading: 0) }
     }
 
     /// Asks with a quick write: the address and nothing else, as i2cdetect does.
-    func answers(address: UInt8) throws(I2CError) -> Bool {
-        do throws(I2CError) {
+    func answers(address: UInt8) throws(DriverError) -> Bool {
+        do throws(DriverError) {
             _ = try transaction(address: address) { $0.transact(writing: [], reading: 0) }
             return true
         } catch {
-            if error.code == .noAcknowledge { return false }
+            if error.code == .i2c(.noAcknowledge) { return false }
             throw error
         }
     }
 
     private func transaction(
         address: UInt8, _ body: (any SimulatedI2CDevice) -> [UInt8]
-    ) throws(I2CError) -> [UInt8] {
-        try state.withLock { (state) throws(I2CError) -> [UInt8] in
+    ) throws(DriverError) -> [UInt8] {
+        try state.withLock { (state) throws(DriverError) -> [UInt8] in
             if var injected = state.faults[address] {
                 if let remaining = injected.remaining {
                     injected.remaining = remaining - 1
