@@ -3,23 +3,22 @@ import Drivers
 import FoundationEssentials
 import Logging
 
-/// The data path of one reading (DESIGN): energy guard, journal (the reading is acknowledged once it
-/// is on disk), slot aggregation for the settlement meter while the clock is synchronised, status.
-/// Closed slots go to the journal only; the batch submitter reads them from there.
+/// The data path of one reading (docs/design.md): the limiter, the clock's trust, the energy guard,
+/// the journal (the reading is acknowledged once it is on disk), the settlement series and the slot
+/// guard for the settlement meter, status. The decisions are values (Limiter, EnergyRegisterGuard,
+/// SettlementSeries, SlotGuard); this actor carries them out in order. Closed slots go to the journal
+/// only; the batch submitter reads them from there.
 actor ReadingPipeline {
     private let journal: Journal
     private let status: StatusBoard
-    private let settlementMeter: String?
+    private var settlement: SettlementSeries
     private let clockSource: ClockSource
     /// Asked at every reading; the clock source's answer unless a test drives the clock's trust.
     private let isClockSynchronised: @Sendable () -> Bool
-    private var aggregator: SlotAggregator?
     private var guards: [String: EnergyRegisterGuard] = [:]
     private var clockSynchronised: Bool?
     /// Set while the journal refuses writes, so the refusal is logged once per episode.
     private var refusal: String?
-    /// Set while the settlement meter's readings come without the import register.
-    private var settlementRegisterMissing = false
     private let logger: Logger
     private let cutoff: CutoffController?
     /// Follows the settlement meter's open slot against its interval (docs/slot-guard.md).
@@ -32,10 +31,9 @@ actor ReadingPipeline {
         self.slotGuard = slotGuard
         self.journal = journal
         self.status = status
-        self.settlementMeter = settlementMeter
+        settlement = SettlementSeries(meter: settlementMeter, aggregator: aggregator)
         self.clockSource = clockSource
         self.isClockSynchronised = isClockSynchronised ?? { ClockSynchronisation.isSynchronised(clockSource) }
-        self.aggregator = aggregator
         self.logger = logger
     }
 
@@ -57,18 +55,15 @@ actor ReadingPipeline {
         for rejection in rejections { logger.warning("\(rejection)", metadata: ["meter": "\(reading.meter)"]) }
         if !rejections.isEmpty { await status.recordRejectedEnergy(rejections.count) }
 
-        if admitted.meter == settlementMeter { await watchSettlementRegister(admitted) }
-
-        var slots: SlotRecords?
-        if !synchronised, admitted.meter == settlementMeter { aggregator?.breakSeries() }
-        if synchronised, admitted.meter == settlementMeter, let energy = admitted.energy[.importActiveEnergy], let series = aggregator {
-            slots = SlotRecords(reading: admitted, milliwattHours: energy.milliwattHours, series: series)
-            if let skipped = slots?.skipped { logger.warning("\(skipped)", metadata: ["meter": "\(admitted.meter)"]) }
-        }
+        let isSettlement = admitted.meter == settlement.meter
+        let step = settlement.step(admitted, synchronised: synchronised)
+        if isSettlement { await report(step.episode, admitted) }
+        let slots = step.records
+        if let skipped = slots?.skipped { logger.warning("\(skipped)", metadata: ["meter": "\(admitted.meter)"]) }
         try await write([JournalEntry(reading: admitted, clockSynchronised: synchronised)] + (slots?.entries ?? []))
-        if let slots { aggregator = slots.aggregator }
-        if admitted.meter == settlementMeter, var monitor = slotGuard {
-            let entries = await monitor.follow(admitted, synchronised: synchronised, open: aggregator?.open,
+        if let slots { settlement.adopt(slots) }
+        if isSettlement, var monitor = slotGuard {
+            let entries = await monitor.follow(admitted, synchronised: synchronised, open: settlement.open,
                                                supplyConnected: cutoff?.state.supplyConnected ?? true, status: status, logger: logger)
             slotGuard = monitor
             if !entries.isEmpty { try await write(entries) }
@@ -96,20 +91,17 @@ actor ReadingPipeline {
     /// rejected value) starts an episode: said once at error level, counted and shown in status until
     /// the register reads again. The slots across it take their energy from the register's next good
     /// value (interpolated at the boundaries, as after an outage), or stay unmeasured if none comes.
-    private func watchSettlementRegister(_ reading: Reading) async {
-        guard reading.energy[.importActiveEnergy] == nil else {
-            if settlementRegisterMissing {
-                settlementRegisterMissing = false
-                logger.notice("settlement register reads again: the slots across the gap take their energy from it", metadata: ["meter": "\(reading.meter)"])
-                await status.settlementRegisterReads()
-            }
-            return
-        }
-        if !settlementRegisterMissing {
-            settlementRegisterMissing = true
+    private func report(_ episode: SettlementSeries.RegisterEpisode?, _ reading: Reading) async {
+        switch episode {
+        case .started?:
             logger.error("settlement register missing: the import energy register gives no value (absent or not available); slots wait for its next good value and are unmeasured if none comes", metadata: ["meter": "\(reading.meter)"])
+        case .ended?:
+            logger.notice("settlement register reads again: the slots across the gap take their energy from it", metadata: ["meter": "\(reading.meter)"])
+            await status.settlementRegisterReads()
+        case nil:
+            break
         }
-        await status.settlementRegisterMissing(meter: reading.meter, at: reading.time)
+        if settlement.registerMissing { await status.settlementRegisterMissing(meter: reading.meter, at: reading.time) }
     }
 
     /// Journals a gap: a meter that did not answer from `from` to `to`.
