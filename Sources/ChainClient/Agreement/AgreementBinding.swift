@@ -4,7 +4,7 @@ public struct AgreementBinding: Sendable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case batchSize(Int)
         case journalHead(Int)
-        case decoding(function: String, ABIError)
+        case decoding(function: String, ChainClientError)
 
         public var description: String {
             switch self {

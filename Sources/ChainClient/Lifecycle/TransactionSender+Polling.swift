@@ -30,9 +30,9 @@ extension TransactionSender {
             }
             guard let inclusion = record.inclusion else { continue }
             if settings.confirmations > 0 {
-                if head == nil { head = try await rpcCall { try await self.rpc.blockNumber() } }
+                if head == nil { head = try await rpc.blockNumber() }
                 guard head! >= inclusion.blockNumber + settings.confirmations else { replace(record); try persist(); continue }
-                let again = try await rpcCall { try await self.rpc.receipt(of: inclusion.hash) }
+                let again = try await rpc.receipt(of: inclusion.hash)
                 guard let again, again.blockHash == inclusion.blockHash else {
                     // A reorganisation took the block away: the transaction goes out again.
                     record.inclusion = nil
@@ -91,9 +91,10 @@ extension TransactionSender {
         do {
             try await broadcast(&record)
             lastError = nil
-        } catch SenderError.rejected(let intent, let error) {
+        } catch let error as ChainClientError {
             // Kept and tried again at the next poll; the status shows why it does not go out.
-            lastError = SenderError.rejected(intent, error).description
+            guard case .rejected = error.code else { throw error }
+            lastError = error.description
         }
     }
 }

@@ -2,12 +2,12 @@
 /// meterd signs, and to show a transaction found in the node's pool or in a file.
 public enum TransactionDecoder {
     public enum Failure: Error, Equatable, CustomStringConvertible {
-        case rlp(RLPError)
+        case rlp(ChainClientError)
         case unsupportedType(UInt8)
         case wrongFieldCount(Int)
         case notReplayProtected
         case contractCreation
-        case signature(CryptoError)
+        case signature(ChainClientError)
 
         public var description: String {
             switch self {
@@ -28,12 +28,12 @@ public enum TransactionDecoder {
             return try decodeLegacy(raw)
         } catch let error as Failure {
             throw error
-        } catch let error as RLPError {
+        } catch let error as ChainClientError where error.code.group == .rlp {
             throw .rlp(error)
-        } catch let error as CryptoError {
+        } catch let error as ChainClientError where error.code.group == .key {
             throw .signature(error)
         } catch {
-            throw .rlp(.expected("\(error)"))
+            throw .rlp(.rlpExpected("\(error)"))
         }
     }
 
