@@ -1,5 +1,6 @@
 /// Everything that can go wrong in ChainClient: a JSON-RPC call (which endpoint, which method, what
-/// happened), the transaction sender, key material and signatures, ABI, RLP and hex data. `code` says
+/// happened), the transaction sender, key material and signatures, ABI, RLP, hex and JSON data, V3
+/// keystores, raw transactions read back, the agreement contract's calls and answers, state files. `code` says
 /// what failed and its `group` how a caller goes on; `description` names the fix where a person must act.
 public struct ChainClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
@@ -77,6 +78,45 @@ public struct ChainClientError: Error, Sendable, Equatable, CustomStringConverti
         case oddHexLength(Int)
         case invalidHexCharacter(Character)
 
+        // MARK: JSON text (group .json)
+
+        case malformedJSON(offset: Int, reason: String)
+
+        // MARK: a V3 keystore (group .keystore)
+
+        case keystoreNotJSON(String)
+        case keystoreVersion(Int)
+        case keystoreUnsupported(String)
+        case keystoreField(String)
+        case scryptTooExpensive(n: UInt64, r: UInt64, p: UInt64, bytes: UInt64)
+        case pbkdf2TooExpensive(UInt64)
+        case wrongPassword
+        case keystoreAddressMismatch(stated: String, actual: String)
+        /// OpenSSL or libsodium failed, or the decrypted key is not a key; in its words.
+        case keystoreCrypto(String)
+
+        // MARK: a raw signed transaction read back (group .transaction)
+
+        indirect case transactionNotRLP(ChainClientError)
+        case unsupportedTransactionType(UInt8)
+        case wrongFieldCount(Int)
+        case notReplayProtected
+        case contractCreation
+        indirect case invalidTransactionSignature(ChainClientError)
+
+        // MARK: the agreement contract's calls and answers (group .agreement)
+
+        case batchSize(Int)
+        case journalHeadSize(Int)
+        /// The contract's answer to `function` does not decode.
+        indirect case undecodable(function: String, ChainClientError)
+        /// A node's eth_getLogs answer that cannot be this agreement's batches: the node is faulty or hostile.
+        case faultyLogs(String)
+
+        // MARK: a state file (group .state)
+
+        case stateFile(path: String, operation: String, reason: String)
+
         /// How a caller goes on after an error with this code.
         public enum Group: Sendable, Equatable {
             /// The node was not reached or answered nonsense: another endpoint may do better.
@@ -90,6 +130,14 @@ public struct ChainClientError: Error, Sendable, Equatable, CustomStringConverti
             case abi
             case rlp
             case hex
+            case json
+            case keystore
+            /// A raw transaction read back is not one meterd signs.
+            case transaction
+            /// A call to the agreement contract cannot be made as asked, or its answer is not the contract's.
+            case agreement
+            /// A state file cannot be read or written.
+            case state
         }
 
         public var group: Group {
@@ -107,6 +155,15 @@ public struct ChainClientError: Error, Sendable, Equatable, CustomStringConverti
                  .rlpIntegerTooLarge, .rlpExpected:
                 return .rlp
             case .oddHexLength, .invalidHexCharacter: return .hex
+            case .malformedJSON: return .json
+            case .keystoreNotJSON, .keystoreVersion, .keystoreUnsupported, .keystoreField, .scryptTooExpensive, .pbkdf2TooExpensive,
+                 .wrongPassword, .keystoreAddressMismatch, .keystoreCrypto:
+                return .keystore
+            case .transactionNotRLP, .unsupportedTransactionType, .wrongFieldCount, .notReplayProtected, .contractCreation,
+                 .invalidTransactionSignature:
+                return .transaction
+            case .batchSize, .journalHeadSize, .undecodable, .faultyLogs: return .agreement
+            case .stateFile: return .state
             }
         }
     }
@@ -225,6 +282,36 @@ public struct ChainClientError: Error, Sendable, Equatable, CustomStringConverti
 
         case .oddHexLength(let count): return "hex text has an odd number of digits (\(count))"
         case .invalidHexCharacter(let character): return "'\(character)' is not a hex digit"
+
+        case .malformedJSON(let offset, let reason): return "malformed JSON at byte \(offset): \(reason)"
+
+        case .keystoreNotJSON(let why): return "not a JSON keystore: \(why)"
+        case .keystoreVersion(let version): return "keystore version \(version) is not supported (only version 3)"
+        case .keystoreUnsupported(let what): return "unsupported keystore: \(what)"
+        case .keystoreField(let what): return "malformed keystore: \(what)"
+        case .scryptTooExpensive(let n, let r, let p, let bytes):
+            return "the keystore's scrypt parameters (n=\(n), r=\(r), p=\(p)) need \(bytes >> 20) MiB, over meterd's limit of \(KeystoreV3.maxScryptMemory >> 20) MiB; re-export the key with standard parameters (geth: n=262144, r=8, p=1)"
+        case .pbkdf2TooExpensive(let rounds):
+            return "the keystore asks for \(rounds) PBKDF2 rounds, over meterd's limit of \(KeystoreV3.maxPBKDF2Iterations); re-export it with fewer"
+        case .wrongPassword: return "wrong password: the keystore's MAC does not match"
+        case .keystoreAddressMismatch(let stated, let actual):
+            return "the keystore says it holds \(stated) but its key is \(actual); the file was altered or assembled wrongly"
+        case .keystoreCrypto(let why): return why
+
+        case .transactionNotRLP(let error): return "the transaction is not valid RLP: \(error)"
+        case .unsupportedTransactionType(let type): return "transaction type \(type) is neither legacy nor EIP-1559"
+        case .wrongFieldCount(let count): return "the transaction has \(count) fields"
+        case .notReplayProtected: return "the legacy transaction carries no EIP-155 chain id"
+        case .contractCreation: return "the transaction creates a contract; meterd only calls one"
+        case .invalidTransactionSignature(let error): return "the transaction's signature is invalid: \(error)"
+
+        case .batchSize(let count): return "a batch holds 1 to \(AgreementBinding.maximumBatchSlots) slots, not \(count)"
+        case .journalHeadSize(let count): return "a journal head is 32 bytes, not \(count)"
+        case .undecodable(let function, let error): return "the contract's answer to \(function) cannot be decoded: \(error)"
+        case .faultyLogs(let description): return description
+
+        case .stateFile(let path, let operation, let reason):
+            return "\(operation) \(path) failed: \(reason); check that the state directory exists, is writable by the service user and is not full"
         }
     }
 }
@@ -283,4 +370,34 @@ extension ChainClientError {
 
     public static func oddHexLength(_ count: Int) -> Self { Self(.oddHexLength(count)) }
     public static func invalidHexCharacter(_ character: Character) -> Self { Self(.invalidHexCharacter(character)) }
+
+    public static func malformedJSON(offset: Int, reason: String) -> Self { Self(.malformedJSON(offset: offset, reason: reason)) }
+
+    public static func keystoreNotJSON(_ why: String) -> Self { Self(.keystoreNotJSON(why)) }
+    public static func keystoreVersion(_ version: Int) -> Self { Self(.keystoreVersion(version)) }
+    public static func keystoreUnsupported(_ what: String) -> Self { Self(.keystoreUnsupported(what)) }
+    public static func keystoreField(_ what: String) -> Self { Self(.keystoreField(what)) }
+    public static func scryptTooExpensive(n: UInt64, r: UInt64, p: UInt64, bytes: UInt64) -> Self {
+        Self(.scryptTooExpensive(n: n, r: r, p: p, bytes: bytes))
+    }
+    public static func pbkdf2TooExpensive(_ rounds: UInt64) -> Self { Self(.pbkdf2TooExpensive(rounds)) }
+    public static var wrongPassword: Self { Self(.wrongPassword) }
+    public static func keystoreAddressMismatch(stated: String, actual: String) -> Self { Self(.keystoreAddressMismatch(stated: stated, actual: actual)) }
+    public static func keystoreCrypto(_ why: String) -> Self { Self(.keystoreCrypto(why)) }
+
+    public static func transactionNotRLP(_ error: ChainClientError) -> Self { Self(.transactionNotRLP(error)) }
+    public static func unsupportedTransactionType(_ type: UInt8) -> Self { Self(.unsupportedTransactionType(type)) }
+    public static func wrongFieldCount(_ count: Int) -> Self { Self(.wrongFieldCount(count)) }
+    public static var notReplayProtected: Self { Self(.notReplayProtected) }
+    public static var contractCreation: Self { Self(.contractCreation) }
+    public static func invalidTransactionSignature(_ error: ChainClientError) -> Self { Self(.invalidTransactionSignature(error)) }
+
+    public static func batchSize(_ count: Int) -> Self { Self(.batchSize(count)) }
+    public static func journalHeadSize(_ count: Int) -> Self { Self(.journalHeadSize(count)) }
+    public static func undecodable(function: String, _ error: ChainClientError) -> Self { Self(.undecodable(function: function, error)) }
+    public static func faultyLogs(_ description: String) -> Self { Self(.faultyLogs(description)) }
+
+    public static func stateFile(path: String, operation: String, reason: String) -> Self {
+        Self(.stateFile(path: path, operation: operation, reason: reason))
+    }
 }

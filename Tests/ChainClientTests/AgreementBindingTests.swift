@@ -33,12 +33,12 @@ import Testing
 
     @Test func batchesOutsideTheContractsLimitsAreRefused() {
         let binding = AgreementBinding(contract: Self.contract, agreementID: 1)
-        #expect(throws: AgreementBinding.Failure.batchSize(0)) { try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: [], journalHead: [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: ChainClientError.batchSize(0)) { try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: [], journalHead: [UInt8](repeating: 0, count: 32)) }
         let tooMany = AgreementBinding.maximumBatchSlots + 1
-        #expect(throws: AgreementBinding.Failure.batchSize(tooMany)) {
+        #expect(throws: ChainClientError.batchSize(tooMany)) {
             try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: Array(repeating: 1, count: tooMany), journalHead: [UInt8](repeating: 0, count: 32))
         }
-        #expect(throws: AgreementBinding.Failure.journalHead(31)) { try binding.acknowledgeCutoffCall(journalHead: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: ChainClientError.journalHeadSize(31)) { try binding.acknowledgeCutoffCall(journalHead: [UInt8](repeating: 0, count: 31)) }
     }
 
     @Test func aSlotsValueOnTheWireNeverReadsAsTheMarker() {
