@@ -1,7 +1,8 @@
 /// Everything that can go wrong in ChainClient: a JSON-RPC call (which endpoint, which method, what
 /// happened), the transaction sender, key material and signatures, ABI, RLP, hex and JSON data, V3
-/// keystores, raw transactions read back, the agreement contract's calls and answers, state files. `code` says
-/// what failed and its `group` how a caller goes on; `description` names the fix where a person must act.
+/// keystores, raw transactions read back, the agreement contract's calls and answers, state files.
+/// `code` says what failed and its `group` how a caller goes on; `description` names the fix where a
+/// person must act.
 public struct ChainClientError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
         // MARK: a call that did not reach a working node (group .transport: another endpoint may do better)

@@ -16,9 +16,7 @@ extension TransactionSender {
                     record.inclusion = Inclusion(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash,
                                                  succeeded: receipt.succeeded, gasUsed: receipt.gasUsed)
                 } else {
-                    do {
-                        try await resend(&record)
-                    } catch is IntentAlreadyDone {
+                    if try await resend(&record) == .intentAlreadyDone {
                         try forget(record)
                         outcomes.append(.alreadyDone(record.intent))
                         continue
@@ -77,7 +75,7 @@ extension TransactionSender {
 
     /// A transaction without a receipt: send it again if no node has it, replace it with a higher fee if
     /// it has waited too long; if its nonce was taken meanwhile, settle it through the contract's state.
-    private func resend(_ record: inout PendingTransaction) async throws {
+    private func resend(_ record: inout PendingTransaction) async throws -> BroadcastResult {
         let now = clock()
         if record.accepted, now - record.lastSent >= settings.replaceAfterSeconds {
             // Without the market's fee (no node answers it now) the replacement still bumps the old fee by the policy's step.
@@ -87,14 +85,16 @@ extension TransactionSender {
             }
             record.accepted = false
         }
-        guard !record.accepted else { return }
+        guard !record.accepted else { return .pending }
         do {
-            try await broadcast(&record)
-            lastError = nil
+            let result = try await broadcast(&record)
+            if result == .pending { lastError = nil }
+            return result
         } catch let error as ChainClientError {
             // Kept and tried again at the next poll; the status shows why it does not go out.
             guard case .rejected = error.code else { throw error }
             lastError = error.description
+            return .pending
         }
     }
 }

@@ -104,11 +104,9 @@ public actor TransactionSender {
         state.nextNonce = nonce + 1
         state.pending.append(record)
         try persist()
+        let sent: BroadcastResult
         do {
-            try await broadcast(&record)
-        } catch is IntentAlreadyDone {
-            try forget(record)
-            return .alreadyDone
+            sent = try await broadcast(&record)
         } catch let error as ChainClientError {
             if case .rejected = error.code {
                 state.nextNonce = nil
@@ -117,40 +115,45 @@ public actor TransactionSender {
             }
             throw error
         }
+        if sent == .intentAlreadyDone {
+            try forget(record)
+            return .alreadyDone
+        }
         replace(record)
         try persist()
         return .sent(hash: record.signed.hash)
     }
 
     /// Sends `record.signed`, mending what the node objects to: a nonce taken by another transaction gets
-    /// a fresh nonce, a fee below the base fee a fresh fee. Transport failures leave it for `poll`.
-    func broadcast(_ record: inout PendingTransaction) async throws {
+    /// a fresh nonce, a fee below the base fee a fresh fee. Transport failures leave it for `poll`; a
+    /// nonce taken because the contract already has the intent ends it.
+    func broadcast(_ record: inout PendingTransaction) async throws -> BroadcastResult {
         for _ in 0..<3 {
             do {
                 _ = try await rpc.sendRawTransaction(record.signed.raw)
                 record.accepted = true
                 record.lastSent = clock()
-                return
+                return .pending
             } catch let error where error.isTransportFailure {
                 record.accepted = false
-                return
+                return .pending
             } catch {
                 let message = (error.nodeMessage ?? "").lowercased()
                 if message.contains("already known") || message.contains("known transaction") {
                     record.accepted = true
-                    return
+                    return .pending
                 }
                 if message.contains("nonce too low") || message.contains("replacement transaction underpriced") {
                     switch try await holderOfNonce(record) {
                     case .ours:
                         record.accepted = true
                         record.lastSent = clock()
-                        return
+                        return .pending
                     case .intentDone:
-                        throw IntentAlreadyDone()
+                        return .intentAlreadyDone
                     case .nobody:
                         record.accepted = false
-                        return
+                        return .pending
                     case .another(let pendingNonce):
                         state.nextNonce = max(pendingNonce, state.nextNonce ?? pendingNonce)
                         let nonce = state.nextNonce!
@@ -163,7 +166,7 @@ public actor TransactionSender {
                 // configured minimum gas price" (a node with --min-gas-price above the network's usual 0).
                 if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low")
                     || message.contains("gas price below") {
-                    guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return }
+                    guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return .pending }
                     try resign(&record, nonce: record.nonce, fee: fee)
                     continue
                 }
@@ -171,6 +174,7 @@ public actor TransactionSender {
             }
         }
         record.accepted = false
+        return .pending
     }
 
     /// Who holds the nonce the node says is taken. A byte-identical resend of a pooled transaction is
