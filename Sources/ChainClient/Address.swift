@@ -5,7 +5,7 @@ public struct Address: Sendable, Hashable, CustomStringConvertible {
     init(unchecked bytes: [UInt8]) { self.bytes = bytes }
 
     public init(bytes: [UInt8]) throws {
-        guard bytes.count == 20 else { throw CryptoError.invalidLength(what: "an address", expected: 20, actual: bytes.count) }
+        guard bytes.count == 20 else { throw ChainClientError.invalidLength(what: "an address", expected: 20, actual: bytes.count) }
         self.bytes = bytes
     }
 
@@ -14,13 +14,13 @@ public struct Address: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws {
         guard text.hasPrefix("0x") || text.hasPrefix("0X"), text.utf8.count == 42,
               let decoded = try? Hex.decode(text), decoded.count == 20 else {
-            throw CryptoError.invalidAddress(text)
+            throw ChainClientError.invalidAddress(text)
         }
         self.bytes = decoded
         let body = text.dropFirst(2)
         let isMixed = body.contains(where: \.isUppercase) && body.contains(where: \.isLowercase)
         if isMixed && String(body) != String(checksummed.dropFirst(2)) {
-            throw CryptoError.badAddressChecksum(text)
+            throw ChainClientError.badAddressChecksum(text)
         }
     }
 

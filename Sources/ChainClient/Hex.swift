@@ -1,17 +1,5 @@
 /// Hexadecimal text as Ethereum tooling writes it: lower case, optionally `0x`-prefixed.
 public enum Hex {
-    enum DecodingError: Error, Equatable, CustomStringConvertible {
-        case oddLength(Int)
-        case invalidCharacter(Character)
-
-        public var description: String {
-            switch self {
-            case .oddLength(let count): return "hex text has an odd number of digits (\(count))"
-            case .invalidCharacter(let character): return "'\(character)' is not a hex digit"
-            }
-        }
-    }
-
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode<Bytes: Sequence>(_ bytes: Bytes, prefix: Bool = true) -> String where Bytes.Element == UInt8 {
@@ -26,12 +14,12 @@ public enum Hex {
     public static func decode(_ text: String) throws -> [UInt8] {
         var body = Substring(text)
         if body.hasPrefix("0x") || body.hasPrefix("0X") { body = body.dropFirst(2) }
-        guard body.utf8.count % 2 == 0 else { throw DecodingError.oddLength(body.utf8.count) }
+        guard body.utf8.count % 2 == 0 else { throw ChainClientError.oddHexLength(body.utf8.count) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(body.utf8.count / 2)
         var high: UInt8?
         for character in body {
-            guard let nibble = character.hexDigitValue else { throw DecodingError.invalidCharacter(character) }
+            guard let nibble = character.hexDigitValue else { throw ChainClientError.invalidHexCharacter(character) }
             if let h = high {
                 bytes.append(h << 4 | UInt8(nibble))
                 high = nil

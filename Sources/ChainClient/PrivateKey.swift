@@ -7,8 +7,8 @@ public struct PrivateKey: Sendable, Equatable, CustomStringConvertible, CustomDe
     public let bytes: [UInt8]
 
     public init(bytes: [UInt8]) throws {
-        guard bytes.count == 32 else { throw CryptoError.invalidLength(what: "a private key", expected: 32, actual: bytes.count) }
-        guard secp256k1_ec_seckey_verify(Secp256k1Context.shared.pointer, bytes) == 1 else { throw CryptoError.invalidPrivateKey }
+        guard bytes.count == 32 else { throw ChainClientError.invalidLength(what: "a private key", expected: 32, actual: bytes.count) }
+        guard secp256k1_ec_seckey_verify(Secp256k1Context.shared.pointer, bytes) == 1 else { throw ChainClientError.invalidPrivateKey }
         self.bytes = bytes
     }
 
@@ -38,10 +38,10 @@ public struct PrivateKey: Sendable, Equatable, CustomStringConvertible, CustomDe
     /// Signs a 32-byte digest (the caller hashes: keccak-256 of a transaction, a record, a checkpoint).
     /// RFC 6979 deterministic nonce; the signature is always low-s, as Ethereum requires.
     public func sign(digest: [UInt8]) throws -> RecoverableSignature {
-        guard digest.count == 32 else { throw CryptoError.invalidLength(what: "a digest", expected: 32, actual: digest.count) }
+        guard digest.count == 32 else { throw ChainClientError.invalidLength(what: "a digest", expected: 32, actual: digest.count) }
         var signature = secp256k1_ecdsa_recoverable_signature()
         guard secp256k1_ecdsa_sign_recoverable(Secp256k1Context.shared.pointer, &signature, digest, bytes, nil, nil) == 1 else {
-            throw CryptoError.invalidPrivateKey
+            throw ChainClientError.invalidPrivateKey
         }
         var compact = [UInt8](repeating: 0, count: 64)
         var recoveryID: Int32 = 0

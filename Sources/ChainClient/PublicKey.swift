@@ -17,7 +17,7 @@ struct PublicKey: Sendable, Equatable {
         let input = bytes.count == 64 ? [0x04] + bytes : bytes
         var key = secp256k1_pubkey()
         guard secp256k1_ec_pubkey_parse(Secp256k1Context.shared.pointer, &key, input, input.count) == 1 else {
-            throw CryptoError.invalidLength(what: "a public key (a point on secp256k1)", expected: 64, actual: bytes.count)
+            throw ChainClientError.invalidLength(what: "a public key (a point on secp256k1)", expected: 64, actual: bytes.count)
         }
         self.init(parsed: key)
     }

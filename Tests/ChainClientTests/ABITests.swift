@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func fWithDynamicTypes() throws {
-        let types = try ["uint256", "uint32[]", "bytes10", "bytes"].map { (name) throws(ABIError) in try ABIType(name) }
+        let types = try ["uint256", "uint32[]", "bytes10", "bytes"].map { (name) throws(ChainClientError) in try ABIType(name) }
         let function = ABIFunction(name: "f", inputs: types)
         #expect(Hex.encode(function.selector, prefix: false) == "8be65246")
         let values: [ABIValue] = [.uint(UInt16(0x123)), .array([.uint(UInt32(0x456)), .uint(UInt32(0x789))]),
@@ -70,8 +70,8 @@ import Testing
             #expect(try ABIDecoder.decode(ABIEncoder.encode([.uint(max)], as: [type]), as: [type]) == [.uint(max)])
             if bits < 256 {
                 let over = Word256(unchecked: [UInt8](repeating: 0, count: 31 - bits / 8) + [1] + [UInt8](repeating: 0, count: bits / 8))
-                #expect(throws: ABIError.self) { try ABIEncoder.encode([.uint(over)], as: [type]) }
-                #expect(throws: ABIError.badPadding(type: "uint\(bits)", offset: 0)) { try ABIDecoder.decode(over.bytes, as: [type]) }
+                #expect { try ABIEncoder.encode([.uint(over)], as: [type]) } throws: { isChainClientError($0, .abi) }
+                #expect(throws: ChainClientError.badPadding(type: "uint\(bits)", offset: 0)) { try ABIDecoder.decode(over.bytes, as: [type]) }
             }
             let signed = try ABIType("int\(bits)")
             let minusOne = ABIValue.int(Int8(-1))
@@ -79,8 +79,8 @@ import Testing
         }
         #expect(try ABIValue.int(Int64(-2)).word().signed(Int16.self) == -2)
         #expect(try Word256(signed: Int32.min).signed(Int64.self) == Int64(Int32.min))
-        #expect(throws: ABIError.self) { try ABIEncoder.encode([.int(Int64(200))], as: [.int(8)]) }
-        #expect(throws: ABIError.self) { try Word256(UInt64.max).signed(Int64.self) }
+        #expect { try ABIEncoder.encode([.int(Int64(200))], as: [.int(8)]) } throws: { isChainClientError($0, .abi) }
+        #expect { try Word256(UInt64.max).signed(Int64.self) } throws: { isChainClientError($0, .abi) }
     }
 
     @Test func typesParseAndPrintCanonically() throws {
@@ -90,24 +90,24 @@ import Testing
         }
         #expect(try ABIType("uint").description == "uint256")
         for bad in ["uint7", "uint264", "bytes33", "bytes0", "float", "uint256[0]"] {
-            #expect(throws: ABIError.unknownType(bad)) { try ABIType(bad) }
+            #expect(throws: ChainClientError.unknownType(bad)) { try ABIType(bad) }
         }
     }
 
     @Test func hostileDataGivesTypedErrors() throws {
         let huge = Self.words(["20", "ffffffff"])                 // a string claiming 4 GiB
-        #expect(throws: ABIError.lengthTooLarge(type: "string", length: 0xFFFF_FFFF)) { try ABIDecoder.decode(Hex.decode(huge), as: [.string]) }
+        #expect(throws: ChainClientError.lengthTooLarge(type: "string", length: 0xFFFF_FFFF)) { try ABIDecoder.decode(Hex.decode(huge), as: [.string]) }
         let farOffset = Self.words(["ffffff"])
-        #expect(throws: ABIError.offsetOutOfBounds(type: "bytes", offset: 0xFFFFFF)) { try ABIDecoder.decode(Hex.decode(farOffset), as: [.bytes]) }
+        #expect(throws: ChainClientError.offsetOutOfBounds(type: "bytes", offset: 0xFFFFFF)) { try ABIDecoder.decode(Hex.decode(farOffset), as: [.bytes]) }
         let hugeOffset = Self.words(["1" + String(repeating: "0", count: 60)])
-        #expect(throws: ABIError.self) { try ABIDecoder.decode(Hex.decode(hugeOffset), as: [.bytes]) }
+        #expect { try ABIDecoder.decode(Hex.decode(hugeOffset), as: [.bytes]) } throws: { isChainClientError($0, .abi) }
         let manyElements = Self.words(["20", "100000"])
-        #expect(throws: ABIError.lengthTooLarge(type: "uint256[]", length: 0x100000)) { try ABIDecoder.decode(Hex.decode(manyElements), as: [.array(.uint(256))]) }
-        #expect(throws: ABIError.badPadding(type: "bool", offset: 0)) { try ABIDecoder.decode(Hex.decode(Self.words(["2"])), as: [.bool]) }
-        #expect(throws: ABIError.badPadding(type: "address", offset: 0)) { try ABIDecoder.decode(Hex.decode(Self.words(["1" + String(repeating: "0", count: 40)])), as: [.address]) }
-        #expect(throws: ABIError.truncated(type: "uint256", offset: 0, needed: 32, available: 3)) { try ABIDecoder.decode([1, 2, 3], as: [.uint(256)]) }
+        #expect(throws: ChainClientError.lengthTooLarge(type: "uint256[]", length: 0x100000)) { try ABIDecoder.decode(Hex.decode(manyElements), as: [.array(.uint(256))]) }
+        #expect(throws: ChainClientError.badPadding(type: "bool", offset: 0)) { try ABIDecoder.decode(Hex.decode(Self.words(["2"])), as: [.bool]) }
+        #expect(throws: ChainClientError.badPadding(type: "address", offset: 0)) { try ABIDecoder.decode(Hex.decode(Self.words(["1" + String(repeating: "0", count: 40)])), as: [.address]) }
+        #expect(throws: ChainClientError.truncated(type: "uint256", offset: 0, needed: 32, available: 3)) { try ABIDecoder.decode([1, 2, 3], as: [.uint(256)]) }
         let badUTF8 = Self.words(["20", "2"]) + "c328" + String(repeating: "0", count: 60)
-        #expect(throws: ABIError.invalidUTF8(offset: 64)) { try ABIDecoder.decode(Hex.decode(badUTF8), as: [.string]) }
+        #expect(throws: ChainClientError.invalidUTF8(offset: 64)) { try ABIDecoder.decode(Hex.decode(badUTF8), as: [.string]) }
     }
 
     @Test func revertReasonsDecode() throws {

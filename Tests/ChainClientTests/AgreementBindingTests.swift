@@ -33,12 +33,12 @@ import Testing
 
     @Test func batchesOutsideTheContractsLimitsAreRefused() {
         let binding = AgreementBinding(contract: Self.contract, agreementID: 1)
-        #expect(throws: AgreementBinding.Failure.batchSize(0)) { try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: [], journalHead: [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: ChainClientError.batchSize(0)) { try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: [], journalHead: [UInt8](repeating: 0, count: 32)) }
         let tooMany = AgreementBinding.maximumBatchSlots + 1
-        #expect(throws: AgreementBinding.Failure.batchSize(tooMany)) {
+        #expect(throws: ChainClientError.batchSize(tooMany)) {
             try binding.submitBatchCall(batchSeq: 1, firstSlot: 0, slots: Array(repeating: 1, count: tooMany), journalHead: [UInt8](repeating: 0, count: 32))
         }
-        #expect(throws: AgreementBinding.Failure.journalHead(31)) { try binding.acknowledgeCutoffCall(journalHead: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: ChainClientError.journalHeadSize(31)) { try binding.acknowledgeCutoffCall(journalHead: [UInt8](repeating: 0, count: 31)) }
     }
 
     @Test func aSlotsValueOnTheWireNeverReadsAsTheMarker() {
@@ -101,7 +101,7 @@ import Testing
         let adjusted = try ABIEncoder.encode([.int(Int64(-250)), .uint(UInt64(750)), .string("meter fault")], as: [.int(256), .uint(256), .string])
         #expect(try binding.decode(log(AgreementABI.bonusAdjusted, id: 3, data: adjusted))?.event == .bonusAdjusted(delta: -250, bonus: 750, reason: "meter fault"))
         #expect(try binding.decode(log(AgreementABI.reconnectionAllowed, id: 3, data: []))?.event == .reconnectionAllowed)
-        #expect(throws: ABIError.self) { try binding.decode(log(AgreementABI.cutoffOrdered, id: 3, data: [0, 1])) }
+        #expect { try binding.decode(log(AgreementABI.cutoffOrdered, id: 3, data: [0, 1])) } throws: { isChainClientError($0, .abi) }
     }
 
     static func batchLog(_ batch: Word256, agreement: UInt64 = 3) throws -> Log {
@@ -123,7 +123,7 @@ import Testing
         #expect(try binding.decode(Self.batchLog(widest))?.event == .batchSubmitted(
             batchSeq: 0xFFFF_FFFF, firstSlot: 0xFF_FFFF_FFFF, slotCount: 288, violations: 0xFFFF, unmeasured: 0xFFFE, bonus: 250,
             journalHead: [UInt8](repeating: 0xAB, count: 32)))
-        #expect(throws: ABIError.self) { try binding.decode(Self.batchLog(Word256(UInt128(1) << 120))) }
+        #expect { try binding.decode(Self.batchLog(Word256(UInt128(1) << 120))) } throws: { isChainClientError($0, .abi) }
     }
 
     /// Found by the abi fuzz target: a BatchSubmitted log with no slots, or with slots past the last

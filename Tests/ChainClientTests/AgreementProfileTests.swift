@@ -21,10 +21,10 @@ import Testing
 
     @Test func anAnswerTheContractCannotGiveIsRefused() throws {
         let uneven = try answer([1, 2], [3])
-        #expect(throws: ABIError.self) { try ProfileSlot.slots(minima: uneven[0], maxima: uneven[1]) }
+        #expect { try ProfileSlot.slots(minima: uneven[0], maxima: uneven[1]) } throws: { isChainClientError($0, .abi) }
         let inverted = try answer([5], [4])
-        #expect(throws: ABIError.self) { try ProfileSlot.slots(minima: inverted[0], maxima: inverted[1]) }
+        #expect { try ProfileSlot.slots(minima: inverted[0], maxima: inverted[1]) } throws: { isChainClientError($0, .abi) }
         let wide = try answer([1 << 32], [1 << 33])
-        #expect(throws: ABIError.self) { try ProfileSlot.slots(minima: wide[0], maxima: wide[1]) }
+        #expect { try ProfileSlot.slots(minima: wide[0], maxima: wide[1]) } throws: { isChainClientError($0, .abi) }
     }
 }

@@ -38,8 +38,8 @@ import Testing
             do {
                 try await check.verify(rpc)
                 Issue.record("another chain passed")
-            } catch let error as SenderError {
-                guard case .wrongChain(let url, let expected, let actual) = error else { Issue.record("\(error)"); return }
+            } catch let error as ChainClientError {
+                guard case .wrongChain(let url, let expected, let actual) = error.code else { Issue.record("\(error)"); return }
                 #expect(url == "scripted://a" && expected == 1 && actual == 5)
                 #expect(error.description == "scripted://a serves chain id 5, but [chain] chain_id is 1: meterd signs nothing for this node (fix rpc_urls or chain_id)")
             }
@@ -58,7 +58,7 @@ import Testing
         _ = try await rpc.blockNumber()
         #expect(rpc.currentURL == "scripted://b")
         await #expect { try await check.verify(rpc) } throws: { error in
-            guard case SenderError.wrongChain(let url, 1337, 5)? = error as? SenderError else { return false }
+            guard case .wrongChain(let url, 1337, 5)? = (error as? ChainClientError)?.code else { return false }
             return url == "scripted://b"
         }
     }
@@ -73,8 +73,10 @@ import Testing
         #expect(second.calls == ["eth_chainId"], "b answered the failed-over call and stays verified")
     }
 
-    @Test func anUnreachableNodeIsAnRPCError() async throws {
+    @Test func anUnreachableNodeIsACallFailure() async throws {
         let node = Self.node("scripted://a", serving: 1337, outage: Outage(down: true))
-        await #expect(throws: RPCError.self) { try await ChainIdentityCheck(expected: 1337).verify(RPCClient(endpoints: [node])) }
+        await #expect { try await ChainIdentityCheck(expected: 1337).verify(RPCClient(endpoints: [node])) } throws: {
+            ($0 as? ChainClientError)?.isCallFailure == true
+        }
     }
 }

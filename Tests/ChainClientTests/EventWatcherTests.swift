@@ -85,7 +85,9 @@ import Testing
         let node = ScriptedNode { method, _ in method == "eth_chainId" ? ScriptedNode.quantity(5) : ScriptedNode.quantity(100) }
         let watcher = try EventWatcher(rpc: RPCClient(endpoints: [node]), binding: binding, finality: .depth(0), startBlock: 0, chainID: 1,
                                        store: MemoryStateStore<EventCursor>())
-        await #expect(throws: SenderError.self) { try await watcher.poll { _ in Issue.record("delivered from another chain") } }
+        await #expect { try await watcher.poll { _ in Issue.record("delivered from another chain") } } throws: {
+            ($0 as? ChainClientError)?.code.group == .sender
+        }
         #expect(node.calls == ["eth_chainId"])
     }
 
@@ -99,6 +101,6 @@ import Testing
         #expect(try await finalized.confirmedHead() == 64)
         let safe = try EventWatcher(rpc: RPCClient(endpoints: [node]), binding: binding, finality: .safe, startBlock: 0,
                                     store: MemoryStateStore<EventCursor>())
-        await #expect(throws: RPCError.self) { try await safe.confirmedHead() }
+        await #expect { try await safe.confirmedHead() } throws: { ($0 as? ChainClientError)?.isCallFailure == true }
     }
 }

@@ -33,14 +33,16 @@ import Testing
         do {
             _ = try FileStateStore<SenderState>(path: path).load()
             Issue.record("a damaged file was read")
-        } catch let error as FileStateStore<SenderState>.Failure {
+        } catch let error as ChainClientError {
+            guard case .stateFile(path, "reading", _) = error.code else { throw error }
             #expect(error.description.contains(path) && error.description.contains("move it aside"))
         }
         let nowhere = folder.appendingPathComponent("missing/transactions.json").path
         do {
             try FileStateStore<SenderState>(path: nowhere).save(SenderState())
             Issue.record("saved into a missing directory")
-        } catch let error as FileStateStore<SenderState>.Failure {
+        } catch let error as ChainClientError {
+            guard case .stateFile(nowhere + ".tmp", "creating", _) = error.code else { throw error }
             #expect(error.description.contains(nowhere + ".tmp") && error.description.contains("state directory"))
         }
     }

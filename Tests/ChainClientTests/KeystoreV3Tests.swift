@@ -23,36 +23,36 @@ import Testing
         let right = Self.pbkdf2.replacingOccurrences(of: "\"version\":3", with: "\"address\":\"008aeeda4d805471df9b2a5b0f38a0c3bcba786b\",\"version\":3")
         #expect(try KeystoreV3(json: Data(right.utf8)).decrypt(password: Self.password).address.checksummed == "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b")
         let wrong = Self.pbkdf2.replacingOccurrences(of: "\"version\":3", with: "\"address\":\"1111111111111111111111111111111111111111\",\"version\":3")
-        #expect(throws: KeystoreV3.Failure.addressMismatch(stated: "1111111111111111111111111111111111111111", actual: "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b")) {
+        #expect(throws: ChainClientError.keystoreAddressMismatch(stated: "1111111111111111111111111111111111111111", actual: "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b")) {
             try KeystoreV3(json: Data(wrong.utf8)).decrypt(password: Self.password)
         }
     }
 
     @Test func wrongPasswordIsRefusedByTheMAC() throws {
         let keystore = try KeystoreV3(json: Data(Self.pbkdf2.utf8))
-        #expect(throws: KeystoreV3.Failure.wrongPassword) { try keystore.decrypt(password: Array("testpassworD".utf8)) }
+        #expect(throws: ChainClientError.wrongPassword) { try keystore.decrypt(password: Array("testpassworD".utf8)) }
     }
 
     @Test func hostileScryptCostIsRefusedBeforeAnyWork() throws {
         let hostile = Self.scrypt.replacingOccurrences(of: "\"n\":262144,\"r\":1,\"p\":8", with: "\"n\":1048576,\"r\":8,\"p\":1")
-        #expect(throws: KeystoreV3.Failure.scryptTooExpensive(n: 1_048_576, r: 8, p: 1, bytes: 1 << 30)) {
+        #expect(throws: ChainClientError.scryptTooExpensive(n: 1_048_576, r: 8, p: 1, bytes: 1 << 30)) {
             try KeystoreV3(json: Data(hostile.utf8))
         }
         let overflowing = Self.scrypt.replacingOccurrences(of: "\"n\":262144,\"r\":1,\"p\":8", with: "\"n\":4611686018427387904,\"r\":4611686018427387904,\"p\":8")
-        #expect(throws: KeystoreV3.Failure.self) { try KeystoreV3(json: Data(overflowing.utf8)) }
-        let description = KeystoreV3.Failure.scryptTooExpensive(n: 1_048_576, r: 8, p: 1, bytes: 1 << 30).description
+        #expect { try KeystoreV3(json: Data(overflowing.utf8)) } throws: { isChainClientError($0, .keystore) }
+        let description = ChainClientError.scryptTooExpensive(n: 1_048_576, r: 8, p: 1, bytes: 1 << 30).description
         #expect(description.contains("1024 MiB") && description.contains("256 MiB"))
     }
 
     @Test func malformedKeystoresAreRefusedWithTheirReason() {
-        #expect(throws: KeystoreV3.Failure.unsupportedVersion(1)) { try KeystoreV3(json: Data(#"{"version":1}"#.utf8)) }
-        #expect(throws: KeystoreV3.Failure.self) { try KeystoreV3(json: Data("nope".utf8)) }
+        #expect(throws: ChainClientError.keystoreVersion(1)) { try KeystoreV3(json: Data(#"{"version":1}"#.utf8)) }
+        #expect { try KeystoreV3(json: Data("nope".utf8)) } throws: { isChainClientError($0, .keystore) }
         let cbc = Self.pbkdf2.replacingOccurrences(of: "aes-128-ctr", with: "aes-128-cbc")
-        #expect(throws: KeystoreV3.Failure.unsupported("cipher aes-128-cbc (only aes-128-ctr)")) { try KeystoreV3(json: Data(cbc.utf8)) }
+        #expect(throws: ChainClientError.keystoreUnsupported("cipher aes-128-cbc (only aes-128-ctr)")) { try KeystoreV3(json: Data(cbc.utf8)) }
         let shortIV = Self.pbkdf2.replacingOccurrences(of: "6087dab2f9fdbbfaddc31a909735c1e6", with: "6087")
-        #expect(throws: KeystoreV3.Failure.badField("cipherparams.iv must be 16 bytes, not 2")) { try KeystoreV3(json: Data(shortIV.utf8)) }
+        #expect(throws: ChainClientError.keystoreField("cipherparams.iv must be 16 bytes, not 2")) { try KeystoreV3(json: Data(shortIV.utf8)) }
         let manyRounds = Self.pbkdf2.replacingOccurrences(of: "\"c\":262144", with: "\"c\":100000000")
-        #expect(throws: KeystoreV3.Failure.pbkdf2TooExpensive(100_000_000)) { try KeystoreV3(json: Data(manyRounds.utf8)) }
+        #expect(throws: ChainClientError.pbkdf2TooExpensive(100_000_000)) { try KeystoreV3(json: Data(manyRounds.utf8)) }
     }
 
     @Test func aesCTRMatchesNISTSP80038AVector() throws {

@@ -44,34 +44,34 @@ import Testing
     }
 
     @Test(arguments: [
-        ("8100", RLPError.singleByteEncodedAsString),   // bytesShouldBeSingleByte00
-        ("817f", .singleByteEncodedAsString),           // bytesShouldBeSingleByte7F
-        ("b800", .nonCanonicalSize),                    // leadingZerosInLongLengthArray1
-        ("b90040" + String(repeating: "00", count: 64), .nonCanonicalSize), // leading zero in the length
-        ("b837" + String(repeating: "61", count: 55), .nonCanonicalSize), // long form for a short string
-        ("f800", .nonCanonicalSize),
-        ("c1", .truncated),
-        ("83646f", .truncated),
-        ("bf0f000000000000021111", .truncated),          // int32Overflow: absurd length
-        ("c383646f67", .truncated),                     // list payload shorter than its items
-        ("83646f6767", .trailingBytes(1)),
-        ("", .truncated),
+        ("8100", ChainClientError.rlpSingleByteEncodedAsString),   // bytesShouldBeSingleByte00
+        ("817f", .rlpSingleByteEncodedAsString),           // bytesShouldBeSingleByte7F
+        ("b800", .rlpNonCanonicalSize),                    // leadingZerosInLongLengthArray1
+        ("b90040" + String(repeating: "00", count: 64), .rlpNonCanonicalSize), // leading zero in the length
+        ("b837" + String(repeating: "61", count: 55), .rlpNonCanonicalSize), // long form for a short string
+        ("f800", .rlpNonCanonicalSize),
+        ("c1", .rlpTruncated),
+        ("83646f", .rlpTruncated),
+        ("bf0f000000000000021111", .rlpTruncated),          // int32Overflow: absurd length
+        ("c383646f67", .rlpTruncated),                     // list payload shorter than its items
+        ("83646f6767", .rlpTrailingBytes(1)),
+        ("", .rlpTruncated),
     ])
-    func invalidInputIsRefused(hex: String, expected: RLPError) throws {
+    func invalidInputIsRefused(hex: String, expected: ChainClientError) throws {
         #expect(throws: expected) { try RLP.decode(Hex.decode(hex)) }
     }
 
     @Test func integersAreReadStrictly() throws {
         #expect(try RLPItem.bytes([0x01, 0x00]).uintValue(UInt16.self) == 256)
-        #expect(throws: RLPError.leadingZeroInInteger) { try RLPItem.bytes([0x00, 0x01]).uintValue(UInt64.self) }
-        #expect(throws: RLPError.integerTooLarge(bits: 8)) { try RLPItem.bytes([0x01, 0x00]).uintValue(UInt8.self) }
-        #expect(throws: RLPError.expected("a byte string")) { try RLPItem.list([]).uintValue(UInt8.self) }
+        #expect(throws: ChainClientError.rlpLeadingZeroInInteger) { try RLPItem.bytes([0x00, 0x01]).uintValue(UInt64.self) }
+        #expect(throws: ChainClientError.rlpIntegerTooLarge(bits: 8)) { try RLPItem.bytes([0x01, 0x00]).uintValue(UInt8.self) }
+        #expect(throws: ChainClientError.rlpExpected("a byte string")) { try RLPItem.list([]).uintValue(UInt8.self) }
     }
 
     @Test func deepNestingIsRefusedWithoutRecursingForever() throws {
         var item = RLPItem.list([])
         for _ in 0..<100 { item = .list([item]) }
-        #expect(throws: RLPError.expected("nested less than 64 deep")) { try RLP.decode(item.encoded) }
+        #expect(throws: ChainClientError.rlpExpected("nested less than 64 deep")) { try RLP.decode(item.encoded) }
         var shallow = RLPItem.list([])
         for _ in 0..<60 { shallow = .list([shallow]) }
         #expect(try RLP.decode(shallow.encoded) == shallow)

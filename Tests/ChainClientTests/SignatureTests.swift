@@ -24,11 +24,11 @@ import Testing
     }
 
     @Test func invalidPrivateKeysAreRefused() throws {
-        #expect(throws: CryptoError.invalidPrivateKey) { try PrivateKey(bytes: [UInt8](repeating: 0, count: 32)) }
-        #expect(throws: CryptoError.invalidPrivateKey) {
+        #expect(throws: ChainClientError.invalidPrivateKey) { try PrivateKey(bytes: [UInt8](repeating: 0, count: 32)) }
+        #expect(throws: ChainClientError.invalidPrivateKey) {
             try PrivateKey(bytes: Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"))
         }
-        #expect(throws: CryptoError.invalidLength(what: "a private key", expected: 32, actual: 31)) {
+        #expect(throws: ChainClientError.invalidLength(what: "a private key", expected: 32, actual: 31)) {
             try PrivateKey(bytes: [UInt8](repeating: 1, count: 31))
         }
     }
@@ -72,14 +72,14 @@ import Testing
             borrow = difference < 0 ? 1 : 0
         }
         let flipped = RecoverableSignature(r: signature.r, s: highS, recoveryID: signature.recoveryID ^ 1)
-        #expect(throws: CryptoError.invalidSignature) { try flipped.recoverPublicKey(digest: digest) }
+        #expect(throws: ChainClientError.invalidSignature) { try flipped.recoverPublicKey(digest: digest) }
     }
 
     @Test func vAcceptsBothConventions() throws {
         let bytes = [UInt8](repeating: 1, count: 64)
         #expect(try RecoverableSignature(bytes: bytes + [28]).recoveryID == 1)
         #expect(try RecoverableSignature(bytes: bytes + [0]).recoveryID == 0)
-        #expect(throws: CryptoError.invalidSignature) { try RecoverableSignature(bytes: bytes + [2]) }
+        #expect(throws: ChainClientError.invalidSignature) { try RecoverableSignature(bytes: bytes + [2]) }
     }
 
     @Test func eip55PublishedVectors() throws {
@@ -88,9 +88,9 @@ import Testing
             #expect(try Address(text.lowercased()).checksummed == text)
             #expect(try Address(text).checksummed == text)
         }
-        #expect(throws: CryptoError.badAddressChecksum("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")) {
+        #expect(throws: ChainClientError.badAddressChecksum("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")) {
             try Address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")
         }
-        #expect(throws: CryptoError.invalidAddress("0x1234")) { try Address("0x1234") }
+        #expect(throws: ChainClientError.invalidAddress("0x1234")) { try Address("0x1234") }
     }
 }

@@ -54,8 +54,8 @@ import Testing
         do {
             _ = try await sender.submit(.batch(agreementID: 0, batchSeq: 1), to: Self.contract, data: [1])
             Issue.record("sent without funds")
-        } catch let error as SenderError {
-            guard case .rejected(.batch(0, 1), let rpc) = error else { Issue.record("\(error)"); return }
+        } catch let error as ChainClientError {
+            guard case .rejected(.batch(0, 1), let rpc) = error.code else { Issue.record("\(error)"); return }
             #expect(rpc.method == "eth_sendRawTransaction")
             #expect(error.description.hasSuffix("fund the device address"))
         }
@@ -64,12 +64,12 @@ import Testing
         #expect(try store.load()?.nextNonce == nil, "read again from the node next time")
     }
 
-    @Test func aNodeAnsweringNonsenseIsAnRPCErrorNotACrash() async throws {
+    @Test func aNodeAnsweringNonsenseIsACallFailureNotACrash() async throws {
         let node = ScriptedNode { method, _ in
             method == "eth_chainId" ? ScriptedNode.quantity(1337) : .object(["unexpected": .bool(true)])
         }
-        await #expect(throws: SenderError.self) {
+        await #expect {
             try await sender(node).submit(.call(label: "x"), to: Self.contract, data: [1])
-        }
+        } throws: { ($0 as? ChainClientError)?.isCallFailure == true }
     }
 }

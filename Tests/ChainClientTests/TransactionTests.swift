@@ -42,11 +42,11 @@ import Testing
     }
 
     @Test func malformedRawTransactionsAreRefused() throws {
-        #expect(throws: TransactionDecoder.Failure.unsupportedType(0x01)) { try TransactionDecoder.decode([0x01, 0xC0]) }
-        #expect(throws: TransactionDecoder.Failure.wrongFieldCount(0)) { try TransactionDecoder.decode([0xC0]) }
-        #expect(throws: TransactionDecoder.Failure.rlp(.truncated)) { try TransactionDecoder.decode([0x02, 0xC5]) }
+        #expect(throws: ChainClientError.unsupportedTransactionType(0x01)) { try TransactionDecoder.decode([0x01, 0xC0]) }
+        #expect(throws: ChainClientError.wrongFieldCount(0)) { try TransactionDecoder.decode([0xC0]) }
+        #expect(throws: ChainClientError.transactionNotRLP(.rlpTruncated)) { try TransactionDecoder.decode([0x02, 0xC5]) }
         let unprotected = RLPItem.list([.uint(UInt8(1)), .uint(UInt8(1)), .uint(UInt16(21000)), .bytes(Self.recipient.bytes), .bytes([]), .bytes([]),
                                         .uint(UInt8(27)), .bytes([1]), .bytes([1])]).encoded
-        #expect(throws: TransactionDecoder.Failure.notReplayProtected) { try TransactionDecoder.decode(unprotected) }
+        #expect(throws: ChainClientError.notReplayProtected) { try TransactionDecoder.decode(unprotected) }
     }
 }

@@ -43,7 +43,7 @@ import Testing
         defer { server.stop() }
         let probe = await TransportProbe(server.url(path), limits: Self.limits)
         let error = try #require(probe.error, "\(path) answered \(String(describing: probe.answer))")
-        #expect("\(error.kind)".hasPrefix(kind), "\(path): \(error.kind)")
+        #expect("\(error.code)".hasPrefix(kind), "\(path): \(error.code)")
         #expect(error.description.contains(words), "\(path): \(error.description)")
         #expect(error.description.contains(server.url(path)) && error.description.contains("eth_chainId"))
     }
@@ -59,7 +59,7 @@ import Testing
             do {
                 #expect(try await rpc.chainID() == 1337, "call \(call) got another request's answer")
             } catch {
-                guard case .brokenAnswer = error.kind else { Issue.record("call \(call): \(error)"); continue }
+                guard case .brokenAnswer = error.code else { Issue.record("call \(call): \(error)"); continue }
             }
         }
     }

@@ -21,7 +21,8 @@ import Testing
         do {
             try await check.verify(rpc)
             Issue.record("a node of chain 1338 passed for 1337")
-        } catch SenderError.wrongChain(let url, let expected, let actual) {
+        } catch let error as ChainClientError {
+            guard case .wrongChain(let url, let expected, let actual) = error.code else { throw error }
             #expect(url == other.url && expected == 1337 && actual == 1338)
         }
     }

@@ -21,7 +21,8 @@ import Testing
         do {
             _ = try await sender.submit(intent, to: setup.contract, data: data)
             Issue.record("signed for the wrong chain")
-        } catch SenderError.wrongChain(let url, let expected, let actual) {
+        } catch let error as ChainClientError {
+            guard case .wrongChain(let url, let expected, let actual) = error.code else { throw error }
             #expect(url == setup.chain.url && expected == 1 && actual == 1337)
         }
         #expect(try await setup.chain.rpc.transactionCount(of: setup.chain.device.address) == 0)
@@ -125,7 +126,8 @@ import Testing
         do {
             _ = try await setup.sender().submit(gap, to: setup.contract, data: gapData)
             Issue.record("a gap was sent")
-        } catch SenderError.wouldRevert(let intent, let reason) {
+        } catch let error as ChainClientError {
+            guard case .wouldRevert(let intent, let reason) = error.code else { throw error }
             #expect(intent == gap && reason.hasPrefix("agreements:"), "\(reason)")
         }
         // …and reported with its reason when it reverts on chain (the sender reused a known gas limit).
@@ -215,7 +217,8 @@ import Testing
             do {
                 _ = try await sender.submit(intent, to: setup.contract, data: data)
                 Issue.record("sent above the \(policy == cheap ? "ceiling" : "budget")")
-            } catch SenderError.waiting(let reason) {
+            } catch let error as ChainClientError {
+                guard case .waiting(let reason) = error.code else { throw error }
                 #expect(await sender.waiting == reason)
                 #expect(try store.load()?.waiting == reason.description, "kept for meterd chain status")
                 #expect(reason.description.contains(policy == cheap ? "max_fee_per_gas_gwei" : "daily_gas_budget"))

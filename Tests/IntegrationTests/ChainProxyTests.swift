@@ -35,27 +35,27 @@ import Testing
         // TLS runs end to end: the node's certificate is still checked behind the tunnel.
         let untrusting = RPCClient(urls: [url], limits: Self.limits(proxy: "http://meter:s3cret@127.0.0.1:\(proxy.port)"))
         await #expect { try await untrusting.chainID() } throws: { error in
-            guard case .tls(let reason) = (error as? RPCError)?.kind else { return false }
+            guard case .tls(let reason) = (error as? ChainClientError)?.code else { return false }
             return reason.contains("unable to get local issuer certificate")
         }
 
         let anonymous = RPCClient(urls: [url], limits: Self.limits(proxy: "http://127.0.0.1:\(proxy.port)", caFile: tls.file("ca.pem")))
         await #expect { try await anonymous.chainID() } throws: { error in
-            (error as? RPCError)?.kind == .proxy("it answered HTTP 407: it wants credentials (http://user:password@host:port)")
+            (error as? ChainClientError)?.code == .proxy("it answered HTTP 407: it wants credentials (http://user:password@host:port)")
         }
     }
 
     @Test func aProxyThatIsDownOrCannotReachTheNodeIsNamedAsTheCause() async throws {
         let down = RPCClient(urls: ["https://node.invalid/"], limits: Self.limits(proxy: "http://127.0.0.1:1"))
         await #expect { try await down.chainID() } throws: { error in
-            guard case .connection(let reason) = (error as? RPCError)?.kind else { return false }
+            guard case .connection(let reason) = (error as? ChainClientError)?.code else { return false }
             return reason.contains("127.0.0.1 port 1")
         }
         let proxy = try ForwardProxy(routes: [:])
         defer { proxy.stop() }
         let nowhere = RPCClient(urls: ["https://node.invalid/"], limits: Self.limits(proxy: "http://127.0.0.1:\(proxy.port)"))
         await #expect { try await nowhere.chainID() } throws: { error in
-            (error as? RPCError)?.kind == .proxy("it refused the tunnel to the node: HTTP 502")
+            (error as? ChainClientError)?.code == .proxy("it refused the tunnel to the node: HTTP 502")
         }
     }
 }

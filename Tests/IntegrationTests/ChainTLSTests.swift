@@ -17,7 +17,7 @@ import Testing
     func refusal(_ url: String, caFile: String?) async throws -> String {
         let probe = await TransportProbe(url, limits: Self.limits(caFile: caFile))
         let error = try #require(probe.error, "\(url) was accepted")
-        guard case .tls(let reason) = error.kind else { Issue.record("\(url): \(error)"); return "" }
+        guard case .tls(let reason) = error.code else { Issue.record("\(url): \(error)"); return "" }
         #expect(error.description.contains("ca_file"))
         return reason
     }

@@ -9,13 +9,13 @@ import Testing
 
     func client(_ urls: [String]) -> RPCClient { RPCClient(urls: urls, limits: Self.limits) }
 
-    func failure(_ url: String) async -> RPCError? { await TransportProbe(url, limits: Self.limits).error }
+    func failure(_ url: String) async -> ChainClientError? { await TransportProbe(url, limits: Self.limits).error }
 
     @Test func everyMisbehaviourIsATypedErrorNamingURLAndMethod() async throws {
         let server = try HostileRPCServer()
         defer { server.stop() }
         let closed = "http://127.0.0.1:1/"
-        let cases: [(String, @Sendable (RPCError.Kind) -> Bool)] = [
+        let cases: [(String, @Sendable (ChainClientError.Code) -> Bool)] = [
             (closed, { if case .connection(let why) = $0 { return why.contains("127.0.0.1 port 1") }; return false }),
             (server.url("500"), { $0 == .httpStatus(500) }),
             (server.url("malformed"), { if case .malformed(let why) = $0 { return why.contains("malformed JSON") }; return false }),
@@ -30,7 +30,7 @@ import Testing
         ]
         for (url, matches) in cases {
             let error = await failure(url)
-            #expect(error.map { matches($0.kind) } == true, "\(url): \(String(describing: error))")
+            #expect(error.map { matches($0.code) } == true, "\(url): \(String(describing: error))")
             #expect(error?.url == url && error?.method == "eth_chainId")
             #expect(error?.description.contains(url) == true && error?.description.contains("eth_chainId") == true)
         }
@@ -49,7 +49,7 @@ import Testing
         #expect(rpc.callCounts["eth_chainId"] == 4, "the second call goes straight to the endpoint that answered")
         // A node's own error is final: trying another node would not change it.
         let errors = client([server.url("error"), server.url("ok")])
-        await #expect(throws: RPCError.self) { try await errors.chainID() }
+        await #expect { try await errors.chainID() } throws: { ($0 as? ChainClientError)?.isCallFailure == true }
         #expect(errors.callCounts["eth_chainId"] == 1)
     }
 

@@ -1,14 +1,14 @@
 /// Decodes ABI data strictly: every offset and length is checked against the data before anything is
 /// allocated, padding must be zero and values must fit their declared width, so hostile return data
-/// gives an `ABIError`, never a trap or a huge allocation.
+/// gives a `ChainClientError` of group `.abi`, never a trap or a huge allocation.
 public enum ABIDecoder {
-    public static func decode(_ data: [UInt8], as types: [ABIType]) throws(ABIError) -> [ABIValue] {
+    public static func decode(_ data: [UInt8], as types: [ABIType]) throws(ChainClientError) -> [ABIValue] {
         try decodeTuple(data, base: 0, types: types, depth: 0)
     }
 
     static let maximumDepth = 16
 
-    private static func decodeTuple(_ data: [UInt8], base: Int, types: [ABIType], depth: Int) throws(ABIError) -> [ABIValue] {
+    private static func decodeTuple(_ data: [UInt8], base: Int, types: [ABIType], depth: Int) throws(ChainClientError) -> [ABIValue] {
         guard depth < maximumDepth else { throw .unknownType("ABI nesting deeper than \(maximumDepth)") }
         var values: [ABIValue] = []
         values.reserveCapacity(types.count)
@@ -26,7 +26,7 @@ public enum ABIDecoder {
         return values
     }
 
-    private static func word(_ data: [UInt8], at offset: Int, type: ABIType) throws(ABIError) -> ArraySlice<UInt8> {
+    private static func word(_ data: [UInt8], at offset: Int, type: ABIType) throws(ChainClientError) -> ArraySlice<UInt8> {
         guard offset >= 0, offset <= data.count, data.count - offset >= 32 else {
             throw .truncated(type: "\(type)", offset: offset, needed: 32, available: max(0, data.count - offset))
         }
@@ -34,7 +34,7 @@ public enum ABIDecoder {
     }
 
     /// An offset or a length: a uint256 that must be small enough to index the data.
-    private static func readLength(_ data: [UInt8], at offset: Int, type: ABIType) throws(ABIError) -> Int {
+    private static func readLength(_ data: [UInt8], at offset: Int, type: ABIType) throws(ChainClientError) -> Int {
         let bytes = try word(data, at: offset, type: type)
         guard bytes.prefix(28).allSatisfy({ $0 == 0 }) else { throw .lengthTooLarge(type: "\(type)", length: Int.max) }
         var value = 0
@@ -42,7 +42,7 @@ public enum ABIDecoder {
         return value
     }
 
-    private static func decodeOne(_ data: [UInt8], at offset: Int, type: ABIType, depth: Int) throws(ABIError) -> ABIValue {
+    private static func decodeOne(_ data: [UInt8], at offset: Int, type: ABIType, depth: Int) throws(ChainClientError) -> ABIValue {
         switch type {
         case .uint(let bits):
             let value = Word256(unchecked: Array(try word(data, at: offset, type: type)))
@@ -87,7 +87,7 @@ public enum ABIDecoder {
     }
 
     /// A tuple's offsets count from its own start, inline (static) or behind an offset (dynamic).
-    private static func decodeInner(_ data: [UInt8], at offset: Int, types: [ABIType], type: ABIType, depth: Int) throws(ABIError) -> [ABIValue] {
+    private static func decodeInner(_ data: [UInt8], at offset: Int, types: [ABIType], type: ABIType, depth: Int) throws(ChainClientError) -> [ABIValue] {
         guard offset <= data.count else { throw .offsetOutOfBounds(type: "\(type)", offset: offset) }
         return try decodeTuple(data, base: offset, types: types, depth: depth + 1)
     }

@@ -1,7 +1,7 @@
 /// The Solidity ABI's encoding: a head of static values and offsets, then the dynamic values' tails.
 public enum ABIEncoder {
     /// Encodes `values` as the tuple `types` (a call's arguments, a return value, event data).
-    public static func encode(_ values: [ABIValue], as types: [ABIType]) throws(ABIError) -> [UInt8] {
+    public static func encode(_ values: [ABIValue], as types: [ABIType]) throws(ChainClientError) -> [UInt8] {
         guard values.count == types.count else {
             throw .valueDoesNotMatchType(type: "\(ABIType.tuple(types))", value: "\(values.count) values")
         }
@@ -20,7 +20,7 @@ public enum ABIEncoder {
         return head + tail
     }
 
-    static func encodeOne(_ value: ABIValue, as type: ABIType) throws(ABIError) -> [UInt8] {
+    static func encodeOne(_ value: ABIValue, as type: ABIType) throws(ChainClientError) -> [UInt8] {
         switch (type, value) {
         case (.uint(let bits), .uint(let word)):
             guard word.bitLength <= bits else { throw .valueOutOfRange(type: "\(type)", value: "\(word)") }

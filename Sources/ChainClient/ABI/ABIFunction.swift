@@ -16,11 +16,11 @@ public struct ABIFunction: Sendable, Hashable {
     /// The first four bytes of keccak-256 of the signature.
     var selector: [UInt8] { Array(Keccak256.hash(Array(signature.utf8)).prefix(4)) }
 
-    func encodeCall(_ arguments: [ABIValue]) throws(ABIError) -> [UInt8] {
+    func encodeCall(_ arguments: [ABIValue]) throws(ChainClientError) -> [UInt8] {
         selector + (try ABIEncoder.encode(arguments, as: inputs))
     }
 
-    func decodeOutput(_ data: [UInt8]) throws(ABIError) -> [ABIValue] {
+    func decodeOutput(_ data: [UInt8]) throws(ChainClientError) -> [ABIValue] {
         try ABIDecoder.decode(data, as: outputs)
     }
 }
@@ -51,7 +51,7 @@ public struct ABIEvent: Sendable, Hashable {
 
     /// The values of every parameter in declaration order. An indexed dynamic value (bytes, string,
     /// arrays) is only its keccak-256 hash in the topic; it comes back as `.fixedBytes(hash)`.
-    func decode(topics: [[UInt8]], data: [UInt8]) throws(ABIError) -> [ABIValue] {
+    func decode(topics: [[UInt8]], data: [UInt8]) throws(ChainClientError) -> [ABIValue] {
         let indexed = parameters.filter(\.indexed)
         guard topics.count == indexed.count + 1, topics.allSatisfy({ $0.count == 32 }), topics[0] == topic else {
             throw .valueDoesNotMatchType(type: "\(signature) log", value: "\(topics.count) topics")

@@ -12,7 +12,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     case tuple([ABIType])
 
     /// Parses a canonical type name: `uint64`, `bytes32`, `uint256[]`, `address[3]`, `(uint8,bool)[]`.
-    init(_ text: String) throws(ABIError) {
+    init(_ text: String) throws(ChainClientError) {
         if text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
             let element = try ABIType(String(text[..<open]))
             let inside = text[text.index(after: open)..<text.index(before: text.endIndex)]
@@ -22,7 +22,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
             return
         }
         if text.hasPrefix("("), text.hasSuffix(")") {
-            self = .tuple(try Self.splitTuple(String(text.dropFirst().dropLast())).map { (part) throws(ABIError) in try ABIType(part) })
+            self = .tuple(try Self.splitTuple(String(text.dropFirst().dropLast())).map { (part) throws(ChainClientError) in try ABIType(part) })
             return
         }
         switch text {
@@ -46,7 +46,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
         return bits
     }
 
-    private static func splitTuple(_ body: String) throws(ABIError) -> [String] {
+    private static func splitTuple(_ body: String) throws(ChainClientError) -> [String] {
         guard !body.isEmpty else { return [] }
         var parts: [String] = []
         var depth = 0
@@ -115,36 +115,36 @@ public indirect enum ABIValue: Sendable, Hashable {
     static func uint<T: FixedWidthInteger & UnsignedInteger>(_ value: T) -> ABIValue { .uint(Word256(value)) }
     static func int<T: FixedWidthInteger & SignedInteger>(_ value: T) -> ABIValue { .int(Word256(signed: value)) }
 
-    func word() throws(ABIError) -> Word256 {
+    func word() throws(ChainClientError) -> Word256 {
         switch self {
         case .uint(let word), .int(let word): return word
         default: throw .valueDoesNotMatchType(type: "integer", value: "\(self)")
         }
     }
 
-    func address() throws(ABIError) -> Address {
+    func address() throws(ChainClientError) -> Address {
         guard case .address(let value) = self else { throw .valueDoesNotMatchType(type: "address", value: "\(self)") }
         return value
     }
 
-    func bool() throws(ABIError) -> Bool {
+    func bool() throws(ChainClientError) -> Bool {
         guard case .bool(let value) = self else { throw .valueDoesNotMatchType(type: "bool", value: "\(self)") }
         return value
     }
 
-    func byteString() throws(ABIError) -> [UInt8] {
+    func byteString() throws(ChainClientError) -> [UInt8] {
         switch self {
         case .bytes(let value), .fixedBytes(let value): return value
         default: throw .valueDoesNotMatchType(type: "bytes", value: "\(self)")
         }
     }
 
-    func string() throws(ABIError) -> String {
+    func string() throws(ChainClientError) -> String {
         guard case .string(let value) = self else { throw .valueDoesNotMatchType(type: "string", value: "\(self)") }
         return value
     }
 
-    func elements() throws(ABIError) -> [ABIValue] {
+    func elements() throws(ChainClientError) -> [ABIValue] {
         switch self {
         case .array(let values), .tuple(let values): return values
         default: throw .valueDoesNotMatchType(type: "array or tuple", value: "\(self)")

@@ -9,7 +9,7 @@ public struct Word256: Sendable, Hashable, CustomStringConvertible {
 
     init(unchecked bytes: [UInt8]) { self.bytes = bytes }
 
-    init(bytes: [UInt8]) throws(ABIError) {
+    init(bytes: [UInt8]) throws(ChainClientError) {
         guard bytes.count <= 32 else { throw .valueOutOfRange(type: "uint256", value: Hex.encode(bytes)) }
         self.bytes = [UInt8](repeating: 0, count: 32 - bytes.count) + bytes
     }
@@ -41,14 +41,14 @@ public struct Word256: Sendable, Hashable, CustomStringConvertible {
         return (bytes[32 - keep] & 0x80 != 0) == isNegative
     }
 
-    func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(ABIError) -> T {
+    func unsigned<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(ChainClientError) -> T {
         guard bitLength <= T.bitWidth else { throw .valueOutOfRange(type: "\(T.self)", value: Hex.encode(bytes)) }
         var value: T = 0
         for byte in bytes.suffix(T.bitWidth / 8) { value = value << 8 | T(byte) }
         return value
     }
 
-    func signed<T: FixedWidthInteger & SignedInteger>(_ type: T.Type = T.self) throws(ABIError) -> T {
+    func signed<T: FixedWidthInteger & SignedInteger>(_ type: T.Type = T.self) throws(ChainClientError) -> T {
         guard fitsSigned(bits: T.bitWidth) else { throw .valueOutOfRange(type: "\(T.self)", value: Hex.encode(bytes)) }
         var value = T.Magnitude(0)
         for byte in bytes.suffix(T.bitWidth / 8) { value = value << 8 | T.Magnitude(byte) }

@@ -1,20 +1,6 @@
 /// The agreement contract as meterd calls it: calldata for the device's functions, its views, and its
 /// logs decoded into typed events. One binding is one agreement id at one contract address.
 public struct AgreementBinding: Sendable {
-    public enum Failure: Error, Equatable, CustomStringConvertible {
-        case batchSize(Int)
-        case journalHead(Int)
-        case decoding(function: String, ABIError)
-
-        public var description: String {
-            switch self {
-            case .batchSize(let count): return "a batch holds 1 to \(AgreementBinding.maximumBatchSlots) slots, not \(count)"
-            case .journalHead(let count): return "a journal head is 32 bytes, not \(count)"
-            case .decoding(let function, let error): return "the contract's answer to \(function) cannot be decoded: \(error)"
-            }
-        }
-    }
-
     /// The contract's marker for a slot the meter could not measure (Agreements.vy `UNMEASURED`,
     /// contracts/packing.py `UNMEASURED`).
     public static let unmeasured: UInt32 = 0xFFFF_FFFF
@@ -50,8 +36,8 @@ public struct AgreementBinding: Sendable {
 
     /// `submit_batch(agreement, batch_seq, first_slot, slot_count, packed, journal_head)`.
     public func submitBatchCall(batchSeq: UInt64, firstSlot: UInt64, slots: [UInt32], journalHead: [UInt8]) throws -> [UInt8] {
-        guard (1...Self.maximumBatchSlots).contains(slots.count) else { throw Failure.batchSize(slots.count) }
-        guard journalHead.count == 32 else { throw Failure.journalHead(journalHead.count) }
+        guard (1...Self.maximumBatchSlots).contains(slots.count) else { throw ChainClientError.batchSize(slots.count) }
+        guard journalHead.count == 32 else { throw ChainClientError.journalHeadSize(journalHead.count) }
         return try AgreementABI.submitBatch.encodeCall([
             .uint(agreementID), .uint(batchSeq), .uint(firstSlot), .uint(UInt16(slots.count)),
             .array(Self.pack(slots).map { .uint($0) }), .fixedBytes(journalHead),
@@ -71,7 +57,7 @@ public struct AgreementBinding: Sendable {
     }
 
     private func headCall(_ function: ABIFunction, _ journalHead: [UInt8]) throws -> [UInt8] {
-        guard journalHead.count == 32 else { throw Failure.journalHead(journalHead.count) }
+        guard journalHead.count == 32 else { throw ChainClientError.journalHeadSize(journalHead.count) }
         return try function.encodeCall([.uint(agreementID), .fixedBytes(journalHead)])
     }
 
@@ -79,12 +65,12 @@ public struct AgreementBinding: Sendable {
 
     private func view(_ function: ABIFunction, _ arguments: [ABIValue], rpc: RPCClient, at tag: BlockTag) async throws -> [ABIValue] {
         let result = try await rpc.call(to: contract, data: try function.encodeCall(arguments), at: tag)
-        do { return try function.decodeOutput(result) } catch { throw Failure.decoding(function: function.name, error) }
+        do { return try function.decodeOutput(result) } catch { throw ChainClientError.undecodable(function: function.name, error) }
     }
 
     public func agreement(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> AgreementState {
         let values = try await view(AgreementABI.agreement, [.uint(agreementID)], rpc: rpc, at: tag)
-        do { return try AgreementState(try values[0].elements()) } catch { throw Failure.decoding(function: "agreement", error) }
+        do { return try AgreementState(try values[0].elements()) } catch { throw ChainClientError.undecodable(function: "agreement", error) }
     }
 
     func deviceState(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> DeviceState {
@@ -93,18 +79,18 @@ public struct AgreementBinding: Sendable {
             return DeviceState(device: try v[0].address(), lastBatchSeq: try v[1].word().unsigned(), nextSlot: try v[2].word().unsigned(),
                                controlState: try v[3].word().unsigned(), cutoffAcknowledged: try v[4].bool(),
                                status: try AgreementStatus(code: try v[5].word().unsigned()))
-        } catch { throw Failure.decoding(function: "device_state", error) }
+        } catch { throw ChainClientError.undecodable(function: "device_state", error) }
     }
 
     func paused(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> Bool {
         let v = try await view(AgreementABI.paused, [], rpc: rpc, at: tag)
-        do { return try v[0].bool() } catch { throw Failure.decoding(function: "paused", error) }
+        do { return try v[0].bool() } catch { throw ChainClientError.undecodable(function: "paused", error) }
     }
 
     /// The agreement's profile: slot s of the agreement is checked against entry s % count.
     public func profile(rpc: RPCClient, at tag: BlockTag = .latest) async throws -> [ProfileSlot] {
         let values = try await view(AgreementABI.profile, [.uint(agreementID)], rpc: rpc, at: tag)
-        do { return try ProfileSlot.slots(minima: values[0], maxima: values[1]) } catch { throw Failure.decoding(function: "profile", error) }
+        do { return try ProfileSlot.slots(minima: values[0], maxima: values[1]) } catch { throw ChainClientError.undecodable(function: "profile", error) }
     }
 
     // MARK: events

@@ -54,12 +54,12 @@ public struct ContractEvent: Sendable, Equatable {
 
 extension AgreementEvent {
     /// Decodes one log of the contract; nil for an event meterd does not watch.
-    static func decode(_ log: Log) throws(ABIError) -> (agreementID: UInt64?, event: AgreementEvent)? {
+    static func decode(_ log: Log) throws(ChainClientError) -> (agreementID: UInt64?, event: AgreementEvent)? {
         guard let topic = log.topics.first, let abi = AgreementABI.events.first(where: { $0.topic == topic }) else { return nil }
         let v = try abi.decode(topics: log.topics, data: log.data)
-        func u64(_ i: Int) throws(ABIError) -> UInt64 { try v[i].word().unsigned() }
-        func u128(_ i: Int) throws(ABIError) -> UInt128 { try v[i].word().unsigned() }
-        func i128(_ i: Int) throws(ABIError) -> Int128 { try v[i].word().signed() }
+        func u64(_ i: Int) throws(ChainClientError) -> UInt64 { try v[i].word().unsigned() }
+        func u128(_ i: Int) throws(ChainClientError) -> UInt128 { try v[i].word().unsigned() }
+        func i128(_ i: Int) throws(ChainClientError) -> Int128 { try v[i].word().signed() }
         let event: AgreementEvent
         switch abi.name {
         case "AgreementProposed": event = .agreementProposed(consumer: try v[1].address(), device: try v[2].address())

@@ -35,9 +35,9 @@ public struct AgreementState: Sendable, Equatable {
     /// False for an id the contract has never created (its device is the zero address).
     public var exists: Bool { device.bytes != [UInt8](repeating: 0, count: 20) }
 
-    init(_ v: [ABIValue]) throws(ABIError) {
-        func u64(_ i: Int) throws(ABIError) -> UInt64 { try v[i].word().unsigned() }
-        func u128(_ i: Int) throws(ABIError) -> UInt128 { try v[i].word().unsigned() }
+    init(_ v: [ABIValue]) throws(ChainClientError) {
+        func u64(_ i: Int) throws(ChainClientError) -> UInt64 { try v[i].word().unsigned() }
+        func u128(_ i: Int) throws(ChainClientError) -> UInt128 { try v[i].word().unsigned() }
         consumer = try v[0].address()
         device = try v[1].address()
         periodStart = try u64(2)

@@ -9,9 +9,9 @@ public enum AgreementStatus: UInt8, Sendable, Equatable {
     /// Its final period closed; it takes no more batches.
     case ended = 3
 
-    init(code: UInt8) throws(ABIError) {
+    init(code: UInt8) throws(ChainClientError) {
         guard let status = AgreementStatus(rawValue: code) else {
-            throw ABIError.valueOutOfRange(type: "agreement status", value: String(code))
+            throw ChainClientError.valueOutOfRange(type: "agreement status", value: String(code))
         }
         self = status
     }

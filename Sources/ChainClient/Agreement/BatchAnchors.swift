@@ -21,11 +21,6 @@ public struct BatchAnchor: Sendable, Equatable {
 /// Reads an agreement's batches from the chain: eth_getLogs for BatchSubmitted and DeviceChanged, at
 /// most `maximumRange` blocks a call, so a range of N blocks costs ceil(N / maximumRange) calls.
 public enum BatchAnchors {
-    /// A node's answer that cannot be this agreement's batches.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// What the logs say, in chain order.
     public enum Entry: Sendable, Equatable {
         case batch(BatchAnchor)
@@ -39,7 +34,7 @@ public enum BatchAnchors {
         let entries = try await entries(rpc: rpc, binding: binding, from: first, to: last, maximumRange: maximumRange, progress: progress)
         let anchors = entries.compactMap { if case .batch(let anchor) = $0 { anchor } else { nil } }
         for (earlier, later) in zip(anchors, anchors.dropFirst()) where later.batchSeq <= earlier.batchSeq {
-            throw Failure(description: "\(rpc.currentURL) reports batch \(later.batchSeq) (block \(later.block)) after batch \(earlier.batchSeq) "
+            throw ChainClientError.faultyLogs("\(rpc.currentURL) reports batch \(later.batchSeq) (block \(later.block)) after batch \(earlier.batchSeq) "
                           + "(block \(earlier.block)); the contract numbers batches one up: the node is faulty, use another in [chain] rpc_urls")
         }
         return entries
@@ -76,7 +71,7 @@ public enum BatchAnchors {
                                                     eventTopics: [AgreementABI.batchSubmitted.topic, AgreementABI.deviceChanged.topic]))
             for log in logs.filter({ !$0.removed }).sorted(by: { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }) {
                 guard (start...end).contains(log.blockNumber) else {
-                    throw Failure(description: "\(rpc.currentURL) answered eth_getLogs for blocks \(start) to \(end) with a log of block \(log.blockNumber): "
+                    throw ChainClientError.faultyLogs("\(rpc.currentURL) answered eth_getLogs for blocks \(start) to \(end) with a log of block \(log.blockNumber): "
                                   + "the node is faulty; use another node in [chain] rpc_urls")
                 }
                 if let entry = try decode(log, binding: binding, url: rpc.currentURL) { entries.append(entry) }
@@ -91,7 +86,7 @@ public enum BatchAnchors {
     private static func decode(_ log: Log, binding: AgreementBinding, url: String) throws -> Entry? {
         let event: ContractEvent?
         do { event = try binding.decode(log) } catch {
-            throw Failure(description: "\(url) sent a log (block \(log.blockNumber), transaction \(Hex.encode(log.transactionHash))) "
+            throw ChainClientError.faultyLogs("\(url) sent a log (block \(log.blockNumber), transaction \(Hex.encode(log.transactionHash))) "
                           + "that is not the contract's event: \(error); the node is faulty or hostile, use another in [chain] rpc_urls")
         }
         switch event?.event {

@@ -8,7 +8,7 @@ struct PackedBatchCounters: Equatable {
     let violations: UInt64
     let unmeasured: UInt64
 
-    init(_ word: Word256) throws(ABIError) {
+    init(_ word: Word256) throws(ChainClientError) {
         guard word.bitLength <= 120 else { throw .valueOutOfRange(type: "BatchSubmitted.batch (120 bits)", value: Hex.encode(word.bytes)) }
         let packed: UInt128 = try word.unsigned()
         func field(_ shift: Int, _ bits: Int) -> UInt64 { UInt64(truncatingIfNeeded: packed >> shift) & (1 << bits - 1) }

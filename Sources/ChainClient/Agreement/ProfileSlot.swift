@@ -11,7 +11,7 @@ public struct ProfileSlot: Sendable, Equatable, Codable {
 
     /// The view's two arrays, paired: they must be as long as each other, and each pair a uint32
     /// interval with its minimum at or below its maximum (as the contract stores it).
-    static func slots(minima: ABIValue, maxima: ABIValue) throws(ABIError) -> [ProfileSlot] {
+    static func slots(minima: ABIValue, maxima: ABIValue) throws(ChainClientError) -> [ProfileSlot] {
         let lows = try minima.elements(), highs = try maxima.elements()
         guard lows.count == highs.count else {
             throw .valueDoesNotMatchType(type: "profile", value: "\(lows.count) minima and \(highs.count) maxima")

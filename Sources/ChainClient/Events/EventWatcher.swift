@@ -68,8 +68,8 @@ public actor EventWatcher {
         case .safe, .finalized:
             let tag: BlockTag = finality == .safe ? .safe : .finalized
             guard let header = try await rpc.block(tag) else {
-                throw RPCError(url: rpc.currentURL, method: "eth_getBlockByNumber",
-                               kind: .malformed("the node has no \(tag) block; set [chain] finality = \"depth\""))
+                throw ChainClientError.malformed("the node has no \(tag) block; set [chain] finality = \"depth\"")
+                    .during("eth_getBlockByNumber", at: rpc.currentURL)
             }
             return header.number
         }

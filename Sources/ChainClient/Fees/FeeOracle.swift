@@ -11,14 +11,14 @@ struct FeeOracle: Sendable {
     init(policy: FeePolicy) { self.policy = policy }
 
     /// The fee to offer now; nil when the market is above the ceiling.
-    mutating func fee(rpc: RPCClient, now: Double, refresh: Bool = false) async throws(RPCError) -> TransactionFee? {
+    mutating func fee(rpc: RPCClient, now: Double, refresh: Bool = false) async throws(ChainClientError) -> TransactionFee? {
         if !refresh, let cached, now - cached.at < policy.feeRefreshSeconds, now >= cached.at { return cached.fee }
         let fee = try await read(rpc: rpc)
         cached = (fee, now)
         return fee
     }
 
-    private func read(rpc: RPCClient) async throws(RPCError) -> TransactionFee? {
+    private func read(rpc: RPCClient) async throws(ChainClientError) -> TransactionFee? {
         switch policy.profile {
         case .besu:
             let price: UInt128

@@ -1,12 +1,6 @@
 /// A strict JSON parser (RFC 8259) for responses from nodes meterd does not control: bounded nesting,
-/// no recursion beyond that bound, every malformed input a `JSONParser.Failure` with its byte offset.
+/// no recursion beyond that bound, every malformed input a `ChainClientError.malformedJSON` with its byte offset.
 public struct JSONParser {
-    public struct Failure: Error, Equatable, CustomStringConvertible {
-        public let offset: Int
-        public let reason: String
-        public var description: String { "malformed JSON at byte \(offset): \(reason)" }
-    }
-
     static let maximumDepth = 64
     /// Values in one document: a response of tiny values ("[0,0,0,…") would otherwise grow about
     /// fifty-fold in memory; half a million is far beyond any answer meterd asks for.
@@ -16,7 +10,7 @@ public struct JSONParser {
     private var position = 0
     private var values = 0
 
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(ChainClientError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -27,13 +21,13 @@ public struct JSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func fail(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
+    private func fail(_ reason: String) -> ChainClientError { .malformedJSON(offset: position, reason: reason) }
 
     private mutating func skipWhitespace() {
         while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
     }
 
-    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func parseValue(depth: Int) throws(ChainClientError) -> JSONValue {
         guard depth < Self.maximumDepth else { throw fail("nested deeper than \(Self.maximumDepth)") }
         guard position < bytes.count else { throw fail("unexpected end") }
         values += 1
@@ -50,7 +44,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws(Failure) {
+    private mutating func literal(_ word: String) throws(ChainClientError) {
         let expected = Array(word.utf8)
         guard bytes.count - position >= expected.count, Array(bytes[position..<(position + expected.count)]) == expected else {
             throw fail("expected \(word)")
@@ -58,7 +52,7 @@ public struct JSONParser {
         position += expected.count
     }
 
-    private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func parseObject(depth: Int) throws(ChainClientError) -> JSONValue {
         position += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -81,7 +75,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func parseArray(depth: Int) throws(ChainClientError) -> JSONValue {
         position += 1
         var items: [JSONValue] = []
         skipWhitespace()
@@ -98,7 +92,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseNumber() throws(Failure) -> String {
+    private mutating func parseNumber() throws(ChainClientError) -> String {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         let digits = { (parser: inout JSONParser) -> Int in
@@ -123,7 +117,7 @@ public struct JSONParser {
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
-    private mutating func parseString() throws(Failure) -> String {
+    private mutating func parseString() throws(ChainClientError) -> String {
         position += 1
         var scalars = String.UnicodeScalarView()
         var runStart = position
@@ -161,13 +155,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func appendRun(from start: Int, into scalars: inout String.UnicodeScalarView) throws(Failure) {
+    private mutating func appendRun(from start: Int, into scalars: inout String.UnicodeScalarView) throws(ChainClientError) {
         guard start < position else { return }
         guard let text = String(validating: bytes[start..<position], as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
         scalars.append(contentsOf: text.unicodeScalars)
     }
 
-    private mutating func hex4() throws(Failure) -> UInt32 {
+    private mutating func hex4() throws(ChainClientError) -> UInt32 {
         guard bytes.count - position >= 4 else { throw fail("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -178,7 +172,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func unicodeEscape() throws(Failure) -> Unicode.Scalar {
+    private mutating func unicodeEscape() throws(ChainClientError) -> Unicode.Scalar {
         let first = try hex4()
         if (0xD800..<0xDC00).contains(first) {
             guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {

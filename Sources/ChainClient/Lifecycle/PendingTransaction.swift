@@ -106,5 +106,10 @@ enum NonceHolder: Equatable {
     case another(pendingNonce: UInt64)
 }
 
-/// Thrown by a send that found the contract already has the transaction's intent.
-struct IntentAlreadyDone: Error {}
+/// How a send of a pending transaction ended, when no error was thrown.
+enum BroadcastResult: Equatable {
+    /// Sent, or left for `poll` to send again: `accepted` on the record says which.
+    case pending
+    /// The contract already has what the transaction asks for: nothing is sent again.
+    case intentAlreadyDone
+}

@@ -16,9 +16,7 @@ extension TransactionSender {
                     record.inclusion = Inclusion(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash,
                                                  succeeded: receipt.succeeded, gasUsed: receipt.gasUsed)
                 } else {
-                    do {
-                        try await resend(&record)
-                    } catch is IntentAlreadyDone {
+                    if try await resend(&record) == .intentAlreadyDone {
                         try forget(record)
                         outcomes.append(.alreadyDone(record.intent))
                         continue
@@ -30,9 +28,9 @@ extension TransactionSender {
             }
             guard let inclusion = record.inclusion else { continue }
             if settings.confirmations > 0 {
-                if head == nil { head = try await rpcCall { try await self.rpc.blockNumber() } }
+                if head == nil { head = try await rpc.blockNumber() }
                 guard head! >= inclusion.blockNumber + settings.confirmations else { replace(record); try persist(); continue }
-                let again = try await rpcCall { try await self.rpc.receipt(of: inclusion.hash) }
+                let again = try await rpc.receipt(of: inclusion.hash)
                 guard let again, again.blockHash == inclusion.blockHash else {
                     // A reorganisation took the block away: the transaction goes out again.
                     record.inclusion = nil
@@ -77,7 +75,7 @@ extension TransactionSender {
 
     /// A transaction without a receipt: send it again if no node has it, replace it with a higher fee if
     /// it has waited too long; if its nonce was taken meanwhile, settle it through the contract's state.
-    private func resend(_ record: inout PendingTransaction) async throws {
+    private func resend(_ record: inout PendingTransaction) async throws -> BroadcastResult {
         let now = clock()
         if record.accepted, now - record.lastSent >= settings.replaceAfterSeconds {
             // Without the market's fee (no node answers it now) the replacement still bumps the old fee by the policy's step.
@@ -87,13 +85,16 @@ extension TransactionSender {
             }
             record.accepted = false
         }
-        guard !record.accepted else { return }
+        guard !record.accepted else { return .pending }
         do {
-            try await broadcast(&record)
-            lastError = nil
-        } catch SenderError.rejected(let intent, let error) {
+            let result = try await broadcast(&record)
+            if result == .pending { lastError = nil }
+            return result
+        } catch let error as ChainClientError {
             // Kept and tried again at the next poll; the status shows why it does not go out.
-            lastError = SenderError.rejected(intent, error).description
+            guard case .rejected = error.code else { throw error }
+            lastError = error.description
+            return .pending
         }
     }
 }

@@ -83,10 +83,11 @@ public actor TransactionSender {
         } else {
             do {
                 gasLimit = settings.fees.gasLimit(estimate: try await rpc.estimateGas(from: key.address, to: to, data: data))
-            } catch let error where error.revertReason != nil {
+            } catch {
+                guard let reason = error.revertReason else { throw error }
                 if try await isDone(intent) { return .alreadyDone }
-                throw SenderError.wouldRevert(intent, reason: error.revertReason ?? "")
-            } catch { throw SenderError.rpc(error) }
+                throw ChainClientError.wouldRevert(intent, reason: reason)
+            }
             state.gasLimits[shape] = gasLimit
         }
         guard let fee = try await currentFee(now: now) else { throw try wait(waiting!) }
@@ -103,18 +104,20 @@ public actor TransactionSender {
         state.nextNonce = nonce + 1
         state.pending.append(record)
         try persist()
+        let sent: BroadcastResult
         do {
-            try await broadcast(&record)
-        } catch is IntentAlreadyDone {
-            try forget(record)
-            return .alreadyDone
-        } catch let error as SenderError {
-            if case .rejected = error {
+            sent = try await broadcast(&record)
+        } catch let error as ChainClientError {
+            if case .rejected = error.code {
                 state.nextNonce = nil
                 nonceReconciled = false
                 try forget(record)
             }
             throw error
+        }
+        if sent == .intentAlreadyDone {
+            try forget(record)
+            return .alreadyDone
         }
         replace(record)
         try persist()
@@ -122,34 +125,35 @@ public actor TransactionSender {
     }
 
     /// Sends `record.signed`, mending what the node objects to: a nonce taken by another transaction gets
-    /// a fresh nonce, a fee below the base fee a fresh fee. Transport failures leave it for `poll`.
-    func broadcast(_ record: inout PendingTransaction) async throws {
+    /// a fresh nonce, a fee below the base fee a fresh fee. Transport failures leave it for `poll`; a
+    /// nonce taken because the contract already has the intent ends it.
+    func broadcast(_ record: inout PendingTransaction) async throws -> BroadcastResult {
         for _ in 0..<3 {
             do {
                 _ = try await rpc.sendRawTransaction(record.signed.raw)
                 record.accepted = true
                 record.lastSent = clock()
-                return
+                return .pending
             } catch let error where error.isTransportFailure {
                 record.accepted = false
-                return
+                return .pending
             } catch {
                 let message = (error.nodeMessage ?? "").lowercased()
                 if message.contains("already known") || message.contains("known transaction") {
                     record.accepted = true
-                    return
+                    return .pending
                 }
                 if message.contains("nonce too low") || message.contains("replacement transaction underpriced") {
                     switch try await holderOfNonce(record) {
                     case .ours:
                         record.accepted = true
                         record.lastSent = clock()
-                        return
+                        return .pending
                     case .intentDone:
-                        throw IntentAlreadyDone()
+                        return .intentAlreadyDone
                     case .nobody:
                         record.accepted = false
-                        return
+                        return .pending
                     case .another(let pendingNonce):
                         state.nextNonce = max(pendingNonce, state.nextNonce ?? pendingNonce)
                         let nonce = state.nextNonce!
@@ -162,14 +166,15 @@ public actor TransactionSender {
                 // configured minimum gas price" (a node with --min-gas-price above the network's usual 0).
                 if message.contains("base fee") || message.contains("underpriced") || message.contains("fee too low")
                     || message.contains("gas price below") {
-                    guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return }
+                    guard let fee = try await currentFee(now: clock(), refresh: true) else { record.accepted = false; return .pending }
                     try resign(&record, nonce: record.nonce, fee: fee)
                     continue
                 }
-                throw SenderError.rejected(record.intent, error)
+                throw ChainClientError.rejected(record.intent, error)
             }
         }
         record.accepted = false
+        return .pending
     }
 
     /// Who holds the nonce the node says is taken. A byte-identical resend of a pooled transaction is
@@ -178,7 +183,7 @@ public actor TransactionSender {
     /// contract does not already have the intent, and the node's pending nonce is past the record's.
     func holderOfNonce(_ record: PendingTransaction) async throws -> NonceHolder {
         for hash in record.allHashes {
-            if try await rpcCall({ try await self.rpc.knowsTransaction(hash) }) { return .ours }
+            if try await rpc.knowsTransaction(hash) { return .ours }
         }
         if try await isDone(record.intent) { return .intentDone }
         let pendingNonce = try await chainNonce()
@@ -205,7 +210,7 @@ public actor TransactionSender {
     }
 
     /// Records why nothing is sent (for the status, also after a restart) and returns the error to throw.
-    private func wait(_ reason: WaitReason) throws -> SenderError {
+    private func wait(_ reason: WaitReason) throws -> ChainClientError {
         waiting = reason
         state.waiting = reason.description
         try persist()
@@ -226,7 +231,7 @@ public actor TransactionSender {
 
     func minedVersion(of record: PendingTransaction) async throws -> TransactionReceipt? {
         for hash in record.allHashes {
-            if let receipt = try await rpcCall({ try await self.rpc.receipt(of: hash) }) { return receipt }
+            if let receipt = try await rpc.receipt(of: hash) { return receipt }
         }
         return nil
     }
@@ -237,7 +242,7 @@ public actor TransactionSender {
     }
 
     func verifyChain() async throws {
-        try await rpcCall { try await self.chainCheck.verify(self.rpc) }
+        try await chainCheck.verify(rpc)
     }
 
     /// Once per process: the local nonce meets the node's pending count. With nothing of ours pending the
@@ -254,7 +259,7 @@ public actor TransactionSender {
     }
 
     private func chainNonce() async throws -> UInt64 {
-        try await rpcCall { try await self.rpc.transactionCount(of: self.key.address, at: .pending) }
+        try await rpc.transactionCount(of: key.address, at: .pending)
     }
 
     func currentFee(now: Double, refresh: Bool = false) async throws -> TransactionFee? {
@@ -266,15 +271,11 @@ public actor TransactionSender {
     private func readFee(now: Double, refresh: Bool) async throws -> TransactionFee? {
         var oracle = self.oracle
         defer { self.oracle = oracle }
-        do { return try await oracle.fee(rpc: rpc, now: now, refresh: refresh) } catch { throw SenderError.rpc(error) }
-    }
-
-    func rpcCall<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as RPCError { throw SenderError.rpc(error) }
+        return try await oracle.fee(rpc: rpc, now: now, refresh: refresh)
     }
 
     private func sign(_ transaction: Transaction) throws -> SignedTransaction {
-        do { return try transaction.signed(with: key) } catch { throw SenderError.signing("\(error)") }
+        do { return try transaction.signed(with: key) } catch { throw ChainClientError.signing("\(error)") }
     }
 
     func replace(_ record: PendingTransaction) {

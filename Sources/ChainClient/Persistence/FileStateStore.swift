@@ -4,26 +4,17 @@ import Glibc
 /// A JSON file replaced atomically: write a temporary file, fsync it, rename it over the old one, fsync
 /// the directory. A crash at any moment leaves either the old or the new value, never a mix.
 public struct FileStateStore<Value: Codable & Sendable>: StateStore {
-    public struct Failure: Error, CustomStringConvertible {
-        public let path: String
-        public let operation: String
-        public let reason: String
-        public var description: String {
-            "\(operation) \(path) failed: \(reason); check that the state directory exists, is writable by the service user and is not full"
-        }
-    }
-
     public let path: String
 
     public init(path: String) { self.path = path }
 
     public func load() throws -> Value? {
         guard let data = FileManager.default.contents(atPath: path) else {
-            if FileManager.default.fileExists(atPath: path) { throw Failure(path: path, operation: "reading", reason: "cannot read the file") }
+            if FileManager.default.fileExists(atPath: path) { throw ChainClientError.stateFile(path: path, operation: "reading", reason: "cannot read the file") }
             return nil
         }
         do { return try JSONDecoder().decode(Value.self, from: data) } catch {
-            throw Failure(path: path, operation: "reading", reason: "the file is not valid state (\(error)); move it aside to start from the chain's state")
+            throw ChainClientError.stateFile(path: path, operation: "reading", reason: "the file is not valid state (\(error)); move it aside to start from the chain's state")
         }
     }
 
@@ -59,8 +50,8 @@ public struct FileStateStore<Value: Codable & Sendable>: StateStore {
         guard fsync(directoryDescriptor) == 0 else { throw failure("syncing the directory of", path) }
     }
 
-    private func failure(_ operation: String, _ file: String) -> Failure {
-        Failure(path: file, operation: operation, reason: String(cString: strerror(errno)))
+    private func failure(_ operation: String, _ file: String) -> ChainClientError {
+        .stateFile(path: file, operation: operation, reason: String(cString: strerror(errno)))
     }
 
     /// The directory part of `path`: "/a" for "/a/b", "/" for "/a", "" for "a" (trailing slashes ignored).

@@ -16,28 +16,6 @@ public indirect enum RLPItem: Sendable, Equatable {
     }
 }
 
-public enum RLPError: Error, Equatable, CustomStringConvertible {
-    case truncated
-    case trailingBytes(Int)
-    case nonCanonicalSize
-    case singleByteEncodedAsString
-    case leadingZeroInInteger
-    case integerTooLarge(bits: Int)
-    case expected(String)
-
-    public var description: String {
-        switch self {
-        case .truncated: return "RLP data ends inside an item"
-        case .trailingBytes(let count): return "RLP data has \(count) bytes after its item"
-        case .nonCanonicalSize: return "RLP length prefix is not in its shortest form"
-        case .singleByteEncodedAsString: return "RLP encodes a single byte below 0x80 as a string"
-        case .leadingZeroInInteger: return "RLP integer has a leading zero byte"
-        case .integerTooLarge(let bits): return "RLP integer does not fit in \(bits) bits"
-        case .expected(let what): return "RLP item is not \(what)"
-        }
-    }
-}
-
 public enum RLP {
     static func encode(_ item: RLPItem, into out: inout [UInt8]) {
         switch item {
@@ -67,18 +45,18 @@ public enum RLP {
     }
 
     /// Decodes exactly one item filling all of `data`; refuses every non-canonical form.
-    public static func decode(_ data: [UInt8]) throws(RLPError) -> RLPItem {
+    public static func decode(_ data: [UInt8]) throws(ChainClientError) -> RLPItem {
         var position = 0
         let item = try decodeItem(data, &position, end: data.count, depth: 0)
-        guard position == data.count else { throw .trailingBytes(data.count - position) }
+        guard position == data.count else { throw .rlpTrailingBytes(data.count - position) }
         return item
     }
 
     static let maximumDepth = 64
 
-    private static func decodeItem(_ data: [UInt8], _ position: inout Int, end: Int, depth: Int) throws(RLPError) -> RLPItem {
-        guard depth < maximumDepth else { throw .expected("nested less than \(maximumDepth) deep") }
-        guard position < end else { throw .truncated }
+    private static func decodeItem(_ data: [UInt8], _ position: inout Int, end: Int, depth: Int) throws(ChainClientError) -> RLPItem {
+        guard depth < maximumDepth else { throw .rlpExpected("nested less than \(maximumDepth) deep") }
+        guard position < end else { throw .rlpTruncated }
         let prefix = data[position]
         position += 1
         switch prefix {
@@ -88,7 +66,7 @@ public enum RLP {
             let count = try length(data, &position, end: end, prefix: prefix, short: 0x80)
             let bytes = Array(data[position..<(position + count)])
             position += count
-            if count == 1, bytes[0] < 0x80 { throw .singleByteEncodedAsString }
+            if count == 1, bytes[0] < 0x80 { throw .rlpSingleByteEncodedAsString }
             return .bytes(bytes)
         default:
             let count = try length(data, &position, end: end, prefix: prefix, short: 0xC0)
@@ -100,39 +78,39 @@ public enum RLP {
     }
 
     /// Reads the payload length after `prefix` and checks that the payload fits before `end`.
-    private static func length(_ data: [UInt8], _ position: inout Int, end: Int, prefix: UInt8, short: UInt8) throws(RLPError) -> Int {
+    private static func length(_ data: [UInt8], _ position: inout Int, end: Int, prefix: UInt8, short: UInt8) throws(ChainClientError) -> Int {
         var count: Int
         if prefix < short + 56 {
             count = Int(prefix - short)
         } else {
             let lengthBytes = Int(prefix - short - 55)
-            guard end - position >= lengthBytes else { throw .truncated }
-            guard data[position] != 0, lengthBytes <= 4 else { throw lengthBytes > 4 ? .truncated : .nonCanonicalSize }
+            guard end - position >= lengthBytes else { throw .rlpTruncated }
+            guard data[position] != 0, lengthBytes <= 4 else { throw lengthBytes > 4 ? .rlpTruncated : .rlpNonCanonicalSize }
             count = 0
             for byte in data[position..<(position + lengthBytes)] { count = count << 8 | Int(byte) }
             position += lengthBytes
-            guard count >= 56 else { throw .nonCanonicalSize }
+            guard count >= 56 else { throw .rlpNonCanonicalSize }
         }
-        guard end - position >= count else { throw .truncated }
+        guard end - position >= count else { throw .rlpTruncated }
         return count
     }
 }
 
 extension RLPItem {
-    func bytesValue() throws(RLPError) -> [UInt8] {
-        guard case .bytes(let bytes) = self else { throw .expected("a byte string") }
+    func bytesValue() throws(ChainClientError) -> [UInt8] {
+        guard case .bytes(let bytes) = self else { throw .rlpExpected("a byte string") }
         return bytes
     }
 
-    func listValue() throws(RLPError) -> [RLPItem] {
-        guard case .list(let items) = self else { throw .expected("a list") }
+    func listValue() throws(ChainClientError) -> [RLPItem] {
+        guard case .list(let items) = self else { throw .rlpExpected("a list") }
         return items
     }
 
-    func uintValue<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(RLPError) -> T {
+    func uintValue<T: FixedWidthInteger & UnsignedInteger>(_ type: T.Type = T.self) throws(ChainClientError) -> T {
         let bytes = try bytesValue()
-        if bytes.first == 0 { throw .leadingZeroInInteger }
-        guard bytes.count <= T.bitWidth / 8 else { throw .integerTooLarge(bits: T.bitWidth) }
+        if bytes.first == 0 { throw .rlpLeadingZeroInInteger }
+        guard bytes.count <= T.bitWidth / 8 else { throw .rlpIntegerTooLarge(bits: T.bitWidth) }
         var value: T = 0
         for byte in bytes { value = value << 8 | T(byte) }
         return value

@@ -12,7 +12,7 @@ public final class ChainIdentityCheck: Sendable {
     }
 
     /// Asks the client's current endpoint for its chain id, unless that endpoint was verified already.
-    /// Throws `SenderError.wrongChain` when it serves another chain, and the `RPCError` when it cannot answer.
+    /// Throws `ChainClientError.wrongChain` when it serves another chain, and the call's error when it cannot answer.
     public func verify(_ rpc: RPCClient) async throws {
         guard verifiedURL.withLock({ $0 }) != rpc.currentURL else { return }
         let served = try await rpc.chainID()
@@ -20,7 +20,7 @@ public final class ChainIdentityCheck: Sendable {
         let url = rpc.currentURL
         guard served == expected else {
             verifiedURL.withLock { $0 = nil }
-            throw SenderError.wrongChain(url: url, expected: expected, actual: served)
+            throw ChainClientError.wrongChain(url: url, expected: expected, actual: served)
         }
         verifiedURL.withLock { $0 = url }
     }

@@ -1,6 +1,6 @@
 import CCurl
 
-/// How one libcurl transfer ended, turned into what RPCError reports: a pure value, so every branch is
+/// How one libcurl transfer ended, turned into the ChainClientError it reports: a pure value, so every branch is
 /// tested without a network.
 struct CurlOutcome {
     let code: CURLcode
@@ -13,17 +13,17 @@ struct CurlOutcome {
     let bodyOverflowed: Bool
     let headOverflowed: Bool
 
-    func result(limits: TransportLimits) -> Result<Void, RPCError.Kind> {
+    func result(limits: TransportLimits) -> Result<Void, ChainClientError> {
         if code == CURLE_OK {
             guard status == 200 else { return .failure(status == 407 ? .proxy(Self.proxyRefusal(status)) : .httpStatus(status)) }
             return .success(())
         }
-        return .failure(kind(limits: limits))
+        return .failure(error(limits: limits))
     }
 
     private var detail: String { message.isEmpty ? String(cString: curl_easy_strerror(code)) : message }
 
-    private func kind(limits: TransportLimits) -> RPCError.Kind {
+    private func error(limits: TransportLimits) -> ChainClientError {
         if bodyOverflowed || code == CURLE_FILESIZE_EXCEEDED { return .responseTooLarge(limit: limits.maximumResponseBytes) }
         if headOverflowed { return .brokenAnswer("its head is larger than \(CurlTransport.maximumHeadBytes / 1024) KiB") }
         if proxyStatus != 0 && !(200..<300).contains(proxyStatus) { return .proxy(Self.proxyRefusal(proxyStatus)) }

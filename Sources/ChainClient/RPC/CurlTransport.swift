@@ -18,7 +18,7 @@ final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
     private let errorText: UnsafeMutablePointer<CChar>
     private let sink: ResponseSink
     /// A problem with an option that must hold (the CA file, the protocols): every call reports it.
-    private var setupFailure: RPCError.Kind?
+    private var setupFailure: ChainClientError?
 
     /// Responses whose head is larger are refused: no JSON-RPC node sends more than a few hundred bytes of it.
     static let maximumHeadBytes = 64 << 10
@@ -52,7 +52,7 @@ final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
         errorText.deallocate()
     }
 
-    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind> {
+    func post(_ body: [UInt8]) async -> Result<[UInt8], ChainClientError> {
         await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: self.perform(body)) }
         }
@@ -99,7 +99,7 @@ final class CurlTransport: JSONRPCTransport, @unchecked Sendable {
         _ = meterd_curl_set_pointer(handle, CURLOPT_HEADERDATA, context)
     }
 
-    private func perform(_ body: [UInt8]) -> Result<[UInt8], RPCError.Kind> {
+    private func perform(_ body: [UInt8]) -> Result<[UInt8], ChainClientError> {
         guard let handle else { return .failure(setupFailure!) }
         if let setupFailure { return .failure(setupFailure) }
         sink.reset()

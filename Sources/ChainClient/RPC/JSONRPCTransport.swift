@@ -4,7 +4,7 @@ public protocol JSONRPCTransport: Sendable {
     var url: String { get }
 
     /// Posts `body` and returns the complete response body, or the transport's failure.
-    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind>
+    func post(_ body: [UInt8]) async -> Result<[UInt8], ChainClientError>
 }
 
 /// Limits every transport keeps, from [chain] in meterd.toml.

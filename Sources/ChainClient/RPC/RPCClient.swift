@@ -22,7 +22,7 @@ public final class RPCClient: Sendable {
     /// Calls made so far, per method (every attempt counts, failovers included).
     public var callCounts: [String: Int] { state.withLock { $0.calls } }
 
-    public func call(_ method: String, _ params: [JSONValue] = []) async throws(RPCError) -> JSONValue {
+    public func call(_ method: String, _ params: [JSONValue] = []) async throws(ChainClientError) -> JSONValue {
         let (first, id) = state.withLock { state -> (Int, Int) in
             defer { state.nextID += 1 }
             return (state.preferred, state.nextID)
@@ -30,7 +30,7 @@ public final class RPCClient: Sendable {
         let body = Array(JSONValue.object([
             "jsonrpc": .string("2.0"), "id": .number(String(id)), "method": .string(method), "params": .array(params),
         ]).description.utf8)
-        var lastError: RPCError?
+        var lastError: ChainClientError?
         for step in 0..<endpoints.count {
             let index = (first + step) % endpoints.count
             let endpoint = endpoints[index]
@@ -50,12 +50,12 @@ public final class RPCClient: Sendable {
         throw lastError!
     }
 
-    private func attempt(_ endpoint: any JSONRPCTransport, method: String, body: [UInt8], id: Int) async throws(RPCError) -> JSONValue {
-        func failure(_ kind: RPCError.Kind) -> RPCError { RPCError(url: endpoint.url, method: method, kind: kind) }
+    private func attempt(_ endpoint: any JSONRPCTransport, method: String, body: [UInt8], id: Int) async throws(ChainClientError) -> JSONValue {
+        func failure(_ error: ChainClientError) -> ChainClientError { error.during(method, at: endpoint.url) }
         let bytes: [UInt8]
         switch await endpoint.post(body) {
         case .success(let received): bytes = received
-        case .failure(let kind): throw failure(kind)
+        case .failure(let error): throw failure(error)
         }
         let response: JSONValue
         do { response = try JSONParser.parse(bytes) } catch { throw failure(.malformed(error.description)) }

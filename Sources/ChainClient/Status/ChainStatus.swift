@@ -4,10 +4,10 @@
 public struct ChainStatus: Sendable {
     public var url: String
     public var expectedChainID: UInt64
-    public var chainID: Result<UInt64, RPCError>
-    public var latestBlock: Result<UInt64, RPCError>?
+    public var chainID: Result<UInt64, ChainClientError>
+    public var latestBlock: Result<UInt64, ChainClientError>?
     public var device: Address
-    public var balance: Result<UInt128, RPCError>?
+    public var balance: Result<UInt128, ChainClientError>?
     public var agreementID: UInt64
     public var agreement: Result<AgreementState, any Error>?
     var paused: Bool?
@@ -19,7 +19,7 @@ public struct ChainStatus: Sendable {
     /// Reads what the node can tell; stops asking once the chain id is wrong or the node unreachable.
     public static func gather(rpc: RPCClient, binding: AgreementBinding, device: Address, expectedChainID: UInt64,
                               sender: SenderState?, eventCursor: EventCursor?, dailyGasBudget: UInt64, now: Double) async -> ChainStatus {
-        var status = ChainStatus(url: rpc.currentURL, expectedChainID: expectedChainID, chainID: .failure(RPCError(url: rpc.currentURL, method: "eth_chainId", kind: .unreachable("not asked"))),
+        var status = ChainStatus(url: rpc.currentURL, expectedChainID: expectedChainID, chainID: .failure(ChainClientError.unreachable("not asked").during("eth_chainId", at: rpc.currentURL)),
                                  device: device, agreementID: binding.agreementID, sender: sender, eventCursor: eventCursor, now: now,
                                  dailyGasBudget: dailyGasBudget)
         do { status.chainID = .success(try await rpc.chainID()) } catch { status.chainID = .failure(error) }
@@ -98,7 +98,7 @@ public struct ChainStatus: Sendable {
         return out
     }
 
-    private static func text<T>(_ result: Result<T, RPCError>, _ show: (T) -> String) -> String {
+    private static func text<T>(_ result: Result<T, ChainClientError>, _ show: (T) -> String) -> String {
         switch result {
         case .success(let value): return show(value)
         case .failure(let error): return "cannot be read: \(error)"

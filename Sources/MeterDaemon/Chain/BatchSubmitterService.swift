@@ -76,13 +76,8 @@ actor BatchSubmitterService: Service {
                 try await sendChainActions()
             } catch let damage as JournalTail.Damage {
                 logger.error("chain: \(damage); no batch goes out past it until the segment is repaired (meterd journal verify)")
-            } catch let error as SenderError {
-                if case .rpc = error {
-                    logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
-                    nextSlot = nil
-                } else {
-                    logger.warning("chain: \(error)")
-                }
+            } catch let error as ChainClientError where error.code.group == .sender {
+                logger.warning("chain: \(error)")
             } catch {
                 logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
                 nextSlot = nil

@@ -29,9 +29,7 @@ struct ChainEventsCommand: AsyncParsableCommand {
                 Terminal.output("block \(event.blockNumber) tx \(Hex.encode(event.transactionHash)) \(event.event)")
             }
             Terminal.output("\(events.count) event(s) of agreement \(chain.agreementID) in blocks \(first)...\(latest)")
-        } catch let error as RPCError {
-            throw CommandFailure(.failure, error.description)
-        } catch let error as SenderError {
+        } catch let error as ChainClientError where error.isCallFailure || error.code.group == .sender {
             throw CommandFailure(.failure, error.description)
         }
     }

@@ -16,7 +16,7 @@ final class ScriptedNode: JSONRPCTransport, @unchecked Sendable {
 
     func replace(_ answer: @escaping (String, [JSONValue]) -> JSONValue) { lock.withLock { self.answer = answer } }
 
-    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind> {
+    func post(_ body: [UInt8]) async -> Result<[UInt8], ChainClientError> {
         guard let request = try? JSONParser.parse(body), case .string(let method)? = request["method"],
               case .array(let params)? = request["params"], let id = request["id"] else {
             return .failure(.malformed("bad request"))

@@ -18,7 +18,7 @@ final class FlakyTransport: JSONRPCTransport, @unchecked Sendable {
     /// From now on these methods fail too.
     func fail(_ methods: Set<String>) { lock.withLock { failingMethods.formUnion(methods) } }
 
-    func post(_ body: [UInt8]) async -> Result<[UInt8], RPCError.Kind> {
+    func post(_ body: [UInt8]) async -> Result<[UInt8], ChainClientError> {
         let method = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["method"] as? String ?? ""
         if lock.withLock({ failingMethods.contains(method) }) { return .failure(.unreachable("connection reset (test)")) }
         return await inner.post(body)

@@ -3,7 +3,7 @@ import ChainClient
 /// One eth_chainId call through a fresh client, as the daemon's first call makes it: its answer or its
 /// typed error.
 struct TransportProbe {
-    let result: Result<UInt64, RPCError>
+    let result: Result<UInt64, ChainClientError>
 
     init(_ url: String, limits: TransportLimits) async {
         do {
@@ -13,7 +13,7 @@ struct TransportProbe {
         }
     }
 
-    var error: RPCError? {
+    var error: ChainClientError? {
         if case .failure(let error) = result { return error }
         return nil
     }
