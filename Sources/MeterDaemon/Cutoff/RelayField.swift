@@ -37,7 +37,7 @@ public struct RelayField: Sendable {
         let journal: Journal
         do {
             (journal, _) = try Journal.open(directory: journalDirectory, key: key)
-        } catch JournalError.locked {
+        } catch let error as MeterdError where error.code == .journal(.locked) {
             return try queue(action, reason: reason, now: now)
         } catch {
             throw RelayFieldError(.failed, "\(error)")
@@ -79,7 +79,7 @@ public struct RelayField: Sendable {
         let journal: Journal
         do {
             (journal, _) = try Journal.open(directory: journalDirectory, key: key)
-        } catch JournalError.locked {
+        } catch let error as MeterdError where error.code == .journal(.locked) {
             throw RelayFieldError(.lineHeld, "relay test refused: meterd is running (it holds the journal \(journalDirectory)); stop meterd first (systemctl stop meterd)")
         } catch {
             throw RelayFieldError(.failed, "\(error)")

@@ -37,8 +37,8 @@ public enum Daemon {
             }
         }
         let (journal, recovery): (Journal, RecoveryReport)
-        do { (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal) } catch let error as JournalError {
-            guard case .wrongKey = error else { throw error }
+        do { (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal) } catch {
+            guard let failure = error as? MeterdError, case .journal(.wrongKey) = failure.code else { throw error }
             throw StartFailure(description: "device key \(settings.keyFile): \(error)")
         }
         logger.info("journal open", metadata: [

@@ -1,0 +1,71 @@
+/// Why meterd could not do what it was asked: what failed (`code`, by area) and a `message` that
+/// names the fix.
+///
+/// The one error type of the MeterDaemon module (after swift-service-lifecycle's `ServiceGroupError`,
+/// as `DriverError` is the Drivers module's): callers switch on `code` or ask the classifications
+/// below, and show `description` to a field engineer as it is. The static factories beside each area
+/// (MeterdError+Journal) keep throw sites short.
+public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What failed, by the area that failed.
+    public enum Code: Sendable, Equatable {
+        case journal(JournalCode)
+    }
+
+    /// What can go wrong in the journal: refused writes and reads, and damage found decoding it.
+    public enum JournalCode: Sendable, Equatable {
+        /// A system call on a journal file or directory failed.
+        case io(path: String, errno: Int32)
+        /// fsync failed: what is on disk is unknown, so the journal accepts nothing more until reopened.
+        case stopped(errno: Int32)
+        case diskBudgetExceeded
+        case closed
+        case invalidEntry
+        case notAJournal
+        /// Another process has the journal open for writing.
+        case locked
+        /// The device key is not the key that signs the journal (and no key rotation hands it over).
+        case wrongKey(signer: String, key: String)
+        /// A segment that cannot be followed past a damaged record.
+        case damaged
+        // Decoding: never leaves the journal, which reports it as damage found in a segment.
+        case truncated
+        case overlongVarint
+        case invalidUTF8
+        case unknownRecordKind
+        case unknownQuantity
+        case malformedPayload
+        case trailingBytes
+        case segmentHeaderTooShort
+        case notASegment
+        case unsupportedSegmentVersion
+        case segmentHeaderChecksum
+        case badFirstSequence
+    }
+
+    public let code: Code
+    /// What happened and what to do about it.
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// A journal segment that cannot be read past a damaged record (or a record that does not decode).
+    public var isJournalDamage: Bool {
+        guard case .journal(let journal) = code else { return false }
+        switch journal {
+        case .io, .stopped, .diskBudgetExceeded, .closed, .invalidEntry, .notAJournal, .locked, .wrongKey: return false
+        case .damaged, .truncated, .overlongVarint, .invalidUTF8, .unknownRecordKind, .unknownQuantity, .malformedPayload, .trailingBytes,
+             .segmentHeaderTooShort, .notASegment, .unsupportedSegmentVersion, .segmentHeaderChecksum, .badFirstSequence: return true
+        }
+    }
+
+    /// The journal refused a write (or could not be opened, read or locked): records wait until it takes writes again.
+    public var isJournalRefusal: Bool {
+        guard case .journal = code else { return false }
+        return !isJournalDamage
+    }
+}
