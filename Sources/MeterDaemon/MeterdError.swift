@@ -4,11 +4,12 @@
 /// The one error type of the MeterDaemon module (after swift-service-lifecycle's `ServiceGroupError`,
 /// as `DriverError` is the Drivers module's): callers switch on `code` or ask the classifications
 /// below, and show `description` to a field engineer as it is. The static factories beside each area
-/// (MeterdError+Journal) keep throw sites short.
+/// (MeterdError+Journal, +Key) keep throw sites short.
 public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, by the area that failed.
     public enum Code: Sendable, Equatable {
         case journal(JournalCode)
+        case key(KeyCode)
     }
 
     /// What can go wrong in the journal: refused writes and reads, and damage found decoding it.
@@ -40,6 +41,21 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
         case unsupportedSegmentVersion
         case segmentHeaderChecksum
         case badFirstSequence
+    }
+
+    /// Why the device key file cannot be used.
+    public enum KeyCode: Sendable, Equatable {
+        case missing
+        case alreadyExists
+        case readableByOthers
+        case wrongOwner
+        case notARegularFile
+        case malformed
+        case io
+        /// Rotation must run as the key file's owner.
+        case notTheOwner
+        /// Rotation to the key already in the file.
+        case sameKey
     }
 
     public let code: Code

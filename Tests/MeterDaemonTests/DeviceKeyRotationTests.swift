@@ -48,7 +48,7 @@ import Testing
         #expect(leftover == .none && signer == new.address)
         #expect(try JournalVerifier.verify(directory: paths.journal, signer: new.address).isValid)
         // The same key again is refused; nothing changes.
-        #expect(throws: DeviceKeyError.sameKey(path: paths.key, address: new.address.checksummed)) {
+        #expect(throws: MeterdError.sameKey(path: paths.key, address: new.address.checksummed)) {
             try DeviceKeyRotation.rotate(keyPath: paths.key, journalDirectory: paths.journal, newKey: new, options: JournalFixtures.fastOptions)
         }
     }

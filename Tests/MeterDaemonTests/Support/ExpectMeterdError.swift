@@ -18,3 +18,11 @@ func expectMeterdError<R>(_ isExpected: (MeterdError) -> Bool, _ comment: Commen
     if let error { #expect(isExpected(error), "\(error)", sourceLocation: sourceLocation) }
     return error
 }
+
+extension MeterdError {
+    /// Any error of the device key file.
+    var isKeyError: Bool {
+        if case .key = code { return true }
+        return false
+    }
+}
