@@ -1,15 +1,17 @@
-/// Why meterd could not do what it was asked: what failed (`code`, by area) and a `message` that
-/// names the fix.
+/// Why meterd could not do what it was asked: what failed (`code`, by area), the configuration
+/// problems when the configuration is what failed (`problems`), and a `message` that names the fix.
 ///
 /// The one error type of the MeterDaemon module (after swift-service-lifecycle's `ServiceGroupError`,
 /// as `DriverError` is the Drivers module's): callers switch on `code` or ask the classifications
 /// below, and show `description` to a field engineer as it is. The static factories beside each area
-/// (MeterdError+Journal, +Key) keep throw sites short.
+/// (MeterdError+Journal, +Key, +Configuration) keep throw sites short.
 public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, by the area that failed.
     public enum Code: Sendable, Equatable {
         case journal(JournalCode)
         case key(KeyCode)
+        /// meterd.toml or a meter profile: every problem is in `problems`.
+        case configuration
     }
 
     /// What can go wrong in the journal: refused writes and reads, and damage found decoding it.
@@ -59,15 +61,27 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public let code: Code
+    /// What is wrong with the configuration, each with its file, line, key and fix (`.configuration`
+    /// only; empty otherwise).
+    public let problems: [ConfigurationProblem]
     /// What happened and what to do about it.
     public let message: String
 
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, problems: [ConfigurationProblem] = []) {
         self.code = code
         self.message = message
+        self.problems = problems
     }
 
     public var description: String { message }
+
+    /// The sysexits(3) status a command ends with: 78 (EX_CONFIG) for a configuration, 1 otherwise.
+    public var exitStatus: Int32 {
+        switch code {
+        case .configuration: 78
+        default: 1
+        }
+    }
 
     /// A journal segment that cannot be read past a damaged record (or a record that does not decode).
     public var isJournalDamage: Bool {
