@@ -4,12 +4,13 @@
 /// The one error type of the MeterDaemon module (after swift-service-lifecycle's `ServiceGroupError`,
 /// as `DriverError` is the Drivers module's): callers switch on `code` or ask the classifications
 /// below, and show `description` to a field engineer as it is. The static factories beside each area
-/// (MeterdError+Journal, +Key, +Configuration) keep throw sites short.
+/// (MeterdError+Journal, +Key, +Relay, +Configuration) keep throw sites short.
 public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, by the area that failed.
     public enum Code: Sendable, Equatable {
         case journal(JournalCode)
         case key(KeyCode)
+        case relay(RelayCode)
         /// meterd.toml or a meter profile: every problem is in `problems`.
         case configuration
     }
@@ -60,6 +61,18 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
         case sameKey
     }
 
+    /// Why `meterd relay …` did not act.
+    public enum RelayCode: Sendable, Equatable {
+        /// The state machine or the safety rules forbid it now.
+        case refused
+        /// Another process (normally `meterd run`) holds the line.
+        case lineHeld
+        /// Anything else: configuration, key, journal, GPIO.
+        case failed
+        /// The request directory cannot be written or listed.
+        case requestSpool
+    }
+
     public let code: Code
     /// What is wrong with the configuration, each with its file, line, key and fix (`.configuration`
     /// only; empty otherwise).
@@ -75,9 +88,11 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
-    /// The sysexits(3) status a command ends with: 78 (EX_CONFIG) for a configuration, 1 otherwise.
+    /// The sysexits(3) status a command ends with: 3 for a relay order refused (by the rules or
+    /// because another process holds the line), 78 (EX_CONFIG) for a configuration, 1 otherwise.
     public var exitStatus: Int32 {
         switch code {
+        case .relay(.refused), .relay(.lineHeld): 3
         case .configuration: 78
         default: 1
         }

@@ -25,4 +25,10 @@ extension MeterdError {
         if case .key = code { return true }
         return false
     }
+
+    /// Any error of a `meterd relay` command.
+    var isRelayError: Bool {
+        if case .relay = code { return true }
+        return false
+    }
 }
