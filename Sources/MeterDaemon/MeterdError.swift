@@ -4,15 +4,21 @@
 /// The one error type of the MeterDaemon module (after swift-service-lifecycle's `ServiceGroupError`,
 /// as `DriverError` is the Drivers module's): callers switch on `code` or ask the classifications
 /// below, and show `description` to a field engineer as it is. The static factories beside each area
-/// (MeterdError+Journal, +Key, +Relay, +Configuration) keep throw sites short.
+/// (MeterdError+Journal, +Key, +Relay, +Start, +MeterSetup, +Configuration, +UnitIDs) keep throw sites short.
 public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, by the area that failed.
     public enum Code: Sendable, Equatable {
         case journal(JournalCode)
         case key(KeyCode)
         case relay(RelayCode)
+        case start(StartCode)
+        case meterSetup(MeterSetupCode)
         /// meterd.toml or a meter profile: every problem is in `problems`.
         case configuration
+        /// A list of Modbus unit ids (`1-247`, `1,2,10-20`) that does not parse.
+        case unitIDs
+        /// The metrics listener could not be set up.
+        case metrics
     }
 
     /// What can go wrong in the journal: refused writes and reads, and damage found decoding it.
@@ -73,6 +79,34 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
         case requestSpool
     }
 
+    /// Why `meterd run` stops before it runs.
+    public enum StartCode: Sendable, Equatable {
+        /// The device key cannot be loaded, or it does not sign the journal.
+        case key
+        /// The chain could not be set up.
+        case chain
+        /// The agreement does not exist in the contract.
+        case noAgreement
+        /// The agreement names another device key.
+        case wrongDevice
+        /// No node answered for the agreement's terms and none are cached.
+        case noTerms
+        /// No cached copy of what the agreement says (the end of a `noTerms` sentence).
+        case noCachedCopy
+        case stateDirectory
+        case meters
+        case relay
+        case guardOutput
+    }
+
+    /// Why the configured buses and meters could not be opened.
+    public enum MeterSetupCode: Sendable, Equatable {
+        case notAnI2CBus
+        case notAModbusBus
+        /// The bus's device or endpoint could not be opened.
+        case bus
+    }
+
     public let code: Code
     /// What is wrong with the configuration, each with its file, line, key and fix (`.configuration`
     /// only; empty otherwise).
@@ -98,6 +132,13 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The start cannot go on (the chain answered and its answer stops it, or something the daemon
+    /// needs cannot be set up): no retry, `meterd run` ends with `exitStatus`.
+    public var isStartFailure: Bool {
+        if case .start = code { return true }
+        return false
+    }
+
     /// A journal segment that cannot be read past a damaged record (or a record that does not decode).
     public var isJournalDamage: Bool {
         guard case .journal(let journal) = code else { return false }
@@ -112,5 +153,13 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isJournalRefusal: Bool {
         guard case .journal = code else { return false }
         return !isJournalDamage
+    }
+
+    /// What a payload's own decoding says is wrong with it (not a field cut short, which it calls malformed).
+    var isPayloadFailure: Bool {
+        switch code {
+        case .journal(.unknownRecordKind), .journal(.unknownQuantity), .journal(.malformedPayload), .journal(.trailingBytes): true
+        default: false
+        }
     }
 }

@@ -74,7 +74,7 @@ public struct RelayField: Sendable {
         }
         guard control.supplyConnected else {
             throw MeterdError.relay(.refused, "relay test refused: the supply is commanded \(control.state) (\(last?.cause ?? "the wiring's fail state")); "
-                                  + "a test pulse would reconnect it")
+                                    + "a test pulse would reconnect it")
         }
         let journal: Journal
         do {

@@ -29,7 +29,7 @@ struct RelayRequestSpool: Sendable {
             throw failure
         } catch {
             throw MeterdError.relay(.requestSpool, "cannot leave the request in \(directory) (\(error.systemMessage)); "
-                          + "run the command as the service user or root (sudo -u meterd meterd relay …)")
+                                    + "run the command as the service user or root (sudo -u meterd meterd relay …)")
         }
     }
 

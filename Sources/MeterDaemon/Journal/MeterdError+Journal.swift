@@ -82,14 +82,6 @@ extension MeterdError {
         MeterdError(.journal(.trailingBytes), "\(count) unexpected bytes after a \(kind.name) payload")
     }
 
-    /// What a payload's own decoding says is wrong with it (not a field cut short, which it calls malformed).
-    var isPayloadFailure: Bool {
-        switch code {
-        case .journal(.unknownRecordKind), .journal(.unknownQuantity), .journal(.malformedPayload), .journal(.trailingBytes): true
-        default: false
-        }
-    }
-
     static func segmentHeaderTooShort(_ count: Int) -> MeterdError {
         MeterdError(.journal(.segmentHeaderTooShort), "the segment header is incomplete (\(count) of \(SegmentHeader.size) bytes)")
     }
