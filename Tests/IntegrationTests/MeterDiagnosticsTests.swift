@@ -98,9 +98,10 @@ import Testing
     @Test func unitIdListsParse() throws {
         #expect(try UnitIDRanges.parse("1-3,7,2") == [1, 2, 3, 7])
         #expect(UnitIDRanges.describe([7, 1, 2, 3, 9, 10]) == "1-3,7,9-10")
-        #expect(throws: UnitIDRanges.ParseError.self) { try UnitIDRanges.parse("0-5") }
-        #expect(throws: UnitIDRanges.ParseError.self) { try UnitIDRanges.parse("5-2") }
-        #expect(throws: UnitIDRanges.ParseError.self) { try UnitIDRanges.parse("a") }
+        for list in ["0-5", "5-2", "a"] {
+            let refusal = #expect(throws: MeterdError.self) { try UnitIDRanges.parse(list) }
+            #expect(refusal?.code == .unitIDs)
+        }
     }
 }
 

@@ -13,12 +13,8 @@ import Testing
 
         """
 
-    func parse(_ chain: String) throws(ConfigurationProblems) -> MeterdConfiguration {
-        do { return try ConfigurationLoader.parse(try TOMLSource(path: "meterd.toml", text: Self.base + chain)) } catch let problems as ConfigurationProblems {
-            throw problems
-        } catch {
-            throw ConfigurationProblems([error as! ConfigurationProblem])
-        }
+    func parse(_ chain: String) throws(MeterdError) -> MeterdConfiguration {
+        try ConfigurationLoader.parse(try TOMLSource(path: "meterd.toml", text: Self.base + chain))
     }
 
     @Test func aBesuSectionWithDefaults() throws {

@@ -47,7 +47,7 @@ import Testing
         do {
             _ = try parse(text)
             return []
-        } catch let problems as ConfigurationProblems {
+        } catch let problems as MeterdError where problems.code == .configuration {
             return problems.problems.map(\.description)
         } catch {
             return ["\(error)"]
@@ -165,7 +165,8 @@ import Testing
     }
 
     @Test func aMissingFileSaysSo() {
-        #expect(throws: ConfigurationProblems.self) { try ConfigurationLoader.load(path: "/nonexistent/meterd.toml") }
+        let refusal = #expect(throws: MeterdError.self) { try ConfigurationLoader.load(path: "/nonexistent/meterd.toml") }
+        #expect(refusal?.code == .configuration)
         do {
             _ = try ConfigurationLoader.load(path: "/nonexistent/meterd.toml")
         } catch {

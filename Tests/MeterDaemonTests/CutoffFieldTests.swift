@@ -60,7 +60,7 @@ import Testing
         #expect {
             _ = try site.field.order(.close, reason: "customer asks", key: JournalFixtures.key)
         } throws: { error in
-            guard let error = error as? RelayFieldError, error.code == .refused else { return false }
+            guard let error = error as? MeterdError, error.code == .relay(.refused) else { return false }
             return error.description.contains("remote cutoff is in force (contract state disconnected at block 40)")
         }
         // The line was requested with the journaled (cut) value and never moved.
@@ -92,7 +92,7 @@ import Testing
         }
         #expect(file.hasPrefix(site.relay.requestDirectory))
         // close is judged against the journal even when queued.
-        #expect(throws: RelayFieldError.self) { _ = try site.field.order(.close, reason: "x", key: JournalFixtures.key) }
+        expectMeterdError(\.isRelayError) { _ = try site.field.order(.close, reason: "x", key: JournalFixtures.key) }
         #expect(site.provider.lines.isEmpty)
         let taken = try RelayRequestSpool(directory: site.relay.requestDirectory).take().requests
         #expect(taken.map(\.action) == [.open] && taken.first?.reason == "maintenance" && taken.first?.user == "alice")
@@ -122,7 +122,7 @@ import Testing
         #expect {
             _ = try site.field.test(milliseconds: 500, key: JournalFixtures.key) { paused.append($0) }
         } throws: { error in
-            guard let error = error as? RelayFieldError, error.code == .lineHeld else { return false }
+            guard let error = error as? MeterdError, error.code == .relay(.lineHeld) else { return false }
             return error.description.contains("is meterd running?") && error.description.contains("stop meterd first")
         }
         #expect(paused.isEmpty)
@@ -133,7 +133,7 @@ import Testing
         defer { site.directory.remove() }
         let (daemon, _) = try Journal.open(directory: site.journalDirectory, key: JournalFixtures.key, options: JournalFixtures.fastOptions)
         defer { try? daemon.close() }
-        #expect(throws: RelayFieldError.self) { _ = try site.field.test(milliseconds: 500, key: JournalFixtures.key) { _ in } }
+        expectMeterdError(\.isRelayError) { _ = try site.field.test(milliseconds: 500, key: JournalFixtures.key) { _ in } }
     }
 
     @Test func testPulsesToDisconnectedAndBackAfterJournalingIt() throws {
@@ -155,7 +155,7 @@ import Testing
         #expect {
             _ = try site.field.test(milliseconds: 500, key: JournalFixtures.key) { _ in }
         } throws: { error in
-            (error as? RelayFieldError)?.code == .refused && "\(error)".contains("would reconnect")
+            (error as? MeterdError)?.code == .relay(.refused) && "\(error)".contains("would reconnect")
         }
         #expect(site.provider.lines.map(\.values) == [[true]])
     }

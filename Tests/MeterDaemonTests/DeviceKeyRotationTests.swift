@@ -48,7 +48,7 @@ import Testing
         #expect(leftover == .none && signer == new.address)
         #expect(try JournalVerifier.verify(directory: paths.journal, signer: new.address).isValid)
         // The same key again is refused; nothing changes.
-        #expect(throws: DeviceKeyError.sameKey(path: paths.key, address: new.address.checksummed)) {
+        #expect(throws: MeterdError.sameKey(path: paths.key, address: new.address.checksummed)) {
             try DeviceKeyRotation.rotate(keyPath: paths.key, journalDirectory: paths.journal, newKey: new, options: JournalFixtures.fastOptions)
         }
     }
@@ -60,7 +60,7 @@ import Testing
         let paths = try site(directory)
         try DeviceKeyRotation.prepare(keyPath: paths.key, newKey: new)
         _ = try DeviceKeyRotation.journal(directory: paths.journal, old: old, new: new, options: JournalFixtures.fastOptions)
-        #expect(throws: JournalError.self, "the old key no longer opens the journal") {
+        expectMeterdError(\.isJournalRefusal, "the old key no longer opens the journal") {
             try Journal.open(directory: paths.journal, key: old, options: JournalFixtures.fastOptions)
         }
         let (leftover, signer) = try start(paths)
@@ -102,7 +102,7 @@ import Testing
         // A running meterd holds the journal.
         let (running, _) = try Journal.open(directory: paths.journal, key: old, options: JournalFixtures.fastOptions)
         defer { try? running.close() }
-        #expect(throws: JournalError.locked(directory: paths.journal)) {
+        #expect(throws: MeterdError.journalLocked(directory: paths.journal)) {
             try DeviceKeyRotation.rotate(keyPath: paths.key, journalDirectory: paths.journal, newKey: new, options: JournalFixtures.fastOptions)
         }
         #expect(!FileManager.default.fileExists(atPath: DeviceKeyRotation.pendingPath(paths.key)))

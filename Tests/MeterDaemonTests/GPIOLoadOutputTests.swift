@@ -19,7 +19,7 @@ import Testing
             timing: LoadRequestTiming(minimumOnSeconds: 60, minimumOffSeconds: 30, releaseMarginPercent: 5)))
         #expect(configuration.slotGuard?.output == nil)
         func problem(_ keys: String) -> ConfigurationProblem? {
-            do { _ = try parse("[guard]\nslot_min_wh = 0\nslot_max_wh = 9\n" + keys); return nil } catch let error as ConfigurationProblems {
+            do { _ = try parse("[guard]\nslot_min_wh = 0\nslot_max_wh = 9\n" + keys); return nil } catch let error as MeterdError where error.code == .configuration {
                 return error.problems.first
             } catch { return nil }
         }

@@ -21,7 +21,7 @@ import Testing
     }
 
     func problems(_ text: String) -> [ConfigurationProblem] {
-        do { _ = try parse(text); return [] } catch let error as ConfigurationProblems { return error.problems } catch {
+        do { _ = try parse(text); return [] } catch let error as MeterdError where error.code == .configuration { return error.problems } catch {
             return [ConfigurationProblem(file: "", line: nil, key: nil, message: "\(error)", fix: nil)]
         }
     }

@@ -41,7 +41,7 @@ import Testing
             #expect(reader.isAtEnd)
         }
         var overlong = ByteReader([UInt8](repeating: 0xFF, count: 10) + [0x01])
-        #expect(throws: ByteReader.Failure.overlongVarint) { try overlong.varint() }
+        #expect(throws: MeterdError.overlongVarint) { try overlong.varint() }
     }
 
     static let samples: [JournalPayload] = {
@@ -84,7 +84,7 @@ import Testing
         var bytes = try PayloadCodec.encode(.guardOutput(GuardOutput(request: .add, previous: .none, slot: 1, state: "heading-under",
                                                                      projectedWattHours: 1, reason: "r")))
         bytes[0] = 3
-        #expect(throws: PayloadCodec.Failure.malformed(.guardOutput, "request 3 is not 0, 1 or 2")) {
+        #expect(throws: MeterdError.malformedPayload(.guardOutput, "request 3 is not 0, 1 or 2")) {
             try PayloadCodec.decode(kind: RecordKind.guardOutput.rawValue, bytes[...])
         }
     }
@@ -109,17 +109,17 @@ import Testing
         for payload in Self.samples {
             let bytes = try PayloadCodec.encode(payload)
             for length in 0..<bytes.count {
-                #expect(throws: PayloadCodec.Failure.self) { try PayloadCodec.decode(kind: payload.kind.rawValue, bytes[0..<length]) }
+                expectMeterdError(\.isPayloadFailure) { try PayloadCodec.decode(kind: payload.kind.rawValue, bytes[0..<length]) }
             }
-            #expect(throws: PayloadCodec.Failure.trailingBytes(payload.kind, 1)) {
+            #expect(throws: MeterdError.trailingBytes(payload.kind, 1)) {
                 try PayloadCodec.decode(kind: payload.kind.rawValue, (bytes + [0])[...])
             }
         }
-        #expect(throws: PayloadCodec.Failure.unknownKind(200)) { try PayloadCodec.decode(kind: 200, [][...]) }
+        #expect(throws: MeterdError.unknownRecordKind(200)) { try PayloadCodec.decode(kind: 200, [][...]) }
     }
 
     @Test func wrongHashLengthsAreRefused() {
-        #expect(throws: PayloadCodec.Failure.self) {
+        expectMeterdError(\.isPayloadFailure) {
             try PayloadCodec.encode(.anchored(Anchor(sequence: 1, transactionHash: [1, 2], block: 1)))
         }
     }
@@ -164,12 +164,12 @@ import Testing
         #expect(try SegmentHeader.decode(bytes) == header)
         var flipped = bytes
         flipped[20] ^= 1
-        #expect(throws: SegmentHeader.Failure.badChecksum) { try SegmentHeader.decode(flipped) }
-        #expect(throws: SegmentHeader.Failure.tooShort(10)) { try SegmentHeader.decode(Array(bytes[0..<10])) }
+        #expect(throws: MeterdError.segmentHeaderChecksum) { try SegmentHeader.decode(flipped) }
+        #expect(throws: MeterdError.segmentHeaderTooShort(10)) { try SegmentHeader.decode(Array(bytes[0..<10])) }
         #expect(SegmentHeader.fileName(firstSequence: 0x1F) == "000000000000001f.seg")
         for impossible in [UInt64(0), .max] {
             let crafted = SegmentHeader(firstSequence: impossible, startHash: [UInt8](repeating: 0, count: 32), created: JournalFixtures.base).encoded()
-            #expect(throws: SegmentHeader.Failure.badFirstSequence(impossible)) { try SegmentHeader.decode(crafted) }
+            #expect(throws: MeterdError.badFirstSequence(impossible)) { try SegmentHeader.decode(crafted) }
         }
     }
 }

@@ -11,15 +11,15 @@ import Testing
         let options = SmallFilesystem.journalOptions
 
         let acknowledged: [UInt64]
-        let failure: JournalError?
+        let failure: MeterdError?
         do {
             let journal = try disk.openJournal()
             (acknowledged, failure) = try disk.fill(journal)
             // Still refused (not crashed, not half-written) while the disk stays full, and said in status.
-            #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<50)) }
+            expectMeterdError(\.isJournalRefusal) { try journal.append(JournalFixtures.readingEntries(0..<50)) }
             #expect(journal.problem() != nil)
         }
-        guard case .io(_, let path, let code) = failure else {
+        guard case .journal(.io(let path, let code))? = failure?.code else {
             Issue.record("expected an I/O error, got \(String(describing: failure))")
             return
         }

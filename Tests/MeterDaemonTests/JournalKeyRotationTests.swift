@@ -31,18 +31,18 @@ import Testing
         defer { directory.remove() }
         try journal(directory)
         let before = try contents(directory)
-        #expect(throws: JournalError.self) { try Journal.open(directory: directory.path, key: other, options: JournalFixtures.fastOptions) }
+        expectMeterdError(\.isJournalRefusal) { try Journal.open(directory: directory.path, key: other, options: JournalFixtures.fastOptions) }
         do {
             _ = try Journal.open(directory: directory.path, key: other, options: JournalFixtures.fastOptions)
-        } catch let error as JournalError {
-            guard case .wrongKey(_, let signer, _, let key) = error else { Issue.record("\(error)"); return }
+        } catch let error as MeterdError {
+            guard case .journal(.wrongKey(let signer, let key)) = error.code else { Issue.record("\(error)"); return }
             #expect(signer == old.address.checksummed && key == other.address.checksummed)
             #expect(error.description.contains("meterd key rotate"))
         }
         #expect(try contents(directory) == before, "nothing written with the wrong key")
         // The head record alone names the signer when the segments are gone.
         for segment in JournalFixtures.segments(directory) { try FileManager.default.removeItem(atPath: directory.file(segment)) }
-        #expect(throws: JournalError.self) { try Journal.open(directory: directory.path, key: other, options: JournalFixtures.fastOptions) }
+        expectMeterdError(\.isJournalRefusal) { try Journal.open(directory: directory.path, key: other, options: JournalFixtures.fastOptions) }
     }
 
     @Test func aRotationHandsTheJournalToTheNewKeyAndVerifiesAcrossIt() throws {
@@ -59,7 +59,7 @@ import Testing
         #expect(report.isClean && report.signerProblems.isEmpty, "\(report)")
         try second.append(JournalFixtures.readingEntries(8..<10))
         try second.close()
-        #expect(throws: JournalError.self) { try Journal.open(directory: directory.path, key: old, options: JournalFixtures.fastOptions) }
+        expectMeterdError(\.isJournalRefusal) { try Journal.open(directory: directory.path, key: old, options: JournalFixtures.fastOptions) }
 
         let verification = try JournalVerifier.verify(directory: directory.path, signer: new.address)
         #expect(verification.isValid, "\(verification.problems)")
@@ -100,7 +100,7 @@ import Testing
         #expect(verification.problems.first?.description.contains("up to \(oldCheckpoint) are signed by \(old.address.checksummed)") == true)
         // The newest signer is the journal's at start: the old key is refused (opening looks at the newest
         // checkpoint and the rotations only; `journal verify` finds the change).
-        #expect(throws: JournalError.self) { try Journal.open(directory: directory.path, key: old, options: JournalFixtures.fastOptions) }
+        expectMeterdError(\.isJournalRefusal) { try Journal.open(directory: directory.path, key: old, options: JournalFixtures.fastOptions) }
     }
 
     func rotationDigest(_ head: JournalHead) -> [UInt8] {

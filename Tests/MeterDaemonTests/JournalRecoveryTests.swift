@@ -156,7 +156,7 @@ import Testing
             let (journal, _) = try Journal.open(directory: directory.path, key: key,
                                                 options: JournalOptions(fsync: .groupCommit, checkpoints: .every(interval: .seconds(3600), records: 1_000)))
             try journal.append(JournalFixtures.readingEntries(0..<5))
-            #expect(throws: JournalError.locked(directory: directory.path)) {
+            #expect(throws: MeterdError.journalLocked(directory: directory.path)) {
                 try Journal.open(directory: directory.path, key: key)
             }
             // No close: as after a crash, the last five records are durable but no checkpoint covers them.

@@ -181,7 +181,7 @@ import Testing
         try journal.close()
         let verification = try JournalVerifier.verify(directory: directory.path, signer: key.address)
         #expect(verification.isValid, "a journal whose oldest segments were removed still verifies: \(verification.problems)")
-        #expect(throws: JournalError.self) { try journal.append(JournalFixtures.readingEntries(0..<1)) }
+        expectMeterdError(\.isJournalRefusal) { try journal.append(JournalFixtures.readingEntries(0..<1)) }
     }
 
     @Test func aSegmentRetentionCannotRemoveIsTheJournalsProblemUntilItCan() throws {
@@ -194,7 +194,7 @@ import Testing
         let oldest = directory.file(JournalFixtures.segments(directory)[0])
         try FileManager.default.moveItem(atPath: oldest, toPath: oldest + ".moved")
         try FileManager.default.createDirectory(atPath: oldest, withIntermediateDirectories: false)
-        #expect(throws: JournalError.self) { try journal.applyRetention(now: Date().addingTimeInterval(7_200)) }
+        expectMeterdError(\.isJournalRefusal) { try journal.applyRetention(now: Date().addingTimeInterval(7_200)) }
         #expect(journal.problem().map { "\($0)".contains("removing \(oldest)") } == true, "\(String(describing: journal.problem()))")
         try FileManager.default.removeItem(atPath: oldest)
         #expect(try journal.applyRetention(now: Date().addingTimeInterval(7_200)).count == 3)
@@ -236,16 +236,16 @@ import Testing
         options.diskBudgetBytes = 6_000
         let (journal, _) = try Journal.open(directory: directory.path, key: key, options: options)
         var acknowledged: [UInt64] = []
-        var refusal: JournalError?
+        var refusal: MeterdError?
         for index in 0..<100 {
             do {
                 acknowledged += try journal.append(JournalFixtures.readingEntries(index..<(index + 1)))
-            } catch let error as JournalError {
+            } catch let error as MeterdError where error.isJournalRefusal {
                 refusal = error
                 break
             }
         }
-        guard case .diskBudgetExceeded = refusal else {
+        guard refusal?.code == .journal(.diskBudgetExceeded) else {
             Issue.record("expected the budget to be exceeded, got \(String(describing: refusal))")
             return
         }

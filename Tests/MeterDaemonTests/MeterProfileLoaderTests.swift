@@ -42,13 +42,12 @@ import Testing
     }
 
     func problems(_ text: String) -> [ConfigurationProblem] {
-        do {
+        do throws(MeterdError) {
             _ = try MeterProfileLoader.parse(try TOMLSource(path: "broken.toml", text: text), name: "broken")
             return []
-        } catch let problems as ConfigurationProblems {
-            return problems.problems
         } catch {
-            return [error as! ConfigurationProblem]
+            #expect(error.code == .configuration)
+            return error.problems
         }
     }
 

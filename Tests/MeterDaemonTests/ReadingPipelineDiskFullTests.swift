@@ -20,7 +20,7 @@ import Testing
 
         let (_, refusal) = try disk.fill(journal)
         try #require(refusal != nil, "the journal never filled the filesystem")
-        await #expect(throws: JournalError.self) { try await pipeline.accept(JournalFixtures.reading(1)) }
+        await expectMeterdError(\.isJournalRefusal) { try await pipeline.accept(JournalFixtures.reading(1)) }
         #expect(await status.prometheusText(now: Date()).hasSample("meterd_journal_healthy 0"))
         let summary = await status.summary(now: Date())
         #expect(summary.contains("JOURNAL: writing"), "\(summary)")
@@ -56,7 +56,7 @@ import Testing
         let (_, refusal) = try disk.fill(journal)
         try #require(refusal != nil, "the journal never filled the filesystem")
         for seconds in stride(from: 150, through: 330, by: 60) {
-            await #expect(throws: JournalError.self) { try await pipeline.accept(reading(at: seconds)) }
+            await expectMeterdError(\.isJournalRefusal) { try await pipeline.accept(reading(at: seconds)) }
         }
         try disk.freeSpace()
         try await pipeline.accept(reading(at: 390))

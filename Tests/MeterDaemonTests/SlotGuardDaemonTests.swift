@@ -201,9 +201,10 @@ import Testing
         let device = PrivateKey.generate().address
         #expect(try await AgreementTerms.load(chain: configuration, rpc: configuration.makeRPCClient(), device: device, logger: log.logger, attempts: 1) == terms)
         let other = try chain(directory, agreement: 2)
-        await #expect(throws: Daemon.StartFailure.self) {
+        let refusal = await #expect(throws: MeterdError.self) {
             try await AgreementTerms.load(chain: other, rpc: other.makeRPCClient(), device: device, logger: log.logger, attempts: 1)
         }
+        #expect(refusal?.isStartFailure == true)
         try Data("{".utf8).write(to: URL(fileURLWithPath: cache.path))
         do {
             _ = try await AgreementTerms.load(chain: configuration, rpc: configuration.makeRPCClient(), device: device, logger: log.logger, attempts: 1)
@@ -225,10 +226,11 @@ import Testing
         }
         #expect(calls == 2)
         calls = 0
-        await #expect(throws: Daemon.StartFailure.self) {
+        let stop = MeterdError.start(.noAgreement, "no such agreement")
+        await #expect(throws: stop) {
             _ = try await AgreementCache<Int>.retrying(attempts: 3) { () async throws -> Int in
                 calls += 1
-                throw Daemon.StartFailure(description: "no such agreement")
+                throw stop
             }
         }
         #expect(calls == 1)

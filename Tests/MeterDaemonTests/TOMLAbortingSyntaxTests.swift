@@ -33,13 +33,15 @@ import Testing
         try Data(sample.text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let problems = #expect(throws: ConfigurationProblems.self) { try ConfigurationLoader.load(path: file.path) }
+        let problems = #expect(throws: MeterdError.self) { try ConfigurationLoader.load(path: file.path) }
+        #expect(problems?.code == .configuration)
         let problem = try #require(problems?.problems.first)
         #expect(problem.file == file.path)
         #expect(problem.line == sample.line)
         #expect(problem.column == sample.column)
         #expect(problem.message.contains(sample.message), "\(problem.message)")
-        #expect(throws: ConfigurationProblems.self) { try MeterProfileLoader.load(path: file.path) }
+        let refusal = #expect(throws: MeterdError.self) { try MeterProfileLoader.load(path: file.path) }
+        #expect(refusal?.code == .configuration && refusal?.problems.isEmpty == false)
     }
 
     /// Lines that begin with `[` inside arrays, strings and comments are not headers, and `}` that

@@ -12,7 +12,7 @@ fuzz { bytes in
     let text = String(decoding: bytes, as: UTF8.self)
     let source: TOMLSource
     do { source = try TOMLSource(path: path, text: text) } catch { return }
-    do throws(ConfigurationProblems) {
+    do throws(MeterdError) {
         _ = try ConfigurationLoader.parse(source)
     } catch {
         check(!error.problems.isEmpty, "a refused configuration names no problem")

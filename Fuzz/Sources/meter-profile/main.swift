@@ -7,7 +7,7 @@ import FuzzSupport
 fuzz { bytes in
     let source: TOMLSource
     do { source = try TOMLSource(path: "/fuzz/meter.toml", text: String(decoding: bytes, as: UTF8.self)) } catch { return }
-    do throws(ConfigurationProblems) {
+    do throws(MeterdError) {
         let profile = try MeterProfileLoader.parse(source, name: "fuzz")
         let blocks = ReadPlanner.plan(profile.registers, maxGap: profile.maxGap)
         for register in profile.registers {

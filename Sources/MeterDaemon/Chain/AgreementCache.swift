@@ -12,11 +12,6 @@ struct AgreementCache<Value: Codable & Sendable> {
         var value: Value
     }
 
-    /// Why there is no cached value, as the end of a sentence ("…, and none is cached in PATH").
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
-    }
-
     let path: String
     private let contract: String
     private let agreementID: UInt64
@@ -38,24 +33,26 @@ struct AgreementCache<Value: Codable & Sendable> {
         }
     }
 
-    func load() -> Result<Value, Unavailable> {
-        guard let data = FileManager.default.contents(atPath: path) else { return .failure(Unavailable(description: "none is cached in \(path)")) }
+    /// The cached value, or why there is none (`.start(.noCachedCopy)`), as the end of a sentence
+    /// ("…, and none is cached in PATH").
+    func load() -> Result<Value, MeterdError> {
+        guard let data = FileManager.default.contents(atPath: path) else { return .failure(MeterdError.start(.noCachedCopy, "none is cached in \(path)")) }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: data) } catch {
-            return .failure(Unavailable(description: "the cached copy \(path) is unreadable (\(error))"))
+            return .failure(MeterdError.start(.noCachedCopy, "the cached copy \(path) is unreadable (\(error))"))
         }
         guard file.contract == contract, file.agreementID == agreementID else {
-            return .failure(Unavailable(description: "the cached copy \(path) is agreement \(file.agreementID) at \(file.contract)"))
+            return .failure(MeterdError.start(.noCachedCopy, "the cached copy \(path) is agreement \(file.agreementID) at \(file.contract)"))
         }
         return .success(file.value)
     }
 
-    /// `read` until it returns, up to `attempts` times a second apart; a `Daemon.StartFailure` (the
+    /// `read` until it returns, up to `attempts` times a second apart; a start failure (the
     /// chain answered, and the answer stops the start) ends it at once.
     static func retrying(attempts: Int, _ read: () async throws -> Value) async throws -> Value {
         var attempt = 1
         while true {
-            do { return try await read() } catch let failure as Daemon.StartFailure { throw failure } catch {
+            do { return try await read() } catch let failure as MeterdError where failure.isStartFailure { throw failure } catch {
                 guard attempt < attempts else { throw error }
                 attempt += 1
                 try await Task.sleep(nanoseconds: 1_000_000_000)

@@ -20,7 +20,7 @@ struct AgreementTerms: Codable, Equatable {
             let terms = try await AgreementCache<AgreementTerms>.retrying(attempts: attempts) { try await read(chain: chain, rpc: rpc, device: device) }
             cache.save(terms, logger: logger, consequence: "a start while no node answers will fail")
             return terms
-        } catch let failure as Daemon.StartFailure {
+        } catch let failure as MeterdError where failure.isStartFailure {
             throw failure
         } catch {
             switch cache.load() {
@@ -28,8 +28,8 @@ struct AgreementTerms: Codable, Equatable {
                 logger.warning("no RPC node answered (\(error)): the agreement's terms are taken from \(cache.path)")
                 return terms
             case .failure(let unavailable):
-                throw Daemon.StartFailure(description: "cannot read the agreement's terms (no RPC node answered: \(error)) and \(unavailable); "
-                                          + "meterd retries when systemd restarts it")
+                throw MeterdError.start(.noTerms, "cannot read the agreement's terms (no RPC node answered: \(error)) and \(unavailable); "
+                                        + "meterd retries when systemd restarts it")
             }
         }
     }
@@ -37,13 +37,13 @@ struct AgreementTerms: Codable, Equatable {
     private static func read(chain: ChainConfiguration, rpc: RPCClient, device: Address) async throws -> AgreementTerms {
         let state = try await chain.binding.agreement(rpc: rpc)
         guard state.exists else {
-            throw Daemon.StartFailure(description: "agreement \(chain.agreementID) does not exist in contract \(chain.contract.checksummed): check [chain] agreement_id and contract")
+            throw MeterdError.start(.noAgreement, "agreement \(chain.agreementID) does not exist in contract \(chain.contract.checksummed): check [chain] agreement_id and contract")
         }
         guard state.device == device else {
-            throw Daemon.StartFailure(description: "the device key's address is \(device.checksummed), but agreement \(chain.agreementID) names the device "
-                                      + "\(state.device.checksummed): start meterd with that device's key file ([meterd] key_file), or have the utility "
-                                      + "propose this key as the agreement's device (electro-admin propose-device), which takes effect once the consumer "
-                                      + "accepts it or after the notice time in the terms")
+            throw MeterdError.start(.wrongDevice, "the device key's address is \(device.checksummed), but agreement \(chain.agreementID) names the device "
+                                    + "\(state.device.checksummed): start meterd with that device's key file ([meterd] key_file), or have the utility "
+                                    + "propose this key as the agreement's device (electro-admin propose-device), which takes effect once the consumer "
+                                    + "accepts it or after the notice time in the terms")
         }
         return AgreementTerms(periodStart: state.periodStart, slotSeconds: state.slotSeconds, slotsPerPeriod: state.slotsPerPeriod)
     }

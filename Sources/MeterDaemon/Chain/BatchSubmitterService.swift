@@ -74,7 +74,7 @@ actor BatchSubmitterService: Service {
                 try takeClosedSlots()
                 try await submitBatchIfDue()
                 try await sendChainActions()
-            } catch let damage as JournalTail.Damage {
+            } catch let damage as MeterdError where damage.isJournalDamage {
                 logger.error("chain: \(damage); no batch goes out past it until the segment is repaired (meterd journal verify)")
             } catch let error as ChainClientError where error.code.group == .sender {
                 logger.warning("chain: \(error)")
@@ -82,7 +82,7 @@ actor BatchSubmitterService: Service {
                 logger.warning("chain: \(error); batches wait in the journal and go out in order once a node answers")
                 nextSlot = nil
                 // A journal that refused a batch's record: the audit journals it once the journal takes writes again.
-                if error is JournalError { auditDue = true }
+                if (error as? MeterdError)?.isJournalRefusal == true { auditDue = true }
             }
             await status.chain(waitingSlots: waiting.count, pending: await sender.pending.count, gasToday: await sender.gasUsedToday)
             await pause(seconds: chain.receiptPollSeconds)

@@ -12,7 +12,7 @@ public struct ConfigurationCheck: Sendable {
     public static func run(path: String) -> ConfigurationCheck {
         let source: TOMLSource
         do { source = try TOMLSource.read(path: path) } catch {
-            return ConfigurationCheck(configuration: nil, problems: [error], notes: [])
+            return ConfigurationCheck(configuration: nil, problems: error.problems, notes: [])
         }
         let configuration: MeterdConfiguration
         do { configuration = try ConfigurationLoader.parse(source) } catch {

@@ -5,20 +5,20 @@ import FoundationEssentials
 public enum ConfigurationLoader {
     public static let defaultPath = "/etc/meterd/meterd.toml"
 
-    public static func load(path: String = defaultPath) throws(ConfigurationProblems) -> MeterdConfiguration {
+    public static func load(path: String = defaultPath) throws(MeterdError) -> MeterdConfiguration {
         try loadWithSource(path: path).configuration
     }
 
     /// The configuration and the file it came from, read once (the daemon journals the file's hash
     /// and compares reloads with its tables).
-    public static func loadWithSource(path: String = defaultPath) throws(ConfigurationProblems)
+    public static func loadWithSource(path: String = defaultPath) throws(MeterdError)
         -> (configuration: MeterdConfiguration, source: TOMLSource) {
         let source: TOMLSource
-        do { source = try TOMLSource.read(path: path) } catch { throw ConfigurationProblems([error]) }
+        source = try TOMLSource.read(path: path)
         return (try parse(source), source)
     }
 
-    public static func parse(_ source: TOMLSource) throws(ConfigurationProblems) -> MeterdConfiguration {
+    public static func parse(_ source: TOMLSource) throws(MeterdError) -> MeterdConfiguration {
         let problems = ProblemCollector()
         let root = TableReader(source: source, path: [], entries: source.root, problems: problems)
 
@@ -58,7 +58,7 @@ public enum ConfigurationLoader {
         let slotGuard = root.table("guard").flatMap { GuardReader.read($0, hasChain: root.has("chain"), buses: buses, busNames: Set(busTables.map(\.name))) }
         root.rejectUnknownKeys()
 
-        guard problems.problems.isEmpty else { throw ConfigurationProblems(problems.problems) }
+        guard problems.problems.isEmpty else { throw MeterdError.configuration(problems.problems) }
         return MeterdConfiguration(
             serviceUser: serviceUser, pollInterval: pollInterval, profileDirectories: profileDirectories,
             slotLength: slotLength, buses: buses, meters: meters, daemon: daemon, path: source.path, relay: relay, limiter: limiter,

@@ -1,5 +1,6 @@
-/// One thing wrong with a configuration or profile file: where, what, and how to fix it.
-public struct ConfigurationProblem: Error, Sendable, Equatable, CustomStringConvertible {
+/// One thing wrong with a configuration or profile file: where, what, and how to fix it. Thrown as
+/// `MeterdError.configuration`, which carries every problem found in one pass.
+public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible {
     var file: String
     var line: Int?
     var column: Int?
@@ -29,13 +30,3 @@ public struct ConfigurationProblem: Error, Sendable, Equatable, CustomStringConv
     }
 }
 
-/// Every problem found in one pass, so a field engineer fixes them all at once.
-public struct ConfigurationProblems: Error, Sendable, CustomStringConvertible {
-    public var problems: [ConfigurationProblem]
-
-    init(_ problems: [ConfigurationProblem]) {
-        self.problems = problems
-    }
-
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
-}

@@ -4,13 +4,13 @@ import FoundationEssentials
 
 /// Reads meter profiles (register maps as TOML data files, see hardware/meters/) into `MeterProfile`s.
 public enum MeterProfileLoader {
-    public static func load(path: String) throws(ConfigurationProblems) -> MeterProfile {
+    public static func load(path: String) throws(MeterdError) -> MeterProfile {
         let source: TOMLSource
-        do { source = try TOMLSource.read(path: path) } catch { throw ConfigurationProblems([error]) }
+        source = try TOMLSource.read(path: path)
         return try parse(source, name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
     }
 
-    public static func parse(_ source: TOMLSource, name: String) throws(ConfigurationProblems) -> MeterProfile {
+    public static func parse(_ source: TOMLSource, name: String) throws(MeterdError) -> MeterProfile {
         let problems = ProblemCollector()
         let root = TableReader(source: source, path: [], entries: source.root, problems: problems)
 
@@ -55,7 +55,7 @@ public enum MeterProfileLoader {
         root.rejectUnknownKeys()
 
         guard problems.problems.isEmpty, let manufacturer, let model, let phases, let citation else {
-            throw ConfigurationProblems(problems.problems)
+            throw MeterdError.configuration(problems.problems)
         }
         return MeterProfile(
             name: name, manufacturer: manufacturer, model: model, phases: phases, source: citation,

@@ -52,9 +52,9 @@ public struct ProfileLibrary: Sendable {
     public var names: [String] { paths.keys.sorted() }
 
     /// The profile of that name, its file's problems, or nil when there is no such file.
-    public func load(_ name: String) -> Result<MeterProfile, ConfigurationProblems>? {
+    public func load(_ name: String) -> Result<MeterProfile, MeterdError>? {
         guard let path = paths[name] else { return nil }
-        return Result { () throws(ConfigurationProblems) in try MeterProfileLoader.load(path: path) }
+        return Result { () throws(MeterdError) in try MeterProfileLoader.load(path: path) }
     }
 
     /// Every profile that parses (in name order), and the problems of those that do not.

@@ -58,12 +58,12 @@ public struct TOMLSource: Sendable {
     let locator: KeyLocator
 
     /// Parses `text`; a syntax error becomes a problem with TOMLKit's line and column.
-    public init(path: String, text: String) throws(ConfigurationProblem) {
+    public init(path: String, text: String) throws(MeterdError) {
         self.path = path
         self.text = text
         if let unsafe = TOMLHeaderCheck.firstUnsafeSyntax(in: text) {
-            throw ConfigurationProblem(file: path, line: unsafe.line, column: unsafe.column, key: nil,
-                                       message: "TOML syntax error: \(unsafe.message)", fix: "correct the syntax at that position")
+            throw MeterdError.configuration([ConfigurationProblem(file: path, line: unsafe.line, column: unsafe.column, key: nil,
+                                                                  message: "TOML syntax error: \(unsafe.message)", fix: "correct the syntax at that position")])
         }
         do {
             let table = try TOMLTable(string: text)
@@ -72,15 +72,15 @@ public struct TOMLSource: Sendable {
         } catch let error as TOMLParseError {
             let line = error.source.begin.line
             if let column = UnclosedQuote.column(onLine: line, of: text) {
-                throw ConfigurationProblem(file: path, line: line, column: column, key: nil,
-                                           message: "unclosed quote: the string that starts here has no closing quote on its line",
-                                           fix: "add the closing quote")
+                throw MeterdError.configuration([ConfigurationProblem(file: path, line: line, column: column, key: nil,
+                                                                      message: "unclosed quote: the string that starts here has no closing quote on its line",
+                                                                      fix: "add the closing quote")])
             }
-            throw ConfigurationProblem(
+            throw MeterdError.configuration([ConfigurationProblem(
                 file: path, line: error.source.begin.line, column: error.source.begin.column, key: nil,
-                message: "TOML syntax error: \(error.description)", fix: "correct the syntax at that position")
+                message: "TOML syntax error: \(error.description)", fix: "correct the syntax at that position")])
         } catch {
-            throw ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot parse: \(error)", fix: nil)
+            throw MeterdError.configuration([ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot parse: \(error)", fix: nil)])
         }
         locator = KeyLocator(text: text)
     }
@@ -93,10 +93,10 @@ public struct TOMLSource: Sendable {
         self.locator = locator
     }
 
-    public static func read(path: String) throws(ConfigurationProblem) -> TOMLSource {
+    public static func read(path: String) throws(MeterdError) -> TOMLSource {
         guard let file = fopen(path, "r") else {
-            throw ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))",
-                                       fix: "check that it exists and that the service user may read it")
+            throw MeterdError.configuration([ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))",
+                                                                  fix: "check that it exists and that the service user may read it")])
         }
         defer { fclose(file) }
         var bytes: [UInt8] = []

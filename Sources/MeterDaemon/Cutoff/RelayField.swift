@@ -33,22 +33,22 @@ public struct RelayField: Sendable {
 
     /// `whileHeld` runs after the order is executed here, before the line is released (`--hold`).
     public func order(_ action: RelayRequest.Action, reason: String, key: PrivateKey, now: Date = Date(),
-                      whileHeld: () -> Void = {}) throws(RelayFieldError) -> Outcome {
+                      whileHeld: () -> Void = {}) throws(MeterdError) -> Outcome {
         let journal: Journal
         do {
             (journal, _) = try Journal.open(directory: journalDirectory, key: key)
-        } catch JournalError.locked {
+        } catch let error as MeterdError where error.code == .journal(.locked) {
             return try queue(action, reason: reason, now: now)
         } catch {
-            throw RelayFieldError(.failed, "\(error)")
+            throw MeterdError.relay(.failed, "\(error)")
         }
         // Records are durable once appended; a close that fails only leaves the last checkpoint to the next opener.
         defer { try? journal.close() }
         let startup = try bringUp(journal: journal, now: now)
         let input = RelayRequest(action: action, reason: reason, requestedAt: now, user: user).input
         let step: CutoffStep
-        do { step = try startup.controller.handle(input, at: now) } catch { throw RelayFieldError(.failed, "\(error)") }
-        if case .refused(let why) = step.outcome { throw RelayFieldError(.refused, "relay close refused: \(why)") }
+        do { step = try startup.controller.handle(input, at: now) } catch { throw MeterdError.relay(.failed, "\(error)") }
+        if case .refused(let why) = step.outcome { throw MeterdError.relay(.refused, "relay close refused: \(why)") }
         whileHeld()
         return .executed(step)
     }
@@ -56,10 +56,10 @@ public struct RelayField: Sendable {
     /// Moves the supply to disconnected for `milliseconds` and back, after journaling the test.
     /// Refused while another process holds the line or the journal, and while the supply is commanded
     /// cut (a pulse would then reconnect it).
-    public func test(milliseconds: Int, key: PrivateKey, now: Date = Date(), pause: (Int) -> Void) throws(RelayFieldError) -> DisconnectControl {
+    public func test(milliseconds: Int, key: PrivateKey, now: Date = Date(), pause: (Int) -> Void) throws(MeterdError) -> DisconnectControl {
         let last: RelayJournalState?
         do { last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory)) } catch {
-            throw RelayFieldError(.failed, "\(error)")
+            throw MeterdError.relay(.failed, "\(error)")
         }
         let control = Reconciliation.reconcile(journaled: last?.control, contract: nil, observedSupplyConnected: nil,
                                                wiring: relay.wiring, reconnection: relay.remoteReconnection).control
@@ -68,21 +68,21 @@ public struct RelayField: Sendable {
             actuator = try RelayActuator.request(relay.line, wiring: relay.wiring, supplyConnected: control.supplyConnected, from: provider)
         } catch {
             if error.isLineBusy {
-                throw RelayFieldError(.lineHeld, "relay test refused: \(error.description); the test needs the line to itself: stop meterd first (systemctl stop meterd)")
+                throw MeterdError.relay(.lineHeld, "relay test refused: \(error.description); the test needs the line to itself: stop meterd first (systemctl stop meterd)")
             }
-            throw RelayFieldError(.failed, error.description)
+            throw MeterdError.relay(.failed, error.description)
         }
         guard control.supplyConnected else {
-            throw RelayFieldError(.refused, "relay test refused: the supply is commanded \(control.state) (\(last?.cause ?? "the wiring's fail state")); "
-                                  + "a test pulse would reconnect it")
+            throw MeterdError.relay(.refused, "relay test refused: the supply is commanded \(control.state) (\(last?.cause ?? "the wiring's fail state")); "
+                                    + "a test pulse would reconnect it")
         }
         let journal: Journal
         do {
             (journal, _) = try Journal.open(directory: journalDirectory, key: key)
-        } catch JournalError.locked {
-            throw RelayFieldError(.lineHeld, "relay test refused: meterd is running (it holds the journal \(journalDirectory)); stop meterd first (systemctl stop meterd)")
+        } catch let error as MeterdError where error.code == .journal(.locked) {
+            throw MeterdError.relay(.lineHeld, "relay test refused: meterd is running (it holds the journal \(journalDirectory)); stop meterd first (systemctl stop meterd)")
         } catch {
-            throw RelayFieldError(.failed, "\(error)")
+            throw MeterdError.relay(.failed, "\(error)")
         }
         // Records are durable once appended; a close that fails only leaves the last checkpoint to the next opener.
         defer { try? journal.close() }
@@ -94,36 +94,36 @@ public struct RelayField: Sendable {
             pause(milliseconds)
             try actuator.setSupply(connected: true)
         } catch {
-            throw RelayFieldError(.failed, "\(error)")
+            throw MeterdError.relay(.failed, "\(error)")
         }
         return control
     }
 
-    private func bringUp(journal: Journal, now: Date) throws(RelayFieldError) -> RelayStartup {
+    private func bringUp(journal: Journal, now: Date) throws(MeterdError) -> RelayStartup {
         do {
             return try RelayStartup.start(relay, limiter: nil, journal: journal, contract: nil, provider: provider, now: now)
         } catch let error as DriverError where error.isLineBusy {
-            throw RelayFieldError(.lineHeld, "\(error.description); while another process holds the line, stop it first")
+            throw MeterdError.relay(.lineHeld, "\(error.description); while another process holds the line, stop it first")
         } catch {
-            throw RelayFieldError(.failed, "\(error)")
+            throw MeterdError.relay(.failed, "\(error)")
         }
     }
 
-    private func queue(_ action: RelayRequest.Action, reason: String, now: Date) throws(RelayFieldError) -> Outcome {
+    private func queue(_ action: RelayRequest.Action, reason: String, now: Date) throws(MeterdError) -> Outcome {
         if action == .close {
             let last: RelayJournalState?
             do { last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory)) } catch {
-                throw RelayFieldError(.failed, "\(error)")
+                throw MeterdError.relay(.failed, "\(error)")
             }
             if let control = last?.control, let contract = control.contract, control.remoteCutoffInForce {
-                throw RelayFieldError(.refused, "relay close refused: a remote cutoff is in force (\(contract)); the utility must allow reconnection first")
+                throw MeterdError.relay(.refused, "relay close refused: a remote cutoff is in force (\(contract)); the utility must allow reconnection first")
             }
         }
         do {
             return .queued(try RelayRequestSpool(directory: relay.requestDirectory).submit(
                 RelayRequest(action: action, reason: reason, requestedAt: now, user: user)))
         } catch {
-            throw RelayFieldError(.failed, "\(error)")
+            throw MeterdError.relay(.failed, "\(error)")
         }
     }
 }

@@ -6,10 +6,6 @@ import Glibc
 /// half a request. The daemon takes them in order, feeds them to its controller (which journals the
 /// outcome) and deletes them. Files that do not parse are moved aside as `*.rejected`, never retried.
 struct RelayRequestSpool: Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     let directory: String
 
     init(directory: String) { self.directory = directory }
@@ -27,25 +23,25 @@ struct RelayRequestSpool: Sendable {
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = .sortedKeys
             try encoder.encode(request).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, final) == 0 else { throw Failure(description: "renaming \(temporary): \(String(cString: strerror(errno)))") }
+            guard rename(temporary, final) == 0 else { throw MeterdError.relay(.requestSpool, "renaming \(temporary): \(String(cString: strerror(errno)))") }
             return final
-        } catch let failure as Failure {
+        } catch let failure as MeterdError {
             throw failure
         } catch {
-            throw Failure(description: "cannot leave the request in \(directory) (\(error.systemMessage)); "
-                          + "run the command as the service user or root (sudo -u meterd meterd relay …)")
+            throw MeterdError.relay(.requestSpool, "cannot leave the request in \(directory) (\(error.systemMessage)); "
+                                    + "run the command as the service user or root (sudo -u meterd meterd relay …)")
         }
     }
 
     /// How many requests wait (none when the directory does not exist yet).
-    func waiting() throws(Failure) -> Int {
+    func waiting() throws(MeterdError) -> Int {
         try names().filter { $0.hasSuffix(".json") }.count
     }
 
-    private func names() throws(Failure) -> [String] {
+    private func names() throws(MeterdError) -> [String] {
         do { return try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
             if !FileManager.default.fileExists(atPath: directory) { return [] }
-            throw Failure(description: "cannot list \(directory): \(error.systemMessage)")
+            throw MeterdError.relay(.requestSpool, "cannot list \(directory): \(error.systemMessage)")
         }
     }
 
@@ -65,7 +61,7 @@ struct RelayRequestSpool: Sendable {
         for name in names.sorted() where name.hasSuffix(".json") {
             let path = directory.appendingPathComponent(name)
             do {
-                guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "unreadable") }
+                guard let data = FileManager.default.contents(atPath: path) else { throw MeterdError.relay(.requestSpool, "unreadable") }
                 taken.requests.append(try decoder.decode(RelayRequest.self, from: data))
                 unlink(path)
             } catch {

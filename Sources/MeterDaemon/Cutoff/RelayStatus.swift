@@ -9,7 +9,7 @@ public struct RelayStatus: Sendable {
     public var control: DisconnectControl
     var daemonRunning: Bool
     /// The requests waiting for the daemon, or why they cannot be counted.
-    var pendingRequests: Result<Int, RelayRequestSpool.Failure>
+    var pendingRequests: Result<Int, MeterdError>
 
     public static func collect(relay: RelayConfiguration, journalDirectory: String) throws -> RelayStatus {
         let last = try RelayJournalState.last(in: JournalReader(directory: journalDirectory))
@@ -18,9 +18,9 @@ public struct RelayStatus: Sendable {
         // Only an existing LOCK is tried, so status never leaves a LOCK file of its own user behind.
         var running = false
         if FileManager.default.fileExists(atPath: journalDirectory.appendingPathComponent("LOCK")) {
-            do { _ = try DirectoryLock(directory: journalDirectory) } catch JournalError.locked { running = true } catch {}
+            do { _ = try DirectoryLock(directory: journalDirectory) } catch let error as MeterdError where error.code == .journal(.locked) { running = true } catch {}
         }
-        let pending = Result { () throws(RelayRequestSpool.Failure) in try RelayRequestSpool(directory: relay.requestDirectory).waiting() }
+        let pending = Result { () throws(MeterdError) in try RelayRequestSpool(directory: relay.requestDirectory).waiting() }
         return RelayStatus(last: last, control: control, daemonRunning: running, pendingRequests: pending)
     }
 

@@ -9,10 +9,6 @@ import UnixSignals
 
 /// `meterd run`: opens the key, the journal and the meters, then runs the services until SIGTERM.
 public enum Daemon {
-    public struct StartFailure: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     public static func run(configuration: MeterdConfiguration, source: TOMLSource, logger: Logger,
                            notifier: SystemdNotifier = SystemdNotifier(), environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
         let settings = configuration.daemon
@@ -26,20 +22,21 @@ public enum Daemon {
             try finishKeyRotation(settings, logger: logger)
             key = try DeviceKeyFile.load(path: settings.keyFile)
         } catch {
-            throw StartFailure(description: "\(error)")
+            throw MeterdError.start(.key, "\(error)")
         }
         try makeDirectory(settings.stateDirectory)
         // Before the journal: a key the agreement does not name must not sign a record.
         var chain: ChainSetup?
         if let chainSettings = configuration.chain {
             do { chain = try await ChainSetup.start(chainSettings, key: key, logger: logger) } catch {
-                throw error as? StartFailure ?? StartFailure(description: "chain: \(error)")
+                if let failure = error as? MeterdError, failure.isStartFailure { throw failure }
+                throw MeterdError.start(.chain, "chain: \(error)")
             }
         }
         let (journal, recovery): (Journal, RecoveryReport)
-        do { (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal) } catch let error as JournalError {
-            guard case .wrongKey = error else { throw error }
-            throw StartFailure(description: "device key \(settings.keyFile): \(error)")
+        do { (journal, recovery) = try Journal.open(directory: settings.journalDirectory, key: key, options: settings.journal) } catch {
+            guard let failure = error as? MeterdError, case .journal(.wrongKey) = failure.code else { throw error }
+            throw MeterdError.start(.key, "device key \(settings.keyFile): \(error)")
         }
         logger.info("journal open", metadata: [
             "directory": "\(settings.journalDirectory)", "records": "\(recovery.records)", "head": "\(recovery.head.sequence)",
@@ -62,7 +59,7 @@ public enum Daemon {
         let meters: MeterSet
         do { meters = try MeterFactory.make(configuration, logger: logger) } catch {
             closeJournal(journal, after: "the meters could not be set up", logger: logger)
-            throw StartFailure(description: error.description)
+            throw MeterdError.start(.meters, error.description)
         }
         let status = StatusBoard(meterNames: configuration.meters.map(\.name))
         let clock = chain?.terms.clock ?? SlotClock(origin: Date(timeIntervalSince1970: 0), length: configuration.slotLength)
@@ -84,7 +81,7 @@ public enum Daemon {
         let cutoff: CutoffService?
         do { cutoff = try startRelay(configuration, journal: journal, contract: chain?.cutoffState, status: status, logger: logger) } catch {
             closeJournal(journal, after: "the relay could not be set up", logger: logger)
-            throw StartFailure(description: "relay: \(error)")
+            throw MeterdError.start(.relay, "relay: \(error)")
         }
         let submitter = chain.map { chain in
             BatchSubmitterService(chain: chain.configuration, rpc: chain.rpc, sender: chain.sender, journal: journal, status: status,
@@ -94,13 +91,13 @@ public enum Daemon {
         let loadOutput: (output: ModbusCoilOutput, ownBus: Bool)?
         do { loadOutput = try makeLoadOutput(configuration, buses: meters.modbusBuses, logger: logger) } catch {
             closeJournal(journal, after: "the guard output could not be set up", logger: logger)
-            throw StartFailure(description: "[guard] output: \(error)")
+            throw MeterdError.start(.guardOutput, "[guard] output: \(error)")
         }
         var gpioOutput: GPIOLoadOutput?
         if let settings = configuration.slotGuard?.gpioOutput {
             do { gpioOutput = try makeGPIOLoadOutput(settings) } catch {
                 closeJournal(journal, after: "the guard output could not be set up", logger: logger)
-                throw StartFailure(description: "[guard] output: \(error)")
+                throw MeterdError.start(.guardOutput, "[guard] output: \(error)")
             }
         }
         let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock,
@@ -179,7 +176,7 @@ public enum Daemon {
                 bus = try ModbusBus(endpoint: endpoint, timing: timing, logger: logger)
                 own = true
             } else {
-                throw StartFailure(description: "bus \(name) is not a Modbus bus")
+                throw MeterdError.notAModbusBus(name)
             }
         case .tcp(let host, let port):
             bus = try ModbusBus(endpoint: .tcp(host: host, port: port), timing: BusTiming(), logger: logger)
@@ -220,8 +217,8 @@ public enum Daemon {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         } catch {
-            throw StartFailure(description: "cannot create the state directory \(path): \(error.systemMessage); "
-                               + "systemd's StateDirectory=meterd creates it for the service user")
+            throw MeterdError.start(.stateDirectory, "cannot create the state directory \(path): \(error.systemMessage); "
+                                    + "systemd's StateDirectory=meterd creates it for the service user")
         }
     }
 }

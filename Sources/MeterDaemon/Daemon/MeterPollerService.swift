@@ -40,7 +40,7 @@ struct MeterPollerService: Service {
                 } else {
                     try await pipeline.accept(reading)
                 }
-            } catch is JournalError {
+            } catch let error as MeterdError where error.isJournalRefusal {
                 // The pipeline said so (once per episode, with the room needed) and status shows it.
             } catch {
                 if unreachableSince == nil {

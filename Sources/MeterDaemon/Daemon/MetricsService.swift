@@ -45,11 +45,9 @@ struct MetricsService: Service {
 final class MetricsListener: Sendable {
     private let descriptor: Int32
 
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
     init(host: String, port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "cannot create the metrics socket") }
+        guard descriptor >= 0 else { throw MeterdError.metrics("cannot create the metrics socket") }
         var yes: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -57,7 +55,7 @@ final class MetricsListener: Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
             close(descriptor)
-            throw Failure(description: "metrics listen address \(host) is not an IPv4 address")
+            throw MeterdError.metrics("metrics listen address \(host) is not an IPv4 address")
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -65,7 +63,7 @@ final class MetricsListener: Sendable {
         guard bound == 0, listen(descriptor, 8) == 0 else {
             let reason = String(cString: strerror(errno))
             close(descriptor)
-            throw Failure(description: "cannot listen on \(host):\(port) for metrics: \(reason)")
+            throw MeterdError.metrics("cannot listen on \(host):\(port) for metrics: \(reason)")
         }
     }
 

@@ -15,15 +15,15 @@ public enum DeviceKeyFile {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             switch errno {
-            case ENOENT: throw DeviceKeyError.missing(path: path)
-            case ELOOP: throw DeviceKeyError.notARegularFile(path: path)
-            case let code: throw DeviceKeyError.io(operation: "opening", path: path, reason: String(cString: strerror(code)))
+            case ENOENT: throw MeterdError.keyMissing(path: path)
+            case ELOOP: throw MeterdError.keyNotARegularFile(path: path)
+            case let code: throw MeterdError.keyIO(operation: "opening", path: path, reason: String(cString: strerror(code)))
             }
         }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
-            throw DeviceKeyError.io(operation: "checking", path: path, reason: String(cString: strerror(errno)))
+            throw MeterdError.keyIO(operation: "checking", path: path, reason: String(cString: strerror(errno)))
         }
         if let refusal = KeyFilePolicy.check(path: path, mode: UInt32(info.st_mode), ownerID: info.st_uid,
                                              isRegularFile: info.st_mode & S_IFMT == S_IFREG,
@@ -33,15 +33,15 @@ public enum DeviceKeyFile {
         }
         var bytes = [UInt8](repeating: 0, count: 256)
         let count = read(descriptor, &bytes, bytes.count)
-        guard count >= 0 else { throw DeviceKeyError.io(operation: "reading", path: path, reason: String(cString: strerror(errno))) }
+        guard count >= 0 else { throw MeterdError.keyIO(operation: "reading", path: path, reason: String(cString: strerror(errno))) }
         let text = String(decoding: bytes.prefix(count), as: UTF8.self).trimmed()
         guard let raw = try? Hex.decode(text), raw.count == 32 else {
-            throw DeviceKeyError.malformed(path: path, reason: "expected 64 hex digits, found \(text.count) characters")
+            throw MeterdError.keyMalformed(path: path, reason: "expected 64 hex digits, found \(text.count) characters")
         }
         do {
             return try PrivateKey(bytes: raw)
         } catch {
-            throw DeviceKeyError.malformed(path: path, reason: "\(error)")
+            throw MeterdError.keyMalformed(path: path, reason: "\(error)")
         }
     }
 
@@ -53,13 +53,13 @@ public enum DeviceKeyFile {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
             } catch {
-                throw DeviceKeyError.io(operation: "creating directory", path: directory, reason: error.systemMessage)
+                throw MeterdError.keyIO(operation: "creating directory", path: directory, reason: error.systemMessage)
             }
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            if errno == EEXIST { throw DeviceKeyError.alreadyExists(path: path) }
-            throw DeviceKeyError.io(operation: "creating", path: path, reason: String(cString: strerror(errno)))
+            if errno == EEXIST { throw MeterdError.keyAlreadyExists(path: path) }
+            throw MeterdError.keyIO(operation: "creating", path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
         // The umask cannot widen 0600, but an inherited ACL default could: set the mode explicitly.
@@ -69,7 +69,7 @@ public enum DeviceKeyFile {
         guard written == text.count, fsync(descriptor) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(path)
-            throw DeviceKeyError.io(operation: "writing", path: path, reason: reason)
+            throw MeterdError.keyIO(operation: "writing", path: path, reason: reason)
         }
         let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryDescriptor >= 0 {

@@ -41,7 +41,7 @@ public enum DeviceKeyRotation {
     public static func rotate(keyPath: String, journalDirectory: String, newKey: PrivateKey, options: JournalOptions) throws -> Outcome {
         try requireOwner(keyPath)
         let old = try DeviceKeyFile.load(path: keyPath)
-        guard old.address != newKey.address else { throw DeviceKeyError.sameKey(path: keyPath, address: old.address.checksummed) }
+        guard old.address != newKey.address else { throw MeterdError.sameKey(path: keyPath, address: old.address.checksummed) }
         try prepare(keyPath: keyPath, newKey: newKey)
         let sequence: UInt64
         do { sequence = try journal(directory: journalDirectory, old: old, new: newKey, options: options) } catch {
@@ -78,12 +78,12 @@ public enum DeviceKeyRotation {
             let code = errno
             // Already made by an interrupted install: only this key may be there under this name.
             guard code == EEXIST, (try? DeviceKeyFile.load(path: backup, requireOwnership: false))?.address == old else {
-                throw DeviceKeyError.io(operation: "keeping the old key as", path: backup, reason: code == EEXIST ? "it holds another key" : String(cString: strerror(code)))
+                throw MeterdError.keyIO(operation: "keeping the old key as", path: backup, reason: code == EEXIST ? "it holds another key" : String(cString: strerror(code)))
             }
         }
         let pending = pendingPath(keyPath)
         guard rename(pending, keyPath) == 0 else {
-            throw DeviceKeyError.io(operation: "installing the new key from", path: pending, reason: String(cString: strerror(errno)))
+            throw MeterdError.keyIO(operation: "installing the new key from", path: pending, reason: String(cString: strerror(errno)))
         }
         try FileIO.syncDirectory(keyPath.deletingLastPathComponent.isEmpty ? "." : keyPath.deletingLastPathComponent)
         return backup
@@ -106,16 +106,16 @@ public enum DeviceKeyRotation {
 
     /// Removes a KEY.new that never reached the journal (`Leftover.unused`): it signed nothing.
     public static func discardUnused(_ path: String) throws {
-        guard unlink(path) == 0 else { throw DeviceKeyError.io(operation: "removing", path: path, reason: String(cString: strerror(errno))) }
+        guard unlink(path) == 0 else { throw MeterdError.keyIO(operation: "removing", path: path, reason: String(cString: strerror(errno))) }
     }
 
     /// The new key file and the journal's files must stay the service user's.
     static func requireOwner(_ keyPath: String) throws {
         var info = stat()
         guard stat(keyPath, &info) == 0 else {
-            if errno == ENOENT { throw DeviceKeyError.missing(path: keyPath) }
-            throw DeviceKeyError.io(operation: "checking", path: keyPath, reason: String(cString: strerror(errno)))
+            if errno == ENOENT { throw MeterdError.keyMissing(path: keyPath) }
+            throw MeterdError.keyIO(operation: "checking", path: keyPath, reason: String(cString: strerror(errno)))
         }
-        guard info.st_uid == geteuid() else { throw DeviceKeyError.notTheOwner(path: keyPath, ownerID: info.st_uid) }
+        guard info.st_uid == geteuid() else { throw MeterdError.keyNotTheOwner(path: keyPath, ownerID: info.st_uid) }
     }
 }

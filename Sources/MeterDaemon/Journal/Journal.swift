@@ -32,12 +32,12 @@ public final class Journal: @unchecked Sendable {
     private var checkpointSinceHeadRecord = false
     private var lastCheckpointInstant = ContinuousClock.now
     private var clockSynchronised = true
-    private var failure: JournalError?
-    private var budgetProblem: JournalError?
+    private var failure: MeterdError?
+    private var budgetProblem: MeterdError?
     /// The last write error (a full disk): cleared by the next successful write.
-    private var writeProblem: JournalError?
+    private var writeProblem: MeterdError?
     /// Set while segments that retention or the budget would remove cannot be: the journal then grows.
-    private var retentionProblem: JournalError?
+    private var retentionProblem: MeterdError?
     /// The size of the write `writeProblem` refused.
     private var refusedBytes = 0
     private var isClosed = false
@@ -55,7 +55,7 @@ public final class Journal: @unchecked Sendable {
         let scans = try JournalRecovery.scan(directory: directory)
         let (signer, signers) = JournalSigner.find(scans: scans, headRecord: readableHead)
         if let signer, signer.address != key.address {
-            throw JournalError.wrongKey(directory: directory, signer: signer.address.checksummed, evidence: signer.evidence, key: key.address.checksummed)
+            throw MeterdError.wrongKey(directory: directory, signer: signer.address.checksummed, evidence: signer.evidence, key: key.address.checksummed)
         }
         // A head record written before a key rotation is the old key's.
         let headSigner = readableHead.map { signers.signer(at: $0.sequence, final: key.address) } ?? key.address
@@ -111,7 +111,7 @@ public final class Journal: @unchecked Sendable {
     /// Reads this journal's records (with filters) while it stays open for appending.
     var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
-    public func problem() -> JournalError? { locked { failure ?? budgetProblem ?? writeProblem ?? retentionProblem } }
+    public func problem() -> MeterdError? { locked { failure ?? budgetProblem ?? writeProblem ?? retentionProblem } }
 
     /// While writes are refused (a full disk): what must be freed for the refused records and the
     /// next segment, as a sentence for the log and the status line.
@@ -219,7 +219,7 @@ public final class Journal: @unchecked Sendable {
     func markAnchored(upTo sequence: UInt64, transactionHash: [UInt8], block: UInt64) throws {
         let current = head
         guard sequence <= current.sequence else {
-            throw JournalError.invalidEntry("cannot anchor up to sequence \(sequence): the journal ends at \(current.sequence)")
+            throw MeterdError.invalidEntry("cannot anchor up to sequence \(sequence): the journal ends at \(current.sequence)")
         }
         try append([JournalEntry(time: Date(), payload: .anchored(Anchor(sequence: sequence, transactionHash: transactionHash, block: block)))])
         locked {
@@ -261,7 +261,7 @@ public final class Journal: @unchecked Sendable {
 
     private func checkWritable() throws {
         if let failure { throw failure }
-        if isClosed { throw JournalError.closed(directory: directory) }
+        if isClosed { throw MeterdError.journalClosed(directory: directory) }
     }
 
     private func write(_ entries: [JournalEntry]) throws -> [UInt64] {
@@ -275,12 +275,12 @@ public final class Journal: @unchecked Sendable {
             do {
                 payload = try PayloadCodec.encode(entry.payload)
             } catch {
-                throw JournalError.invalidEntry("\(error)")
+                throw MeterdError.invalidEntry("\(error)")
             }
             sequence += 1
             let body = RecordFrame.body(kind: entry.payload.kind, sequence: sequence, time: entry.time,
                                         clockSynchronised: entry.clockSynchronised, payload: payload)
-            guard body.count <= RecordFrame.maximumBodySize else { throw JournalError.invalidEntry("a record of \(body.count) bytes is too large") }
+            guard body.count <= RecordFrame.maximumBodySize else { throw MeterdError.invalidEntry("a record of \(body.count) bytes is too large") }
             hash = RecordFrame.chainHash(previous: hash, body: body[...])
             buffer += RecordFrame.frame(body: body)
             sequences.append(sequence)
@@ -290,7 +290,7 @@ public final class Journal: @unchecked Sendable {
         do {
             try writer.append(buffer)
             writeProblem = nil
-        } catch let error as JournalError {
+        } catch let error as MeterdError {
             writeProblem = error
             refusedBytes = buffer.count
             throw error
@@ -371,7 +371,7 @@ public final class Journal: @unchecked Sendable {
         lastSyncEnd = .now
         defer { condition.broadcast() }
         if let syncError {
-            failure = syncError as? JournalError ?? .stopped(path: file.path, errno: EIO)
+            failure = syncError as? MeterdError ?? .journalStopped(path: file.path, errno: EIO)
             throw failure!
         }
         if target > durableSequence {
@@ -391,7 +391,7 @@ public final class Journal: @unchecked Sendable {
             try JournalHeadRecord.signed(head: JournalHead(sequence: durableSequence, hash: durableHash), firstSequence: firstSequence, key: key)
                 .write(directory: directory)
         } catch {
-            writeProblem = error as? JournalError ?? .io(operation: "writing the head record in", path: directory, errno: EIO)
+            writeProblem = error as? MeterdError ?? .journalIO(operation: "writing the head record in", path: directory, errno: EIO)
         }
     }
 
@@ -415,7 +415,7 @@ public final class Journal: @unchecked Sendable {
         _ = try removeSegments(now: Date(), ignoringAge: true)
         if totalBytes >= budget {
             let unanchored = segments.filter { ($0.lastSequence ?? 0) > (anchored ?? 0) }.reduce(0) { $0 + $1.bytes }
-            let problem = JournalError.diskBudgetExceeded(directory: directory, usedBytes: totalBytes, budgetBytes: budget, unanchoredBytes: unanchored)
+            let problem = MeterdError.diskBudgetExceeded(directory: directory, usedBytes: totalBytes, budgetBytes: budget, unanchoredBytes: unanchored)
             budgetProblem = problem
             throw problem
         }
@@ -449,7 +449,7 @@ public final class Journal: @unchecked Sendable {
             let path = directory.appendingPathComponent(candidate.name)
             // One removed by hand already is as good as removed.
             guard unlink(path) == 0 || errno == ENOENT else {
-                retentionProblem = .io(operation: "removing", path: path, errno: errno)
+                retentionProblem = .journalIO(operation: "removing", path: path, errno: errno)
                 throw retentionProblem!
             }
             segments.remove(at: index)

@@ -52,7 +52,7 @@ struct JournalHeadRecord: Sendable, Equatable {
 
     static func decode(_ bytes: [UInt8], path: String) throws -> JournalHeadRecord {
         guard bytes.count == size, Array(bytes.prefix(8)) == magic else {
-            throw JournalError.notAJournal(path: path, reason: "not a head record (\(bytes.count) bytes)")
+            throw MeterdError.notAJournal(path: path, reason: "not a head record (\(bytes.count) bytes)")
         }
         var reader = ByteReader(bytes[8...])
         return JournalHeadRecord(sequence: try reader.u64(), hash: try reader.raw(32), firstSequence: try reader.u64(), signature: try reader.raw(65))
@@ -72,12 +72,12 @@ struct JournalHeadRecord: Sendable, Equatable {
     func write(directory: String) throws {
         let path = directory.appendingPathComponent(Self.fileName)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw MeterdError.journalIO(operation: "opening", path: path, errno: errno) }
         defer { close(descriptor) }
         let bytes = encoded
         let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         guard written == bytes.count, ftruncate(descriptor, off_t(bytes.count)) == 0 else {
-            throw JournalError.io(operation: "writing", path: path, errno: written < 0 ? errno : EIO)
+            throw MeterdError.journalIO(operation: "writing", path: path, errno: written < 0 ? errno : EIO)
         }
     }
 }

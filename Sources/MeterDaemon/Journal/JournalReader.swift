@@ -34,7 +34,7 @@ public struct JournalReader: Sendable {
     func segmentNames() throws -> [String] {
         var info = stat()
         guard stat(directory, &info) == 0 else {
-            throw JournalError.io(operation: "opening journal directory", path: directory, errno: errno)
+            throw MeterdError.journalIO(operation: "opening journal directory", path: directory, errno: errno)
         }
         return try FileIO.segmentNames(in: directory)
     }

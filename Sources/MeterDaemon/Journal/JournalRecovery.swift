@@ -52,7 +52,7 @@ struct JournalRecovery {
            SegmentScan.highestValidSequence(try FileIO.readAll(path(directory, last.name)), from: 0) == nil {
             let savedAs = last.name + ".cut-0"
             guard rename(path(directory, last.name), path(directory, savedAs)) == 0 else {
-                throw JournalError.io(operation: "renaming", path: path(directory, last.name), errno: errno)
+                throw MeterdError.journalIO(operation: "renaming", path: path(directory, last.name), errno: errno)
             }
             try FileIO.syncDirectory(directory)
             scans.removeLast()
@@ -119,7 +119,7 @@ struct JournalRecovery {
             let hash = chainEnd?.headHash ?? [UInt8](repeating: 0, count: 32)
             present = JournalHead(sequence: scans.compactMap { $0.scan.highestSequenceSeen ?? $0.scan.lastSequence }.max() ?? 0, hash: hash)
             guard max(highestSeen, floor) < UInt64.max - 1 else {
-                throw JournalError.notAJournal(path: directory, reason: "a record claims sequence \(max(highestSeen, floor)), the largest possible")
+                throw MeterdError.notAJournal(path: directory, reason: "a record claims sequence \(max(highestSeen, floor)), the largest possible")
             }
             let first = scans.isEmpty && floor == 0 ? 1 : max(highestSeen, floor) + 1
             head = JournalHead(sequence: first - 1, hash: hash)

@@ -9,12 +9,6 @@ import Glibc
 /// moves its head), so a frame cut short is one still being written: it is read next time. A segment
 /// that has a newer one beside it is finished, and one that retention removed is passed over.
 struct JournalTail {
-    struct Damage: Error, CustomStringConvertible {
-        let segment: String
-        let offset: Int
-        var description: String { "journal segment \(segment) is damaged at byte \(offset): its later records cannot be followed" }
-    }
-
     let directory: String
     let kinds: Set<RecordKind>
     /// The segment being read and the byte where its next frame starts; nil before the first read.
@@ -53,7 +47,8 @@ struct JournalTail {
         if segment == nil { segment = try FileIO.segmentNames(in: directory).first }
         guard let segment else { return true }
         let bytes: [UInt8]
-        do { bytes = try FileIO.read(directory.appendingPathComponent(segment), from: offset) } catch JournalError.io(_, _, ENOENT) {
+        do { bytes = try FileIO.read(directory.appendingPathComponent(segment), from: offset) } catch {
+            guard case .journal(.io(_, ENOENT))? = (error as? MeterdError)?.code else { throw error }
             return false
         }
         var position = 0
@@ -63,10 +58,10 @@ struct JournalTail {
             case .incomplete:
                 return false
             case .badLength, .badChecksum:
-                throw Damage(segment: segment, offset: offset + position)
+                throw MeterdError.journalDamaged(segment: segment, offset: offset + position)
             case .frame(let bodyRange, let end):
                 let parts: RecordFrame.Body
-                do { parts = try RecordFrame.splitBody(bytes[bodyRange]) } catch { throw Damage(segment: segment, offset: offset + position) }
+                do { parts = try RecordFrame.splitBody(bytes[bodyRange]) } catch { throw MeterdError.journalDamaged(segment: segment, offset: offset + position) }
                 guard parts.sequence <= head else { return true }
                 if let kind = RecordKind(rawValue: parts.kind), kinds.contains(kind) {
                     records.append(try RecordFrame.decode(bytes[bodyRange], hash: []))

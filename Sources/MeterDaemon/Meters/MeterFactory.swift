@@ -10,13 +10,9 @@ public struct MeterSet: Sendable {
     public func meter(named name: String) -> (any Meter)? { meters.first { $0.name == name } }
 }
 
-public struct MeterSetupError: Error, CustomStringConvertible {
-    public var description: String
-}
-
 public enum MeterFactory {
     public static func make(_ configuration: MeterdConfiguration, only names: Set<String>? = nil,
-                            logger: Logger = Logger(label: "meterd")) throws(MeterSetupError) -> MeterSet {
+                            logger: Logger = Logger(label: "meterd")) throws(MeterdError) -> MeterSet {
         var set = MeterSet(meters: [], modbusBuses: [:])
         var i2cBuses: [String: any I2CBus] = [:]
         for meter in configuration.meters where names?.contains(meter.name) ?? true {
@@ -35,32 +31,32 @@ public enum MeterFactory {
     }
 
     private static func i2cBus(_ name: String, in configuration: MeterdConfiguration,
-                               opened: inout [String: any I2CBus]) throws(MeterSetupError) -> any I2CBus {
+                               opened: inout [String: any I2CBus]) throws(MeterdError) -> any I2CBus {
         if let bus = opened[name] { return bus }
         guard case .i2c(let device) = configuration.buses[name] else {
-            throw MeterSetupError(description: "bus \(name) is not an I2C bus")
+            throw MeterdError.meterSetup(.notAnI2CBus, "bus \(name) is not an I2C bus")
         }
         do {
             let bus = try LinuxI2CBus(path: device)
             opened[name] = bus
             return bus
         } catch {
-            throw MeterSetupError(description: "bus \(name): \(error)")
+            throw MeterdError.meterSetup(.bus, "bus \(name): \(error)")
         }
     }
 
     private static func modbusBus(_ name: String, in configuration: MeterdConfiguration, opened: inout [String: ModbusBus],
-                                  logger: Logger) throws(MeterSetupError) -> ModbusBus {
+                                  logger: Logger) throws(MeterdError) -> ModbusBus {
         if let bus = opened[name] { return bus }
         guard case .modbus(let endpoint, let timing) = configuration.buses[name] else {
-            throw MeterSetupError(description: "bus \(name) is not a Modbus bus")
+            throw MeterdError.notAModbusBus(name)
         }
         do {
             let bus = try ModbusBus(endpoint: endpoint, timing: timing, logger: logger)
             opened[name] = bus
             return bus
         } catch {
-            throw MeterSetupError(description: "bus \(name): \(error)")
+            throw MeterdError.meterSetup(.bus, "bus \(name): \(error)")
         }
     }
 }

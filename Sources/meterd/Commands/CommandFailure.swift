@@ -1,3 +1,5 @@
+import MeterDaemon
+
 /// How a command ends when it does not succeed, as sysexits(3) codes.
 enum ExitStatus: Int32, Error, CaseIterable {
     case failure = 1
@@ -16,6 +18,11 @@ enum ExitStatus: Int32, Error, CaseIterable {
         }
     }
 
+    /// The status `MeterdError.exitStatus` names (a relay order refused, a configuration, a failure).
+    init(_ error: MeterdError) {
+        self = ExitStatus(rawValue: error.exitStatus) ?? .failure
+    }
+
     /// What `meterd --help` (and so the man page) lists; README.md's "Exit status" is the same table.
     static let table = "Exit status:\n" + ([(0, "success")] + allCases.map { (Int($0.rawValue), $0.meaning) })
         .map { status, meaning in "  \(status)\(String(repeating: " ", count: 4 - String(status).count))\(meaning)" }
@@ -31,5 +38,10 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ status: ExitStatus = .failure, _ description: String) {
         self.status = status
         self.description = description
+    }
+
+    /// The error's message, with the status it classifies itself as.
+    init(_ error: MeterdError) {
+        self.init(ExitStatus(error), error.description)
     }
 }

@@ -39,9 +39,4 @@ struct RelayOptions: ParsableArguments {
             throw CommandFailure(.failure, "\(error)")
         }
     }
-
-    /// Prints a refusal or failure and exits with its status.
-    static func fail(_ error: RelayFieldError) -> CommandFailure {
-        CommandFailure(error.code == .failed ? .failure : .refused, error.description)
-    }
 }

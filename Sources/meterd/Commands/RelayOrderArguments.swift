@@ -26,8 +26,8 @@ struct RelayOrderArguments: ParsableArguments {
                 if let held { pause(milliseconds: held) }
             }
             RelayOrderReport.print(outcome, relay: relay.relay)
-        } catch let error as RelayFieldError {
-            throw RelayOptions.fail(error)
+        } catch let error as MeterdError {
+            throw CommandFailure(error)
         }
     }
 }

@@ -24,8 +24,8 @@ struct RelayTestCommand: ParsableCommand {
         do {
             _ = try options.field(relay).test(milliseconds: milliseconds, key: try options.key(relay)) { pause(milliseconds: $0) }
             Terminal.output("pulsed:    \(milliseconds) ms disconnected, then connected again (journaled)")
-        } catch let error as RelayFieldError {
-            throw RelayOptions.fail(error)
+        } catch let error as MeterdError {
+            throw CommandFailure(error)
         }
     }
 }

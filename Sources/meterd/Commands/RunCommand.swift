@@ -21,9 +21,9 @@ struct RunCommand: AsyncParsableCommand {
         let (configuration, source) = try options.loadWithSource()
         do {
             try await Daemon.run(configuration: configuration, source: source, logger: logger)
-        } catch let failure as Daemon.StartFailure {
+        } catch let failure as MeterdError where failure.isStartFailure {
             logger.critical("\(failure.description)")
-            throw ExitStatus.failure
+            throw ExitStatus(failure)
         }
     }
 }

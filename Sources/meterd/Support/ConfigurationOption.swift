@@ -22,7 +22,7 @@ struct ConfigurationOption: ParsableArguments {
         do {
             return try ConfigurationLoader.loadWithSource(path: config)
         } catch {
-            throw CommandFailure(.configuration, error.description)
+            throw CommandFailure(error)
         }
     }
 

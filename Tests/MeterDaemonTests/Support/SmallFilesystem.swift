@@ -29,15 +29,15 @@ struct SmallFilesystem {
     /// Appends readings, one record at a time, until the journal refuses them three times running (a
     /// commit that did get through may free a page of the head record); returns the acknowledged
     /// sequence numbers and the first refusal.
-    func fill(_ journal: Journal) throws -> (acknowledged: [UInt64], refusal: JournalError?) {
+    func fill(_ journal: Journal) throws -> (acknowledged: [UInt64], refusal: MeterdError?) {
         var acknowledged: [UInt64] = []
-        var refusal: JournalError?
+        var refusal: MeterdError?
         var refusedRunning = 0
         for index in 0..<5_000 where refusedRunning < 3 {
             do {
                 acknowledged += try journal.append(JournalFixtures.readingEntries(index..<(index + 1)))
                 refusedRunning = 0
-            } catch let error as JournalError {
+            } catch let error as MeterdError where error.isJournalRefusal {
                 refusal = refusal ?? error
                 refusedRunning += 1
             }

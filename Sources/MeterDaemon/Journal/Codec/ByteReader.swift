@@ -1,19 +1,5 @@
 /// Reads what `ByteWriter` wrote; every read checks bounds and throws `.truncated` instead of trapping.
 struct ByteReader {
-    enum Failure: Error, Equatable, CustomStringConvertible {
-        case truncated
-        case overlongVarint
-        case invalidUTF8
-
-        var description: String {
-            switch self {
-            case .truncated: return "the data ends in the middle of a field"
-            case .overlongVarint: return "a variable-length integer is longer than 64 bits"
-            case .invalidUTF8: return "text that is not UTF-8"
-            }
-        }
-    }
-
     let bytes: ArraySlice<UInt8>
     private(set) var position: Int
 
@@ -28,7 +14,7 @@ struct ByteReader {
     var remaining: Int { bytes.endIndex - position }
 
     mutating func u8() throws -> UInt8 {
-        guard position < bytes.endIndex else { throw Failure.truncated }
+        guard position < bytes.endIndex else { throw MeterdError.truncated }
         defer { position += 1 }
         return bytes[position]
     }
@@ -39,7 +25,7 @@ struct ByteReader {
 
     private mutating func littleEndian<Value: FixedWidthInteger>() throws -> Value {
         let size = Value.bitWidth / 8
-        guard remaining >= size else { throw Failure.truncated }
+        guard remaining >= size else { throw MeterdError.truncated }
         var value: Value = 0
         for index in 0..<size { value |= Value(bytes[position + index]) << (8 * index) }
         position += size
@@ -52,11 +38,11 @@ struct ByteReader {
         var value: UInt64 = 0
         for shift in stride(from: 0, to: 70, by: 7) {
             let byte = try u8()
-            if shift == 63 && byte > 1 { throw Failure.overlongVarint }
+            if shift == 63 && byte > 1 { throw MeterdError.overlongVarint }
             value |= UInt64(byte & 0x7F) << UInt64(shift)
             if byte & 0x80 == 0 { return value }
         }
-        throw Failure.overlongVarint
+        throw MeterdError.overlongVarint
     }
 
     mutating func signedVarint() throws -> Int64 {
@@ -65,16 +51,16 @@ struct ByteReader {
     }
 
     mutating func raw(_ count: Int) throws -> [UInt8] {
-        guard count >= 0, remaining >= count else { throw Failure.truncated }
+        guard count >= 0, remaining >= count else { throw MeterdError.truncated }
         defer { position += count }
         return Array(bytes[position..<(position + count)])
     }
 
     mutating func string() throws -> String {
         let length = try varint()
-        guard length <= UInt64(remaining) else { throw Failure.truncated }
+        guard length <= UInt64(remaining) else { throw MeterdError.truncated }
         let utf8 = try raw(Int(length))
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw Failure.invalidUTF8 }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw MeterdError.invalidUTF8 }
         return text
     }
 }

@@ -4,22 +4,6 @@ import FoundationEssentials
 
 /// Encodes and decodes record payloads: pure functions, no I/O. Layouts are in docs/journal-format.md.
 enum PayloadCodec {
-    enum Failure: Error, Equatable, CustomStringConvertible {
-        case unknownKind(UInt8)
-        case unknownQuantity(Int)
-        case malformed(RecordKind, String)
-        case trailingBytes(RecordKind, Int)
-
-        var description: String {
-            switch self {
-            case .unknownKind(let byte): return "unknown record type \(byte)"
-            case .unknownQuantity(let bit): return "unknown quantity code \(bit)"
-            case .malformed(let kind, let why): return "malformed \(kind.name) payload: \(why)"
-            case .trailingBytes(let kind, let count): return "\(count) unexpected bytes after a \(kind.name) payload"
-            }
-        }
-    }
-
     static func encode(_ payload: JournalPayload) throws -> [UInt8] {
         let kind = payload.kind
         var out = ByteWriter()
@@ -87,14 +71,14 @@ enum PayloadCodec {
         case .daemonStop(let reason): out.string(reason)
         case .checkpoint(let checkpoint):
             out.raw(try fixed32(checkpoint.headHash, kind))
-            guard checkpoint.signature.count == 65 else { throw Failure.malformed(kind, "signature must be 65 bytes") }
+            guard checkpoint.signature.count == 65 else { throw MeterdError.malformedPayload(kind, "signature must be 65 bytes") }
             out.raw(checkpoint.signature)
         case .keyRotation(let rotation):
             out.raw(try fixed32(rotation.headHash, kind))
             out.raw(rotation.oldAddress.bytes)
             out.raw(rotation.newAddress.bytes)
             guard rotation.oldSignature.count == 65, rotation.newSignature.count == 65 else {
-                throw Failure.malformed(kind, "signatures must be 65 bytes")
+                throw MeterdError.malformedPayload(kind, "signatures must be 65 bytes")
             }
             out.raw(rotation.oldSignature)
             out.raw(rotation.newSignature)
@@ -120,17 +104,17 @@ enum PayloadCodec {
     }
 
     static func decode(kind byte: UInt8, _ bytes: ArraySlice<UInt8>) throws -> JournalPayload {
-        guard let kind = RecordKind(rawValue: byte) else { throw Failure.unknownKind(byte) }
+        guard let kind = RecordKind(rawValue: byte) else { throw MeterdError.unknownRecordKind(byte) }
         var input = ByteReader(bytes)
         let payload: JournalPayload
         do {
             payload = try decodeBody(kind, &input)
-        } catch let failure as Failure {
+        } catch let failure as MeterdError where failure.isPayloadFailure {
             throw failure
         } catch {
-            throw Failure.malformed(kind, "\(error)")
+            throw MeterdError.malformedPayload(kind, "\(error)")
         }
-        guard input.isAtEnd else { throw Failure.trailingBytes(kind, input.remaining) }
+        guard input.isAtEnd else { throw MeterdError.trailingBytes(kind, input.remaining) }
         return payload
     }
 
@@ -151,7 +135,7 @@ enum PayloadCodec {
             let sequence = try input.varint()
             let first = try input.varint()
             let count = try input.varint()
-            guard count <= UInt64(UInt32.max) else { throw Failure.malformed(kind, "slot count \(count) too large") }
+            guard count <= UInt64(UInt32.max) else { throw MeterdError.malformedPayload(kind, "slot count \(count) too large") }
             let hash = try input.raw(32)
             let block = try flag(&input, kind) ? try input.varint() : nil
             let batch = Batch(batchSequence: sequence, firstSlot: first, slotCount: UInt32(count), transactionHash: hash, block: block)
@@ -181,7 +165,7 @@ enum PayloadCodec {
                                             oldSignature: try input.raw(65), newSignature: try input.raw(65)))
         case .guardOutput:
             func request(_ byte: UInt8) throws -> LoadRequest {
-                guard let request = LoadRequest(code: byte) else { throw Failure.malformed(kind, "request \(byte) is not 0, 1 or 2") }
+                guard let request = LoadRequest(code: byte) else { throw MeterdError.malformedPayload(kind, "request \(byte) is not 0, 1 or 2") }
                 return request
             }
             let (now, previous) = (try request(try input.u8()), try request(try input.u8()))
@@ -227,7 +211,7 @@ enum PayloadCodec {
         let meter = try input.string()
         let valueMask = try input.varint()
         let wideMask = try input.varint()
-        guard wideMask & ~valueMask == 0 else { throw Failure.malformed(.reading, "float64 mask names absent values") }
+        guard wideMask & ~valueMask == 0 else { throw MeterdError.malformedPayload(.reading, "float64 mask names absent values") }
         var values: [Quantity: Double] = [:]
         for quantity in try QuantityCode.quantities(in: valueMask) {
             if wideMask & (1 << UInt64(QuantityCode.code(quantity))) != 0 {
@@ -248,13 +232,13 @@ enum PayloadCodec {
         switch try input.u8() {
         case 0: return false
         case 1: return true
-        case let other: throw Failure.malformed(kind, "flag byte \(other) is neither 0 nor 1")
+        case let other: throw MeterdError.malformedPayload(kind, "flag byte \(other) is neither 0 nor 1")
         }
     }
 
     /// Hashes are always 32 bytes on disk; anything else is refused rather than padded.
     private static func fixed32(_ bytes: [UInt8], _ kind: RecordKind) throws -> [UInt8] {
-        guard bytes.count == 32 else { throw Failure.malformed(kind, "hash must be 32 bytes, got \(bytes.count)") }
+        guard bytes.count == 32 else { throw MeterdError.malformedPayload(kind, "hash must be 32 bytes, got \(bytes.count)") }
         return bytes
     }
 }

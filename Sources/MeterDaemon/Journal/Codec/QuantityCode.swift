@@ -47,7 +47,7 @@ enum QuantityCode {
     static func quantities(in mask: UInt64) throws -> [Quantity] {
         var result: [Quantity] = []
         for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
-            guard let quantity = byCode[bit] else { throw PayloadCodec.Failure.unknownQuantity(bit) }
+            guard let quantity = byCode[bit] else { throw MeterdError.unknownQuantity(bit) }
             result.append(quantity)
         }
         return result

@@ -96,7 +96,7 @@ enum RecordFrame {
     /// Decodes a body into a record (the hash is supplied by the caller, who keeps the chain).
     static func decode(_ body: ArraySlice<UInt8>, hash: [UInt8]) throws -> JournalRecord {
         let parts = try splitBody(body)
-        guard parts.flags & ~Flags.known == 0 else { throw PayloadCodec.Failure.malformed(RecordKind(rawValue: parts.kind) ?? .reading, "unknown flags \(parts.flags)") }
+        guard parts.flags & ~Flags.known == 0 else { throw MeterdError.malformedPayload(RecordKind(rawValue: parts.kind) ?? .reading, "unknown flags \(parts.flags)") }
         var payload = try PayloadCodec.decode(kind: parts.kind, parts.payload)
         if case .reading(var reading) = payload {
             reading.time = parts.time

@@ -19,7 +19,7 @@ extension PayloadCodec {
 
     static func decodeRelaySnapshot(_ input: inout ByteReader) throws -> RelaySnapshot {
         let flags = try input.u8()
-        guard flags & ~0b1_1111 == 0 else { throw Failure.malformed(.relayTransition, "unknown snapshot flags \(flags)") }
+        guard flags & ~0b1_1111 == 0 else { throw MeterdError.malformedPayload(.relayTransition, "unknown snapshot flags \(flags)") }
         let control = try controlState(&input)
         var snapshot = RelaySnapshot(controlState: control, manualCutoff: flags & 1 << 1 != 0, limiterCutoff: flags & 1 << 2 != 0,
                                      awaitingLocalReconnection: flags & 1 << 3 != 0, cutoffNotEffective: flags & 1 << 4 != 0)
@@ -32,7 +32,7 @@ extension PayloadCodec {
 
     private static func controlState(_ input: inout ByteReader) throws -> UInt8 {
         let state = try input.u8()
-        guard state <= 2 else { throw Failure.malformed(.relayTransition, "control state \(state) is not 0, 1 or 2") }
+        guard state <= 2 else { throw MeterdError.malformedPayload(.relayTransition, "control state \(state) is not 0, 1 or 2") }
         return state
     }
 }

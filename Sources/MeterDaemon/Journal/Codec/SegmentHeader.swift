@@ -33,27 +33,9 @@ struct SegmentHeader: Sendable, Equatable {
         return out.bytes
     }
 
-    enum Failure: Error, Equatable, CustomStringConvertible {
-        case tooShort(Int)
-        case notASegment
-        case unsupportedVersion(UInt32)
-        case badChecksum
-        case badFirstSequence(UInt64)
-
-        var description: String {
-            switch self {
-            case .tooShort(let count): return "the segment header is incomplete (\(count) of \(SegmentHeader.size) bytes)"
-            case .notASegment: return "the file does not start with the journal's magic bytes"
-            case .unsupportedVersion(let version): return "segment format version \(version) is newer than this meterd understands (\(SegmentHeader.formatVersion))"
-            case .badChecksum: return "the segment header fails its checksum"
-            case .badFirstSequence(let sequence): return "the segment header names first sequence \(sequence); sequences run from 1 to 2^64-2"
-            }
-        }
-    }
-
     static func decode(_ bytes: [UInt8]) throws -> SegmentHeader {
-        guard bytes.count >= size else { throw Failure.tooShort(bytes.count) }
-        guard Array(bytes[0..<8]) == magic else { throw Failure.notASegment }
+        guard bytes.count >= size else { throw MeterdError.segmentHeaderTooShort(bytes.count) }
+        guard Array(bytes[0..<8]) == magic else { throw MeterdError.notASegment }
         var input = ByteReader(bytes[0..<size])
         _ = try input.raw(8)
         let version = try input.u32()
@@ -62,9 +44,9 @@ struct SegmentHeader: Sendable, Equatable {
         let start = try input.raw(32)
         let created = Timestamp.date(try input.i64())
         let checksum = try input.u32()
-        guard CRC32C.checksum(bytes[0..<(size - 4)]) == checksum else { throw Failure.badChecksum }
-        guard version == formatVersion else { throw Failure.unsupportedVersion(version) }
-        guard first >= 1, first < UInt64.max else { throw Failure.badFirstSequence(first) }
+        guard CRC32C.checksum(bytes[0..<(size - 4)]) == checksum else { throw MeterdError.segmentHeaderChecksum }
+        guard version == formatVersion else { throw MeterdError.unsupportedSegmentVersion(version) }
+        guard first >= 1, first < UInt64.max else { throw MeterdError.badFirstSequence(first) }
         return SegmentHeader(firstSequence: first, startHash: start, created: created)
     }
 

@@ -18,20 +18,20 @@ final class DirectoryLock {
         let path = URL(fileURLWithPath: directory).standardizedFileURL.appendingPathComponent("LOCK").path
         self.path = path
         let claimed = Self.held.withLock { $0.insert(path).inserted }
-        guard claimed else { throw JournalError.locked(directory: directory) }
+        guard claimed else { throw MeterdError.journalLocked(directory: directory) }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             let code = errno
             _ = Self.held.withLock { $0.remove(path) }
-            throw JournalError.io(operation: "creating", path: path, errno: code)
+            throw MeterdError.journalIO(operation: "creating", path: path, errno: code)
         }
         var lock = flock(l_type: Int16(F_WRLCK), l_whence: Int16(SEEK_SET), l_start: 0, l_len: 0, l_pid: 0)
         guard fcntl(descriptor, F_SETLK, &lock) == 0 else {
             let code = errno
             close(descriptor)
             _ = Self.held.withLock { $0.remove(path) }
-            if code == EAGAIN || code == EACCES { throw JournalError.locked(directory: directory) }
-            throw JournalError.io(operation: "locking", path: path, errno: code)
+            if code == EAGAIN || code == EACCES { throw MeterdError.journalLocked(directory: directory) }
+            throw MeterdError.journalIO(operation: "locking", path: path, errno: code)
         }
         self.descriptor = descriptor
     }

@@ -10,17 +10,17 @@ enum FileIO {
     /// The bytes of `path` from `offset` to its end: what a reader following the file has not read yet.
     static func read(_ path: String, from offset: Int) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw MeterdError.journalIO(operation: "opening", path: path, errno: errno) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw JournalError.io(operation: "reading", path: path, errno: errno) }
+        guard fstat(descriptor, &info) == 0 else { throw MeterdError.journalIO(operation: "reading", path: path, errno: errno) }
         var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size) - offset))
         var done = 0
         while done < bytes.count {
             let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw JournalError.io(operation: "reading", path: path, errno: errno)
+                throw MeterdError.journalIO(operation: "reading", path: path, errno: errno)
             }
             if result == 0 { break }
             done += result
@@ -30,9 +30,9 @@ enum FileIO {
 
     static func syncDirectory(_ directory: String) throws {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: directory, errno: errno) }
+        guard descriptor >= 0 else { throw MeterdError.journalIO(operation: "opening", path: directory, errno: errno) }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw JournalError.stopped(path: directory, errno: errno) }
+        guard fsync(descriptor) == 0 else { throw MeterdError.journalStopped(path: directory, errno: errno) }
     }
 
     /// mkdir -p with mode 0750, reporting the errno of the step that failed.
@@ -42,13 +42,13 @@ enum FileIO {
         let parent = directory.deletingLastPathComponent
         if !parent.isEmpty && parent != directory { try createDirectory(parent) }
         guard mkdir(directory, 0o750) == 0 || errno == EEXIST else {
-            throw JournalError.io(operation: "creating directory", path: directory, errno: errno)
+            throw MeterdError.journalIO(operation: "creating directory", path: directory, errno: errno)
         }
     }
 
     /// Segment file names in chain order.
     static func segmentNames(in directory: String) throws -> [String] {
-        guard let stream = opendir(directory) else { throw JournalError.io(operation: "listing", path: directory, errno: errno) }
+        guard let stream = opendir(directory) else { throw MeterdError.journalIO(operation: "listing", path: directory, errno: errno) }
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
@@ -65,17 +65,17 @@ enum FileIO {
 
     static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw JournalError.io(operation: "creating", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw MeterdError.journalIO(operation: "creating", path: path, errno: errno) }
         defer { close(descriptor) }
         var done = 0
         while done < bytes.count {
             let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw JournalError.io(operation: "writing", path: path, errno: errno)
+                throw MeterdError.journalIO(operation: "writing", path: path, errno: errno)
             }
             done += result
         }
-        guard fsync(descriptor) == 0 else { throw JournalError.stopped(path: path, errno: errno) }
+        guard fsync(descriptor) == 0 else { throw MeterdError.journalStopped(path: path, errno: errno) }
     }
 }

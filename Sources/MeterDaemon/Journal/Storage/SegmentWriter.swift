@@ -30,7 +30,7 @@ final class SegmentWriter {
     static func create(directory: String, header: SegmentHeader) throws -> SegmentWriter {
         let path = directory.appendingPathComponent(SegmentHeader.fileName(firstSequence: header.firstSequence))
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o640)
-        guard descriptor >= 0 else { throw JournalError.io(operation: "creating", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw MeterdError.journalIO(operation: "creating", path: path, errno: errno) }
         let writer = SegmentWriter(path: path, descriptor: descriptor, size: 0)
         do {
             try writer.append(header.encoded())
@@ -46,7 +46,7 @@ final class SegmentWriter {
     /// Opens an existing segment to append after its last good frame, cutting anything beyond it.
     static func reopen(path: String, goodEnd: Int) throws -> SegmentWriter {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard descriptor >= 0 else { throw JournalError.io(operation: "opening", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw MeterdError.journalIO(operation: "opening", path: path, errno: errno) }
         let writer = SegmentWriter(path: path, descriptor: descriptor, size: goodEnd)
         try writer.truncate(to: goodEnd)
         return writer
@@ -68,17 +68,17 @@ final class SegmentWriter {
         if let failure {
             // Put the file back as it was; if even that fails the tail is torn, which recovery cuts.
             _ = ftruncate(descriptor, off_t(size))
-            throw JournalError.io(operation: "writing", path: path, errno: failure)
+            throw MeterdError.journalIO(operation: "writing", path: path, errno: failure)
         }
         size += bytes.count
     }
 
     func sync() throws {
-        guard fdatasync(descriptor) == 0 else { throw JournalError.stopped(path: path, errno: errno) }
+        guard fdatasync(descriptor) == 0 else { throw MeterdError.journalStopped(path: path, errno: errno) }
     }
 
     func truncate(to length: Int) throws {
-        guard ftruncate(descriptor, off_t(length)) == 0 else { throw JournalError.io(operation: "truncating", path: path, errno: errno) }
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw MeterdError.journalIO(operation: "truncating", path: path, errno: errno) }
         size = length
     }
 }
