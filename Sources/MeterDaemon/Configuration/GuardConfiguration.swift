@@ -173,17 +173,10 @@ enum GuardReader {
         }
         guard let minimum, let maximum else { return nil }
         guard minimum <= maximum else {
-            table.report("slot_max_wh", "is \(SlotGuardFormat.number(maximum)), below slot_min_wh \(SlotGuardFormat.number(minimum))",
+            table.report("slot_max_wh", "is \(maximum.plainText), below slot_min_wh \(minimum.plainText)",
                          fix: "the interval is slot_min_wh ≤ consumption ≤ slot_max_wh")
             return nil
         }
         return GuardConfiguration(interval: SlotInterval(minimumWattHours: minimum, maximumWattHours: maximum), maximumPowerWatts: power)
-    }
-}
-
-enum SlotGuardFormat {
-    /// 2000 rather than 2000.0 for whole numbers.
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -11,7 +11,7 @@ extension StatusBoard {
         }
         func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
             let text = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
-            lines.append("meterd_\(name)\(text) \(Self.number(value))")
+            lines.append("meterd_\(name)\(text) \(value.plainText)")
         }
         let sorted = meters.sorted { $0.key < $1.key }
         family("readings_total", "counter", "Readings journaled, by meter.")
@@ -84,9 +84,5 @@ extension StatusBoard {
 
     static func escape(_ text: String) -> String {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -45,7 +45,7 @@ struct ReloadService: Service {
                     switch place {
                     case "[meterd] poll_interval_seconds":
                         live.pollInterval = new.pollInterval
-                        applied.append("poll interval \(new.pollInterval.secondsText) s")
+                        applied.append("poll interval \(new.pollInterval.plainText) s")
                         inEffect = Self.replacing(inEffect, table: "meterd", key: "poll_interval_seconds", from: source.root)
                     case "[limiter]" where limiter != nil && new.limiter?.meter == limiter?.meter && cutoff != nil:
                         cutoff?.updateLimiter(new.limiter!.settings)

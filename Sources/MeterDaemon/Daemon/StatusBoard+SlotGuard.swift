@@ -26,7 +26,7 @@ extension StatusBoard {
         func gauge(_ name: String, _ help: String, _ samples: [(labels: String, value: Double)]) {
             lines.append("# HELP meterd_\(name) \(help)")
             lines.append("# TYPE meterd_\(name) gauge")
-            for sample in samples { lines.append("meterd_\(name)\(sample.labels) \(Self.number(sample.value))") }
+            for sample in samples { lines.append("meterd_\(name)\(sample.labels) \(sample.value.plainText)") }
         }
         if let (request, written) = slotGuardRequest {
             gauge("slot_guard_request", "The guard output's request to the site: 1 for the one in force (none, shed or add).",

@@ -83,13 +83,13 @@ struct LoadRequestController: Sendable, Equatable {
             if let holding = holding(projection) { return keep(holding) }
             if newSlot { return set(.none, at: time, "slot \(projection.slot) opened \(projection.state.rawValue): it does not need the \(request.rawValue) request") }
             guard elapsed(at: time) >= timing.minimumOnSeconds else {
-                return keep("held for its minimum of \(SlotGuardFormat.number(timing.minimumOnSeconds)) s")
+                return keep("held for its minimum of \(timing.minimumOnSeconds.plainText) s")
             }
             return set(.none, at: time, wanted.request == .none ? wanted.reason : "the \(request.rawValue) request ends first: \(wanted.reason)")
         }
         guard wanted.request != .none else { return keep(wanted.reason) }
         if since != nil, elapsed(at: time) < timing.minimumOffSeconds {
-            return keep("\(wanted.reason), but the last request ended less than \(SlotGuardFormat.number(timing.minimumOffSeconds)) s ago")
+            return keep("\(wanted.reason), but the last request ended less than \(timing.minimumOffSeconds.plainText) s ago")
         }
         return set(wanted.request, at: time, wanted.reason)
     }

@@ -36,7 +36,7 @@ struct RecentPower: Sendable, Equatable {
 
     /// "over 60 s in stretches of 10 s", for the log.
     var span: String {
-        let tenths = { (seconds: Double) in SlotGuardFormat.number((seconds * 10).rounded() / 10) }
+        let tenths = { (seconds: Double) in ((seconds * 10).rounded() / 10).plainText }
         return "over \(tenths(window)) s in stretches of \(tenths(stretch)) s"
     }
 

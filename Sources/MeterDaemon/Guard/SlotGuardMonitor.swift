@@ -83,7 +83,7 @@ struct SlotGuardMonitor: Sendable {
             if let slot = report.slot { metadata["slot"] = "\(slot)" }
             if let projection = report.projection {
                 metadata["projected_wh"] = "\(Int64(projection.projectedWattHours.rounded()))"
-                metadata["interval_wh"] = "\(SlotGuardFormat.number(projection.interval.minimumWattHours))-\(SlotGuardFormat.number(projection.interval.maximumWattHours))"
+                metadata["interval_wh"] = "\(projection.interval.minimumWattHours.plainText)-\(projection.interval.maximumWattHours.plainText)"
             }
             let slot = report.slot.map { "slot \($0) " } ?? ""
             logger.notice("slot guard: \(slot)\(report.stateName): \(report.explanation)", metadata: metadata)

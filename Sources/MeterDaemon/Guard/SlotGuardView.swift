@@ -67,7 +67,7 @@ public struct SlotGuardView: Sendable {
         if !isRunning { return "meterd run is not running: the report below is from its last run" }
         if publication.isStale(now: now) {
             return "the report is \(Int(now.timeIntervalSince(publication.published))) s old (meterd publishes one every "
-                + "\(SlotGuardFormat.number(publication.refreshSeconds)) s): the settlement meter has not been read since"
+                + "\(publication.refreshSeconds.plainText) s): the settlement meter has not been read since"
         }
         return nil
     }
@@ -114,7 +114,7 @@ public struct SlotGuardView: Sendable {
         var object: [String: JSONValue] = [:]
         func number(_ value: Double?) -> JSONValue {
             guard let value, value.isFinite else { return .null }
-            return .number(SlotGuardFormat.number(value))
+            return .number(value.plainText)
         }
         object["daemon"] = .string(isRunning ? "running" : (daemon == .notRunning ? "not running" : "unknown"))
         object["healthy"] = .bool(isHealthy)
