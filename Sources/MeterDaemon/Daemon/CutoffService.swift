@@ -62,6 +62,12 @@ actor CutoffService: Service {
         chainActions += controller.takeChainActions()
     }
 
+    /// A reading for the limiter and the effectiveness check, from the data path before it waits for
+    /// the disk: an emergency trip must not wait for the journal.
+    func observe(_ reading: Reading) async {
+        await attempt { try controller.handle(reading: reading) }
+    }
+
     /// Chain actions owed, oldest first; the caller sends them and they are not handed out again.
     func takeChainActions() -> [ChainAction] {
         defer { chainActions.removeAll() }
@@ -81,9 +87,18 @@ actor CutoffService: Service {
     }
 
     private func attempt(_ action: () throws -> CutoffStep?) async {
+        await attempt { try action().map { [$0] } ?? [] }
+    }
+
+    private func attempt(_ action: () throws -> [CutoffStep]) async {
+        let before = controller.state
         do {
-            log(try action())
+            try action().forEach(log)
         } catch {
+            // The line moves before a cut's record is written: a refused record (a full disk) does
+            // not undo the cut, so the change is said with the failure.
+            let after = controller.state
+            if after.state != before.state { logChange(from: before, to: after, metadata: ["record": "not written"]) }
             await failed(error)
             return
         }
@@ -139,15 +154,21 @@ actor CutoffService: Service {
         }
     }
 
-    private func log(_ step: CutoffStep?) {
-        guard let step, step.after.state != step.before.state || step.outcome != .applied else { return }
+    private func log(_ step: CutoffStep) {
+        guard step.after.state != step.before.state || step.outcome != .applied else { return }
         switch step.outcome {
         case .applied:
-            logger.notice("relay \(step.before.state) -> \(step.after.state)", metadata: ["cause": "\(step.cause)"])
+            logChange(from: step.before, to: step.after, metadata: ["cause": "\(step.cause)"])
         case .refused(let why):
             logger.warning("relay: \(why)", metadata: ["cause": "\(step.cause)"])
         case .ignored:
             break
         }
+    }
+
+    /// At warning level when it cuts the supply, as a limiter trip does.
+    private func logChange(from before: DisconnectControl, to after: DisconnectControl, metadata: Logger.Metadata) {
+        let cuts = before.supplyConnected && !after.supplyConnected
+        logger.log(level: cuts ? .warning : .notice, "relay \(before.state) -> \(after.state)", metadata: metadata)
     }
 }

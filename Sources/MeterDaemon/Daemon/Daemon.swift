@@ -103,7 +103,7 @@ public enum Daemon {
         let slotGuard = await SlotGuardMonitor.start(configuration: configuration, chain: chain, clock: clock,
                                                      output: loadOutput?.output ?? gpioOutput, logger: logger)
         let pipeline = ReadingPipeline(journal: journal, status: status, settlementMeter: settings.settlementMeter,
-                                       clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff?.controller,
+                                       clockSource: settings.clock, aggregator: aggregator, cutoff: cutoff,
                                        logger: logger, slotGuard: slotGuard)
         let live = LiveSettings(pollInterval: configuration.pollInterval)
         let poller = MeterPollerService(meters: meters.meters, live: live, pipeline: pipeline, status: status,

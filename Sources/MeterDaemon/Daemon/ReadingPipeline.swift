@@ -3,54 +3,45 @@ import Drivers
 import FoundationEssentials
 import Logging
 
-/// The data path of one reading (docs/design.md): the limiter, the clock's trust, the energy guard,
-/// the journal (the reading is acknowledged once it is on disk), the settlement series and the slot
-/// guard for the settlement meter, status. The decisions are values (Limiter, EnergyRegisterGuard,
-/// SettlementSeries, SlotGuard); this actor carries them out in order. Closed slots go to the journal
-/// only; the batch submitter reads them from there.
+/// The data path of one reading (docs/design.md), in this order: the relay's limiter, the clock's
+/// trust, the energy guard, the journal (the reading is acknowledged once it is on disk), the
+/// settlement series and the slot guard for the settlement meter, status. The decisions are values
+/// (ClockTrust, EnergyRegisterGuard, SettlementSeries, SlotGuard) and the relay's are the cutoff
+/// service's; this actor carries them out in order. Closed slots go to the journal only; the batch
+/// submitter reads them from there.
 actor ReadingPipeline {
-    private let journal: Journal
+    private let writer: ReadingJournalWriter
     private let status: StatusBoard
     private var settlement: SettlementSeries
-    private let clockSource: ClockSource
+    private var clock: ClockTrust
     /// Asked at every reading; the clock source's answer unless a test drives the clock's trust.
     private let isClockSynchronised: @Sendable () -> Bool
     private var guards: [String: EnergyRegisterGuard] = [:]
-    private var clockSynchronised: Bool?
-    /// Set while the journal refuses writes, so the refusal is logged once per episode.
-    private var refusal: String?
     private let logger: Logger
-    private let cutoff: CutoffController?
+    private let cutoff: CutoffService?
     /// Follows the settlement meter's open slot against its interval (docs/slot-guard.md).
     private var slotGuard: SlotGuardMonitor?
 
     init(journal: Journal, status: StatusBoard, settlementMeter: String?, clockSource: ClockSource,
-         aggregator: SlotAggregator?, cutoff: CutoffController?, logger: Logger,
+         aggregator: SlotAggregator?, cutoff: CutoffService?, logger: Logger,
          isClockSynchronised: (@Sendable () -> Bool)? = nil, slotGuard: SlotGuardMonitor? = nil) {
         self.cutoff = cutoff
         self.slotGuard = slotGuard
-        self.journal = journal
+        writer = ReadingJournalWriter(journal: journal, status: status, logger: logger)
         self.status = status
         settlement = SettlementSeries(meter: settlementMeter, aggregator: aggregator)
-        self.clockSource = clockSource
+        clock = ClockTrust(source: clockSource)
         self.isClockSynchronised = isClockSynchronised ?? { ClockSynchronisation.isSynchronised(clockSource) }
         self.logger = logger
     }
 
-    /// Journals a reading and what it closes. The records are written in order at once; the wait for
-    /// the disk (up to the fsync policy's interval) runs beside the poll loop, which must not stall.
+    /// Journals a reading, a change of the clock's state before it and the slots it closes after it,
+    /// in one write; the wait for the disk runs beside the poll loop, which must not stall.
     func accept(_ reading: Reading) async throws {
         // The limiter first: an emergency trip must not wait for the disk.
-        if let cutoff {
-            do {
-                for step in try cutoff.handle(reading: reading) where step.after.state != step.before.state {
-                    logger.warning("relay \(step.before.state) -> \(step.after.state)", metadata: ["cause": "\(step.cause)", "meter": "\(reading.meter)"])
-                }
-            } catch {
-                logger.error("relay: \(error)", metadata: ["meter": "\(reading.meter)"])
-            }
-        }
-        let synchronised = await checkClock(at: reading.time)
+        await cutoff?.observe(reading)
+        let synchronised = isClockSynchronised()
+        let clockChange = clock.change(to: synchronised, at: reading.time)
         let (admitted, rejections) = guards[reading.meter, default: EnergyRegisterGuard()].admit(reading)
         for rejection in rejections { logger.warning("\(rejection)", metadata: ["meter": "\(reading.meter)"]) }
         if !rejections.isEmpty { await status.recordRejectedEnergy(rejections.count) }
@@ -60,13 +51,15 @@ actor ReadingPipeline {
         if isSettlement { await report(step.episode, admitted) }
         let slots = step.records
         if let skipped = slots?.skipped { logger.warning("\(skipped)", metadata: ["meter": "\(admitted.meter)"]) }
-        try await write([JournalEntry(reading: admitted, clockSynchronised: synchronised)] + (slots?.entries ?? []))
+        try await writer.write((clockChange.map { [$0.entry] } ?? []) + [JournalEntry(reading: admitted, clockSynchronised: synchronised)]
+                                + (slots?.entries ?? []))
+        if let clockChange { await adopt(clockChange) }
         if let slots { settlement.adopt(slots) }
         if isSettlement, var monitor = slotGuard {
             let entries = await monitor.follow(admitted, synchronised: synchronised, open: settlement.open,
-                                               supplyConnected: cutoff?.state.supplyConnected ?? true, status: status, logger: logger)
+                                               supplyConnected: cutoff?.controller.state.supplyConnected ?? true, status: status, logger: logger)
             slotGuard = monitor
-            if !entries.isEmpty { try await write(entries) }
+            if !entries.isEmpty { try await writer.write(entries) }
         }
         await status.recordReading(admitted)
         for slot in slots?.closed ?? [] {
@@ -75,7 +68,7 @@ actor ReadingPipeline {
                 "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])
         }
-        await reportJournal()
+        await writer.reportHealth()
     }
 
     /// At a clean stop, after the poll loop has ended: the guard output is cleared and a request that
@@ -84,7 +77,7 @@ actor ReadingPipeline {
         guard var monitor = slotGuard else { return }
         let entry = await monitor.stop(logger: logger)
         slotGuard = monitor
-        if let entry { try await write([entry]) }
+        if let entry { try await writer.write([entry]) }
     }
 
     /// A settlement reading without the import register (exception 2, a not-available marker, a
@@ -106,61 +99,16 @@ actor ReadingPipeline {
 
     /// Journals a gap: a meter that did not answer from `from` to `to`.
     func gap(meter: String, from: Date, to: Date, reason: String) async throws {
-        try await write([JournalEntry(time: to, clockSynchronised: clockSynchronised ?? false,
-                                payload: .gap(Gap(meter: meter, from: from, to: to, reason: reason)))])
+        try await writer.write([JournalEntry(time: to, clockSynchronised: clock.journaled ?? false,
+                                              payload: .gap(Gap(meter: meter, from: from, to: to, reason: reason)))])
         logger.notice("meter answers again", metadata: ["meter": "\(meter)", "gap_seconds": "\(Int(to.timeIntervalSince(from)))"])
     }
 
-    /// Writes and, while the journal refuses (a full disk), says so once per episode with the room
-    /// it needs, and in the status line and `meterd_journal_healthy` at every refusal.
-    private func write(_ entries: [JournalEntry]) async throws {
-        let last: UInt64?
-        do {
-            last = try journal.enqueue(entries).last
-        } catch {
-            let why = withRoomNeeded(error)
-            if refusal == nil { logger.error("journal refuses records: \(why)") }
-            refusal = why
-            await reportJournal()
-            throw error
-        }
-        if refusal != nil {
-            refusal = nil
-            logger.notice("journal writes again")
-        }
-        guard let last else { return }
-        let journal = journal, logger = logger
-        Task {
-            do { try await journal.waitUntilDurable(last) } catch {
-                logger.error("journal: records up to #\(last) are not on disk: \(error)")
-            }
-        }
-    }
-
-    private func withRoomNeeded(_ error: any Error) -> String {
-        ["\(error)", journal.roomNeeded()].compactMap { $0 }.joined(separator: " ")
-    }
-
-    private func reportJournal() async {
-        let problem = journal.problem().map(withRoomNeeded)
-        await status.journal(records: journal.head.sequence, bytes: journal.segmentSummaries().reduce(0) { $0 + $1.bytes }, problem: problem)
-    }
-
-    /// The clock's state, journaled whenever it changes.
-    private func checkClock(at time: Date) async -> Bool {
-        let now = isClockSynchronised()
-        if now != clockSynchronised {
-            clockSynchronised = now
-            journal.setClockSynchronised(now)
-            await status.setClockSynchronised(now)
-            // A refusal is said by `write` (once per episode, with the room needed); every record carries the flag anyway.
-            try? await write([JournalEntry(time: time, clockSynchronised: now, payload: .clockSync(ClockSync(synchronised: now, detail: clockSource == .trusted ? "trusted by configuration" : "kernel (adjtimex)")))])
-            if now {
-                logger.notice("system clock synchronised: slots open and close")
-            } else {
-                logger.warning("system clock not synchronised: readings are journaled, no slot opens or closes until it is")
-            }
-        }
-        return now
+    /// The clock's new state, once its record is written: for the journal's own records and status.
+    private func adopt(_ change: ClockTrust.Change) async {
+        clock.adopt(change)
+        writer.journal.setClockSynchronised(change.synchronised)
+        await status.setClockSynchronised(change.synchronised)
+        logger.log(level: change.level, "\(change.message)")
     }
 }
