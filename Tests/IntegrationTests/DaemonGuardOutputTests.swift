@@ -22,6 +22,19 @@ import Testing
         try DaemonProcess(configuration: DaemonProcess.simulatorConfiguration(port: simulator.tcpPort!, slotSeconds: 4) + "\n[guard]\n" + table)
     }
 
+    /// A `[guard]` table that sheds through coil 0 of unit 1 on the simulator's bus, with `timing`.
+    func coilGuard(slotMaxWattHours: Int, _ timing: String) -> String {
+        """
+        slot_min_wh = 0
+        slot_max_wh = \(slotMaxWattHours)
+        output = "modbus-coil"
+        output_bus = "sim"
+        output_unit_id = 1
+        shed_coil = 0
+        \(timing)
+        """
+    }
+
     func journaledOutputs(_ daemon: DaemonProcess) throws -> [GuardOutput] {
         try JournalReader(directory: daemon.journal).records().compactMap { record in
             if case .guardOutput(let output) = record.payload { return output } else { return nil }
@@ -32,17 +45,11 @@ import Testing
         // About 1.1 kWh a 4 s slot unshed, half of it shed; the maximum of 900 Wh lies between the two.
         let simulator = try self.simulator(["--shed-coil", "1:0", "--shed-fraction", "0.5"])
         defer { simulator.stop() }
-        let daemon = try self.daemon(on: simulator, guard: """
-            slot_min_wh = 0
-            slot_max_wh = 900
-            output = "modbus-coil"
-            output_bus = "sim"
-            output_unit_id = 1
-            shed_coil = 0
+        let daemon = try self.daemon(on: simulator, guard: coilGuard(slotMaxWattHours: 900, """
             min_on_seconds = 10
             min_off_seconds = 0
             release_margin_percent = 5
-            """)
+            """))
         let notify = try NotifySocket()
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path])
         #expect(notify.receive(until: "READY=1", timeout: 15) != nil, "no READY=1; log:\n\(daemon.log)")
@@ -84,15 +91,7 @@ import Testing
     @Test func aCleanStopClearsTheCoilAndJournalsIt() async throws {
         let simulator = try self.simulator(["--shed-coil", "1:0"])
         defer { simulator.stop() }
-        let daemon = try self.daemon(on: simulator, guard: """
-            slot_min_wh = 0
-            slot_max_wh = 50
-            output = "modbus-coil"
-            output_bus = "sim"
-            output_unit_id = 1
-            shed_coil = 0
-            min_on_seconds = 600
-            """)
+        let daemon = try self.daemon(on: simulator, guard: coilGuard(slotMaxWattHours: 50, "min_on_seconds = 600"))
         try daemon.start()
         let set = try await eventually(within: 30) { try shedCoil(simulator)["on"] as? Bool == true }
         #expect(set, "the shed coil was never set; log:\n\(daemon.log)")

@@ -47,18 +47,7 @@ import Testing
 
     func readConfiguration(port: Int) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("meterd-read-\(UUID().uuidString).toml").path
-        try """
-            [meterd]
-            profile_dirs = ["\(ModbusSimulator.profiles)"]
-            [buses.sim]
-            kind = "modbus-tcp"
-            host = "127.0.0.1"
-            port = \(port)
-            [meters.main]
-            bus = "sim"
-            unit_id = 1
-            profile = "eastron-sdm630"
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        try ("[meterd]\n" + ModbusSimulator.siteTables(port: port)).write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

@@ -8,16 +8,7 @@ import Testing
     func configuration(port: Int) throws -> MeterdConfiguration {
         let text = """
             [meterd]
-            profile_dirs = ["\(ModbusSimulator.profiles)"]
-            [buses.sim]
-            kind = "modbus-tcp"
-            host = "127.0.0.1"
-            port = \(port)
-            response_timeout_ms = 200
-            [meters.main]
-            bus = "sim"
-            unit_id = 1
-            profile = "eastron-sdm630"
+            \(ModbusSimulator.siteTables(port: port, busOptions: "response_timeout_ms = 200"))
             [meters.sub]
             bus = "sim"
             unit_id = 2
