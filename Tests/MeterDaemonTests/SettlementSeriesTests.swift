@@ -39,10 +39,10 @@ import Testing
     @Test func slotsCloseOnlyOnceTheirRecordsAreAdopted() throws {
         var settlement = series()
         let first = try #require(settlement.step(reading(at: 1000, milliwattHours: 2_000_000), synchronised: true).records)
-        #expect(first.closed.map(\.index) == [0])
+        #expect(first.closed.map(\.slotIndex) == [0])
         // Not adopted (the journal refused them): the next reading closes slot 0 again, from the register.
         let retried = try #require(settlement.step(reading(at: 1010, milliwattHours: 2_010_000), synchronised: true).records)
-        #expect(retried.closed.map(\.index) == [0])
+        #expect(retried.closed.map(\.slotIndex) == [0])
         settlement.adopt(retried)
         #expect(settlement.open?.index == 1)
         let next = try #require(settlement.step(reading(at: 1020, milliwattHours: 2_020_000), synchronised: true).records)

@@ -21,7 +21,7 @@ import Testing
     @Test func aReadingPastTwoBoundariesClosesBothSlotsAsRecordsInOrder() {
         // 2 kWh over 1800 s: 1000 Wh a slot.
         let records = SlotRecords(reading: reading(at: 1800), milliwattHours: 3_000_000, series: series())
-        #expect(records.closed.map(\.index) == [0, 1] && records.skipped == nil)
+        #expect(records.closed.map(\.slotIndex) == [0, 1] && records.skipped == nil)
         let slots = records.entries.compactMap { if case .slotClosed(let slot) = $0.payload { slot } else { nil } }
         #expect(slots.map(\.slotIndex) == [0, 1] && slots.map(\.consumptionWattHours) == [1000, 1000])
         #expect(slots.map(\.endEnergyMilliwattHours) == [2_000_000, 3_000_000])
@@ -45,7 +45,7 @@ import Testing
         var early = SlotAggregator(clock: clock, maximumCatchUp: 96)
         _ = early.add(time: clock.origin.addingTimeInterval(-900), milliwattHours: 1_000_000)
         let records = SlotRecords(reading: reading(at: 900), milliwattHours: 3_000_000, series: early)
-        #expect(records.closed.map(\.index) == [0])
+        #expect(records.closed.map(\.slotIndex) == [0])
         #expect(records.entries.count == 1)
     }
 

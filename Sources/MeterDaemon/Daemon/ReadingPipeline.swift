@@ -63,9 +63,9 @@ actor ReadingPipeline {
         }
         await status.recordReading(admitted)
         for slot in slots?.closed ?? [] {
-            await status.slotClosed(UInt64(slot.index))
+            await status.slotClosed(slot.slotIndex)
             logger.info("slot closed", metadata: [
-                "slot": "\(slot.index)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
+                "slot": "\(slot.slotIndex)", "consumption_wh": "\(slot.consumptionWattHours.map(String.init) ?? "unmeasured")",
             ])
         }
         await writer.reportHealth()

@@ -8,8 +8,10 @@ import FoundationEssentials
 struct SlotRecords {
     /// The series after the reading.
     var aggregator: SlotAggregator
-    /// The slots the reading closed (those of the agreement: none before its first slot).
-    var closed: [SlotAggregator.ClosedSlot]
+    /// The slots the reading closed, as journaled. Here the slot clock's coordinate (signed: the time
+    /// before the agreement has slots too, slot −1's end gives slot 0 its start) becomes the agreement's
+    /// slot index (the contract's uint): slots before the agreement's first are dropped.
+    var closed: [SlotClosed]
     /// Why slots were skipped unmeasured, when they were.
     var skipped: String?
     /// The gap record of a skip, then a record for each closed slot, in that order.
@@ -19,7 +21,12 @@ struct SlotRecords {
         var aggregator = series
         let advance = aggregator.add(time: reading.time, milliwattHours: milliwattHours)
         self.aggregator = aggregator
-        closed = advance.closed.filter { $0.index >= 0 }
+        closed = advance.closed.compactMap { slot in
+            UInt64(exactly: slot.index).map { index in
+                SlotClosed(slotIndex: index, slotStart: slot.start, consumptionWattHours: slot.consumptionWattHours,
+                           endEnergyMilliwattHours: slot.endEnergyMilliwattHours)
+            }
+        }
         entries = []
         if let range = advance.skipped {
             let reason = "slots \(range.lowerBound) to \(range.upperBound - 1) skipped, unmeasured: the readings around them are "
@@ -28,10 +35,6 @@ struct SlotRecords {
             entries.append(JournalEntry(time: reading.time, clockSynchronised: true, payload: .gap(Gap(
                 meter: reading.meter, from: aggregator.clock.start(of: range.lowerBound), to: aggregator.clock.start(of: range.upperBound), reason: reason))))
         }
-        entries += closed.map { slot in
-            JournalEntry(time: reading.time, clockSynchronised: true, payload: .slotClosed(SlotClosed(
-                slotIndex: UInt64(slot.index), slotStart: slot.start, consumptionWattHours: slot.consumptionWattHours,
-                endEnergyMilliwattHours: slot.endEnergyMilliwattHours)))
-        }
+        entries += closed.map { JournalEntry(time: reading.time, clockSynchronised: true, payload: .slotClosed($0)) }
     }
 }
