@@ -47,12 +47,13 @@ traced() { sim_trace_start 0; relay "$@"; TRACE=$(sim_trace_stop); }
 held_at() {
     [ "$(sim_value 0)" = "$1" ] && gpioinfo "$(sim_chip)" | grep -Eq 'line +0: +"relay" +"meterd" +output'
 }
-# ordered NAME LEVEL open|close --reason R: runs the order with --hold 2s in the background and
+# ordered NAME LEVEL open|close --reason R: runs the order with --hold 5s in the background (long
+# enough for a few samples when the emulated guest runs slowly on a busy host) and
 # checks that the line, while meterd holds it after the order, is at LEVEL; then that the command
 # succeeds and the released line returns to the fail state's level FAIL_LEVEL.
 ordered() {
     local name=$1 level=$2 pid; shift 2
-    "$METERD" relay "$@" --hold 2s --config "$WORK/meterd.toml" --journal "$WORK/journal" \
+    "$METERD" relay "$@" --hold 5s --config "$WORK/meterd.toml" --journal "$WORK/journal" \
         --key "$WORK/device.key" > "$WORK/out" 2>&1 & pid=$!
     if wait_for 20 held_at "$level"; then record "$name" true "held at $level"
     else record "$name" false "never held at $level; now $(sim_value 0), $(gpioinfo "$(sim_chip)" | grep 'line *0:')"; fi

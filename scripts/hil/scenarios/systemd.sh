@@ -31,10 +31,11 @@ scenario() {
     second_pid=$(unit_property $unit MainPID)
     expect restarted-with-a-new-main-pid "new" "$([ "$second_pid" != "$first_pid" ] && [ "$second_pid" != 0 ] && echo new || echo "same $second_pid")"
 
-    local start=$SECONDS
+    local start=$SECONDS took
     systemctl stop "$unit"
+    took=$((SECONDS - start))
     expect stop-ends-cleanly "inactive success" "$(unit_property $unit ActiveState) $(unit_property $unit Result)"
-    expect stop-within-timeout-stop-sec yes "$([ $((SECONDS - start)) -lt 5 ] && echo yes || echo "took $((SECONDS - start)) s")"
+    expect stop-within-timeout-stop-sec yes "$([ "$took" -lt 5 ] && echo yes || echo "took $took s")"
 
     # The device sandbox: the cgroup device filter and udev's i2c group (i2c-tools' rule).
     local sandbox=(systemd-run --wait --pipe --quiet -p DevicePolicy=closed)
