@@ -49,7 +49,7 @@ public struct ProfileLibrary: Sendable {
         unreadableDirectories = unreadable
     }
 
-    public var names: [String] { paths.keys.sorted() }
+    var names: [String] { paths.keys.sorted() }
 
     /// The profile of that name, its file's problems, or nil when there is no such file.
     public func load(_ name: String) -> Result<MeterProfile, MeterdError>? {

@@ -27,7 +27,7 @@ struct FeedbackConfiguration: Sendable, Equatable {
 }
 
 /// The `[limiter]` table: which meter it watches and its thresholds.
-public struct LimiterConfiguration: Sendable, Equatable {
+struct LimiterConfiguration: Sendable, Equatable {
     var meter: String
     var settings: LimiterSettings
 }

@@ -21,8 +21,8 @@ public struct RelayField: Sendable {
 
     public let relay: RelayConfiguration
     public let journalDirectory: String
-    public let provider: any GPIOLineProvider
-    public let user: String
+    let provider: any GPIOLineProvider
+    let user: String
 
     public init(relay: RelayConfiguration, journalDirectory: String, provider: any GPIOLineProvider, user: String) {
         self.relay = relay

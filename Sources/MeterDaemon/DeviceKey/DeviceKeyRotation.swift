@@ -72,7 +72,7 @@ public enum DeviceKeyRotation {
     }
 
     /// Steps 3 and 4: the old key kept as its backup, the new one installed as KEY.
-    public static func install(keyPath: String, old: Address) throws -> String {
+    static func install(keyPath: String, old: Address) throws -> String {
         let backup = backupPath(keyPath, old: old)
         if link(keyPath, backup) != 0 {
             let code = errno

@@ -14,7 +14,7 @@ public enum RecordFields {
         case absent
     }
 
-    public static func fields(_ record: JournalRecord) -> [(String, Value)] {
+    static func fields(_ record: JournalRecord) -> [(String, Value)] {
         switch record.payload {
         case .reading(let reading):
             var out: [(String, Value)] = [("meter", .text(reading.meter))]
