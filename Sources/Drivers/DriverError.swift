@@ -93,7 +93,7 @@ public struct DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What happened and what to do about it. For I2C and GPIO without the place, which
     /// `description` puts in front; Modbus and register messages name the unit, endpoint or
     /// quantity within the sentence.
-    public let message: String
+    let message: String
 
     init(_ code: Code, place: Place?, message: String) {
         self.code = code

@@ -18,7 +18,7 @@ public struct GPIOLineAddress: Sendable, Equatable, CustomStringConvertible {
     public var chip: String
     public var line: Line
     /// Logical "active" is electrical low: for relay boards whose input energises the coil when pulled low.
-    public var activeLow: Bool
+    var activeLow: Bool
 
     public init(chip: String, line: Line, activeLow: Bool = false) {
         self.chip = chip

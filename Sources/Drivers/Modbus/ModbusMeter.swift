@@ -38,7 +38,7 @@ public actor ModbusMeter: Meter {
     var absentQuantities: Set<Quantity> { absent }
 
     /// The transactions one poll takes now.
-    public var blocks: [RegisterBlock] { plan }
+    var blocks: [RegisterBlock] { plan }
 
     /// One poll. A block that fails for any reason but a missing register fails the poll at once:
     /// a unit that does not answer one block will not answer the next, and the bus's other meters

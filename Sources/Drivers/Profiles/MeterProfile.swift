@@ -46,7 +46,7 @@ public struct MeterProfile: Sendable, Hashable {
     public var signature: [Quantity]
     public var registers: [QuantityRegister]
     /// Unused registers one read may span to join two blocks (0 for meters that refuse such reads).
-    public var maxGap: Int
+    var maxGap: Int
 
     public init(
         name: String, manufacturer: String, model: String, phases: Int, source: String,
@@ -64,7 +64,7 @@ public struct MeterProfile: Sendable, Hashable {
 
     public static let defaultMaxGap = 32
 
-    public func register(for quantity: Quantity) -> QuantityRegister? {
+    func register(for quantity: Quantity) -> QuantityRegister? {
         registers.first { $0.quantity == quantity }
     }
 
