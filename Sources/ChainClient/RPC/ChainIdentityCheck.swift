@@ -4,7 +4,7 @@ import Synchronization
 /// for, read from or settled against another one. It remembers the endpoint it verified and asks
 /// again only once the client has failed over to another endpoint, which may serve another chain.
 public final class ChainIdentityCheck: Sendable {
-    public let expected: UInt64
+    let expected: UInt64
     private let verifiedURL = Mutex<String?>(nil)
 
     public init(expected: UInt64) {
