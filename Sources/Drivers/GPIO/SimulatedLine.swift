@@ -12,7 +12,7 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     public let address: GPIOLineAddress
     private let state: Locked<(changes: [Change], failure: DriverError?, failingWrites: (count: Int, error: DriverError)?)>
 
-    init(address: GPIOLineAddress = GPIOLineAddress(chip: "simulated", line: .offset(0)), initiallyActive: Bool) {
+    public init(address: GPIOLineAddress = GPIOLineAddress(chip: "simulated", line: .offset(0)), initiallyActive: Bool) {
         self.address = address
         state = Locked(([Change(active: initiallyActive, at: .now)], nil, nil))
     }
