@@ -107,12 +107,12 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
         case bus
     }
 
-    public let code: Code
+    let code: Code
     /// What is wrong with the configuration, each with its file, line, key and fix (`.configuration`
     /// only; empty otherwise).
     public let problems: [ConfigurationProblem]
     /// What happened and what to do about it.
-    public let message: String
+    let message: String
 
     init(_ code: Code, _ message: String, problems: [ConfigurationProblem] = []) {
         self.code = code

@@ -93,7 +93,7 @@ public struct TOMLSource: Sendable {
         self.locator = locator
     }
 
-    public static func read(path: String) throws(MeterdError) -> TOMLSource {
+    static func read(path: String) throws(MeterdError) -> TOMLSource {
         guard let file = fopen(path, "r") else {
             throw MeterdError.configuration([ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))",
                                                                   fix: "check that it exists and that the service user may read it")])

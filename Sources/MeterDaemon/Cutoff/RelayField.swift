@@ -19,8 +19,8 @@ public struct RelayField: Sendable {
         case queued(String)
     }
 
-    public let relay: RelayConfiguration
-    public let journalDirectory: String
+    let relay: RelayConfiguration
+    let journalDirectory: String
     let provider: any GPIOLineProvider
     let user: String
 

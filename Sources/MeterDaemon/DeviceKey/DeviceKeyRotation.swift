@@ -59,7 +59,7 @@ public enum DeviceKeyRotation {
     }
 
     /// Step 2: the journal handed over from `old` to `new` (refused when `old` does not sign it).
-    public static func journal(directory: String, old: PrivateKey, new: PrivateKey, options: JournalOptions) throws -> UInt64 {
+    static func journal(directory: String, old: PrivateKey, new: PrivateKey, options: JournalOptions) throws -> UInt64 {
         let (journal, _) = try Journal.open(directory: directory, key: old, options: options)
         let sequence: UInt64
         do { sequence = try journal.rotateKey(to: new) } catch {

@@ -46,7 +46,7 @@ public struct ModbusProbe: Sendable {
     }
 
     var endpoints: [ModbusEndpoint]
-    public var units: [UInt8]
+    var units: [UInt8]
     var profiles: [MeterProfile]
     var responseTimeout: Double
     /// Keep scanning further serial settings after one where units answered.

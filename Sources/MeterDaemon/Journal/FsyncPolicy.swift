@@ -33,7 +33,7 @@ public enum CheckpointPolicy: Sendable, Equatable {
 
 public struct JournalOptions: Sendable {
     var fsync: FsyncPolicy
-    public var checkpoints: CheckpointPolicy
+    var checkpoints: CheckpointPolicy
     /// A segment is closed and a new one started past this size.
     var segmentBytes: Int
     /// Segments whose records are all anchored and older than this are removed.

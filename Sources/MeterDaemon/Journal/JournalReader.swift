@@ -65,7 +65,7 @@ public struct JournalReader: Sendable {
         return problems
     }
 
-    public func records(_ filter: RecordFilter = RecordFilter()) throws -> [JournalRecord] {
+    func records(_ filter: RecordFilter = RecordFilter()) throws -> [JournalRecord] {
         var result: [JournalRecord] = []
         try forEach(filter) { result.append($0) }
         return result
