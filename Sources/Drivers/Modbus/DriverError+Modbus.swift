@@ -11,17 +11,17 @@ extension DriverError {
     }
 
     /// `unit` did not answer within the response timeout.
-    public static func timeout(unit: UInt8) -> DriverError {
+    static func timeout(unit: UInt8) -> DriverError {
         .modbus(.timeout, unit: unit, message: "unit \(unit) did not answer within the response timeout")
     }
 
     /// An answer whose CRC did not match (RTU), or a malformed frame.
-    public static func badFrame(_ detail: String) -> DriverError {
+    static func badFrame(_ detail: String) -> DriverError {
         .modbus(.badFrame, message: "garbled answer: \(detail)")
     }
 
     /// `unit` answered with an exception.
-    public static func exception(_ exception: ModbusException, unit: UInt8) -> DriverError {
+    static func exception(_ exception: ModbusException, unit: UInt8) -> DriverError {
         .modbus(.exception(exception), unit: unit, message: "unit \(unit) answered \(exception)")
     }
 

@@ -18,7 +18,7 @@ public final class ModbusBus: @unchecked Sendable {
     private var transactions = 0
 
     public let endpoint: ModbusEndpoint
-    public let timing: BusTiming
+    let timing: BusTiming
     private let logger: Logger
 
     public init(endpoint: ModbusEndpoint, timing: BusTiming, logger: Logger = Logger(label: "meterd.modbus")) throws(DriverError) {

@@ -52,7 +52,7 @@ public struct SerialSettings: Sendable, Hashable {
 
 /// Timing of one bus: how long to wait for answers, and the pauses meterd keeps between frames.
 public struct BusTiming: Sendable, Hashable {
-    public var responseTimeout: Double
+    var responseTimeout: Double
     var byteTimeout: Double
     /// Extra silence after each answer before the next request; nil keeps 3.5 characters (RTU) or none (TCP).
     var frameDelay: Double?

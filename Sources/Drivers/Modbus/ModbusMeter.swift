@@ -12,8 +12,8 @@ import Logging
 /// a while (a meter's firmware restarting, a settlement register that came back) is read again.
 public actor ModbusMeter: Meter {
     public nonisolated let name: String
-    public nonisolated let unit: UInt8
-    public nonisolated let profile: MeterProfile
+    nonisolated let unit: UInt8
+    nonisolated let profile: MeterProfile
     private let bus: ModbusBus
     private let logger: Logger
     private var absent: Set<Quantity> = []
