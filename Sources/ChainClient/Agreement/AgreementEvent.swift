@@ -20,7 +20,7 @@ public enum AgreementEvent: Sendable, Equatable {
     case paused(account: Address)
     case unpaused(account: Address)
 
-    public var name: String {
+    var name: String {
         switch self {
         case .agreementProposed: return "AgreementProposed"
         case .agreementAccepted: return "AgreementAccepted"

@@ -33,13 +33,13 @@ public struct EventCursor: Sendable, Codable, Equatable {
 /// check, the most of a day's calls on a paid node). Where a reorganisation deeper than the configured
 /// depth is possible, `.finalized` rules it out.
 public actor EventWatcher {
-    public let rpc: RPCClient
-    public let binding: AgreementBinding
+    let rpc: RPCClient
+    let binding: AgreementBinding
     let finality: Finality
     /// Most blocks one eth_getLogs asks for (providers limit the range).
     let maximumRange: UInt64
     /// When set, events are read only from a node that serves this chain (checked again after a failover).
-    public let chainID: UInt64?
+    let chainID: UInt64?
     private let chainCheck: ChainIdentityCheck?
     private let store: any StateStore<EventCursor>
     private(set) var cursor: EventCursor

@@ -8,13 +8,13 @@ public enum NetworkProfile: String, Sendable, Codable, CaseIterable {
 
 /// The fee rules meterd keeps: never above a ceiling per gas, never above a daily gas budget.
 public struct FeePolicy: Sendable, Equatable {
-    public var profile: NetworkProfile
+    var profile: NetworkProfile
     /// The most meterd pays per unit of gas, in wei (max fee per gas, or gas price).
     var ceilingPerGas: UInt128
     /// Besu: a fixed gas price in wei; nil asks the node (eth_gasPrice, usually 0).
     var fixedGasPrice: UInt128?
     /// Gas units meterd may spend per UTC day (gas limits reserved when sent, gas used once mined).
-    public var dailyGasBudget: UInt64
+    var dailyGasBudget: UInt64
     /// Added to eth_estimateGas's answer.
     var gasMarginPercent: UInt64
     /// How much a replacement raises both fee fields (nodes require at least 10 %).

@@ -23,7 +23,7 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value of a JSON number written as a whole number that fits an Int.
-    public var integer: Int? {
+    var integer: Int? {
         guard case .number(let text) = self else { return nil }
         return Int(text)
     }

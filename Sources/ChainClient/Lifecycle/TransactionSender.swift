@@ -6,7 +6,7 @@
 /// locally, fees are reused for `FeePolicy.feeRefreshSeconds` and gas limits are learnt per call shape.
 public actor TransactionSender {
     public struct Settings: Sendable {
-        public var chainID: UInt64
+        var chainID: UInt64
         var fees: FeePolicy
         /// Blocks on top of the including block before a transaction counts as final (0: when mined).
         var confirmations: UInt64
@@ -29,8 +29,8 @@ public actor TransactionSender {
         case alreadyDone
     }
 
-    public let rpc: RPCClient
-    public let settings: Settings
+    let rpc: RPCClient
+    let settings: Settings
     let key: PrivateKey
     private let store: any StateStore<SenderState>
     private let completion: (any CompletionCheck)?

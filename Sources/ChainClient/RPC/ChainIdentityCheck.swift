@@ -26,7 +26,7 @@ public final class ChainIdentityCheck: Sendable {
     }
 
     /// What a node serving `served` instead of `expected` means and what to check, after its chain id.
-    public static func mismatch(served: UInt64, expected: UInt64) -> String {
+    static func mismatch(served: UInt64, expected: UInt64) -> String {
         "\(served), but [chain] chain_id is \(expected): meterd signs nothing for this node (fix rpc_urls or chain_id)"
     }
 }

@@ -41,9 +41,9 @@ public struct Log: Sendable, Equatable {
     public let address: Address
     let topics: [[UInt8]]
     let data: [UInt8]
-    public let blockNumber: UInt64
+    let blockNumber: UInt64
     let blockHash: [UInt8]
-    public let transactionHash: [UInt8]
+    let transactionHash: [UInt8]
     let logIndex: UInt64
     /// True when a reorganisation took the log's block out of the canonical chain.
     let removed: Bool

@@ -63,7 +63,7 @@ extension RPCClient {
     }
 
     /// nil when the node does not know the block (e.g. `safe` on a pre-merge node answers an error instead).
-    public func block(_ tag: BlockTag) async throws(ChainClientError) -> BlockHeader? {
+    func block(_ tag: BlockTag) async throws(ChainClientError) -> BlockHeader? {
         try await typed("eth_getBlockByNumber", [tag.json, .bool(false)], Self.blockHeader)
     }
 

@@ -23,10 +23,10 @@ public enum TransactionFee: Sendable, Hashable, Codable, CustomStringConvertible
 
 /// The fields of a transaction to a contract, before signing.
 public struct Transaction: Sendable, Hashable, Codable {
-    public var chainID: UInt64
+    var chainID: UInt64
     var nonce: UInt64
     var gasLimit: UInt64
-    public var to: Address
+    var to: Address
     public var value: UInt128
     var data: [UInt8]
     var fee: TransactionFee
