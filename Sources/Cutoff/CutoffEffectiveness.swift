@@ -27,7 +27,7 @@ public struct CutoffEffectiveness: Sendable, Equatable {
         case notEffective(String)
     }
 
-    public let settings: Settings
+    let settings: Settings
     /// When the disconnect was ordered; nil while the supply is commanded connected or the cutoff was seen effective.
     private(set) var orderedAt: Date?
     private(set) var alarm = false
