@@ -5,7 +5,7 @@ import FoundationEssentials
 /// A record as named fields, in a fixed order: the one place that knows how each payload is shown.
 /// `journal show`, `--json`, and `export --format csv|jsonl` are all built from this.
 public enum RecordFields {
-    public enum Value: Equatable, Sendable {
+    enum Value: Equatable, Sendable {
         case text(String)
         case integer(Int64)
         case unsigned(UInt64)
