@@ -173,7 +173,7 @@ public struct ChainClientError: Error, Sendable, Equatable, CustomStringConverti
     /// The endpoint of the JSON-RPC call that failed (nil for an error not tied to a call).
     public let url: String?
     /// The method of the JSON-RPC call that failed (nil for an error not tied to a call).
-    public let method: String?
+    let method: String?
 
     init(_ code: Code, url: String? = nil, method: String? = nil) {
         self.code = code
@@ -320,85 +320,85 @@ public struct ChainClientError: Error, Sendable, Equatable, CustomStringConverti
 // MARK: factories, so that throw sites read `throw .badPadding(type: "bool", offset: 0)`
 
 extension ChainClientError {
-    public static func badSetting(_ reason: String) -> Self { Self(.badSetting(reason)) }
-    public static func nameResolution(_ reason: String) -> Self { Self(.nameResolution(reason)) }
-    public static func connection(_ reason: String) -> Self { Self(.connection(reason)) }
-    public static func tls(_ reason: String) -> Self { Self(.tls(reason)) }
-    public static func proxy(_ reason: String) -> Self { Self(.proxy(reason)) }
-    public static func brokenAnswer(_ reason: String) -> Self { Self(.brokenAnswer(reason)) }
-    public static func unreachable(_ reason: String) -> Self { Self(.unreachable(reason)) }
-    public static func timedOut(seconds: Double) -> Self { Self(.timedOut(seconds: seconds)) }
-    public static func httpStatus(_ status: Int) -> Self { Self(.httpStatus(status)) }
-    public static func responseTooLarge(limit: Int) -> Self { Self(.responseTooLarge(limit: limit)) }
-    public static func malformed(_ reason: String) -> Self { Self(.malformed(reason)) }
-    public static func node(code: Int, message: String, data: [UInt8]?) -> Self { Self(.node(code: code, message: message, data: data)) }
+    static func badSetting(_ reason: String) -> Self { Self(.badSetting(reason)) }
+    static func nameResolution(_ reason: String) -> Self { Self(.nameResolution(reason)) }
+    static func connection(_ reason: String) -> Self { Self(.connection(reason)) }
+    static func tls(_ reason: String) -> Self { Self(.tls(reason)) }
+    static func proxy(_ reason: String) -> Self { Self(.proxy(reason)) }
+    static func brokenAnswer(_ reason: String) -> Self { Self(.brokenAnswer(reason)) }
+    static func unreachable(_ reason: String) -> Self { Self(.unreachable(reason)) }
+    static func timedOut(seconds: Double) -> Self { Self(.timedOut(seconds: seconds)) }
+    static func httpStatus(_ status: Int) -> Self { Self(.httpStatus(status)) }
+    static func responseTooLarge(limit: Int) -> Self { Self(.responseTooLarge(limit: limit)) }
+    static func malformed(_ reason: String) -> Self { Self(.malformed(reason)) }
+    static func node(code: Int, message: String, data: [UInt8]?) -> Self { Self(.node(code: code, message: message, data: data)) }
 
-    public static func wrongChain(url: String, expected: UInt64, actual: UInt64) -> Self {
+    static func wrongChain(url: String, expected: UInt64, actual: UInt64) -> Self {
         Self(.wrongChain(url: url, expected: expected, actual: actual))
     }
-    public static func waiting(_ reason: WaitReason) -> Self { Self(.waiting(reason)) }
-    public static func wouldRevert(_ intent: TransactionIntent, reason: String) -> Self { Self(.wouldRevert(intent, reason: reason)) }
-    public static func rejected(_ intent: TransactionIntent, _ error: ChainClientError) -> Self { Self(.rejected(intent, error)) }
-    public static func signing(_ reason: String) -> Self { Self(.signing(reason)) }
+    static func waiting(_ reason: WaitReason) -> Self { Self(.waiting(reason)) }
+    static func wouldRevert(_ intent: TransactionIntent, reason: String) -> Self { Self(.wouldRevert(intent, reason: reason)) }
+    static func rejected(_ intent: TransactionIntent, _ error: ChainClientError) -> Self { Self(.rejected(intent, error)) }
+    static func signing(_ reason: String) -> Self { Self(.signing(reason)) }
 
-    public static var invalidPrivateKey: Self { Self(.invalidPrivateKey) }
-    public static func invalidLength(what: String, expected: Int, actual: Int) -> Self {
+    static var invalidPrivateKey: Self { Self(.invalidPrivateKey) }
+    static func invalidLength(what: String, expected: Int, actual: Int) -> Self {
         Self(.invalidLength(what: what, expected: expected, actual: actual))
     }
-    public static var invalidSignature: Self { Self(.invalidSignature) }
-    public static var recoveryFailed: Self { Self(.recoveryFailed) }
-    public static func invalidAddress(_ text: String) -> Self { Self(.invalidAddress(text)) }
-    public static func badAddressChecksum(_ text: String) -> Self { Self(.badAddressChecksum(text)) }
+    static var invalidSignature: Self { Self(.invalidSignature) }
+    static var recoveryFailed: Self { Self(.recoveryFailed) }
+    static func invalidAddress(_ text: String) -> Self { Self(.invalidAddress(text)) }
+    static func badAddressChecksum(_ text: String) -> Self { Self(.badAddressChecksum(text)) }
 
-    public static func unknownType(_ text: String) -> Self { Self(.unknownType(text)) }
-    public static func valueDoesNotMatchType(type: String, value: String) -> Self { Self(.valueDoesNotMatchType(type: type, value: value)) }
-    public static func valueOutOfRange(type: String, value: String) -> Self { Self(.valueOutOfRange(type: type, value: value)) }
-    public static func truncated(type: String, offset: Int, needed: Int, available: Int) -> Self {
+    static func unknownType(_ text: String) -> Self { Self(.unknownType(text)) }
+    static func valueDoesNotMatchType(type: String, value: String) -> Self { Self(.valueDoesNotMatchType(type: type, value: value)) }
+    static func valueOutOfRange(type: String, value: String) -> Self { Self(.valueOutOfRange(type: type, value: value)) }
+    static func truncated(type: String, offset: Int, needed: Int, available: Int) -> Self {
         Self(.truncated(type: type, offset: offset, needed: needed, available: available))
     }
-    public static func badPadding(type: String, offset: Int) -> Self { Self(.badPadding(type: type, offset: offset)) }
-    public static func offsetOutOfBounds(type: String, offset: Int) -> Self { Self(.offsetOutOfBounds(type: type, offset: offset)) }
-    public static func lengthTooLarge(type: String, length: Int) -> Self { Self(.lengthTooLarge(type: type, length: length)) }
-    public static func invalidUTF8(offset: Int) -> Self { Self(.invalidUTF8(offset: offset)) }
+    static func badPadding(type: String, offset: Int) -> Self { Self(.badPadding(type: type, offset: offset)) }
+    static func offsetOutOfBounds(type: String, offset: Int) -> Self { Self(.offsetOutOfBounds(type: type, offset: offset)) }
+    static func lengthTooLarge(type: String, length: Int) -> Self { Self(.lengthTooLarge(type: type, length: length)) }
+    static func invalidUTF8(offset: Int) -> Self { Self(.invalidUTF8(offset: offset)) }
 
-    public static var rlpTruncated: Self { Self(.rlpTruncated) }
-    public static func rlpTrailingBytes(_ count: Int) -> Self { Self(.rlpTrailingBytes(count)) }
-    public static var rlpNonCanonicalSize: Self { Self(.rlpNonCanonicalSize) }
-    public static var rlpSingleByteEncodedAsString: Self { Self(.rlpSingleByteEncodedAsString) }
-    public static var rlpLeadingZeroInInteger: Self { Self(.rlpLeadingZeroInInteger) }
-    public static func rlpIntegerTooLarge(bits: Int) -> Self { Self(.rlpIntegerTooLarge(bits: bits)) }
-    public static func rlpExpected(_ what: String) -> Self { Self(.rlpExpected(what)) }
+    static var rlpTruncated: Self { Self(.rlpTruncated) }
+    static func rlpTrailingBytes(_ count: Int) -> Self { Self(.rlpTrailingBytes(count)) }
+    static var rlpNonCanonicalSize: Self { Self(.rlpNonCanonicalSize) }
+    static var rlpSingleByteEncodedAsString: Self { Self(.rlpSingleByteEncodedAsString) }
+    static var rlpLeadingZeroInInteger: Self { Self(.rlpLeadingZeroInInteger) }
+    static func rlpIntegerTooLarge(bits: Int) -> Self { Self(.rlpIntegerTooLarge(bits: bits)) }
+    static func rlpExpected(_ what: String) -> Self { Self(.rlpExpected(what)) }
 
-    public static func oddHexLength(_ count: Int) -> Self { Self(.oddHexLength(count)) }
-    public static func invalidHexCharacter(_ character: Character) -> Self { Self(.invalidHexCharacter(character)) }
+    static func oddHexLength(_ count: Int) -> Self { Self(.oddHexLength(count)) }
+    static func invalidHexCharacter(_ character: Character) -> Self { Self(.invalidHexCharacter(character)) }
 
-    public static func malformedJSON(offset: Int, reason: String) -> Self { Self(.malformedJSON(offset: offset, reason: reason)) }
+    static func malformedJSON(offset: Int, reason: String) -> Self { Self(.malformedJSON(offset: offset, reason: reason)) }
 
-    public static func keystoreNotJSON(_ why: String) -> Self { Self(.keystoreNotJSON(why)) }
-    public static func keystoreVersion(_ version: Int) -> Self { Self(.keystoreVersion(version)) }
-    public static func keystoreUnsupported(_ what: String) -> Self { Self(.keystoreUnsupported(what)) }
-    public static func keystoreField(_ what: String) -> Self { Self(.keystoreField(what)) }
-    public static func scryptTooExpensive(n: UInt64, r: UInt64, p: UInt64, bytes: UInt64) -> Self {
+    static func keystoreNotJSON(_ why: String) -> Self { Self(.keystoreNotJSON(why)) }
+    static func keystoreVersion(_ version: Int) -> Self { Self(.keystoreVersion(version)) }
+    static func keystoreUnsupported(_ what: String) -> Self { Self(.keystoreUnsupported(what)) }
+    static func keystoreField(_ what: String) -> Self { Self(.keystoreField(what)) }
+    static func scryptTooExpensive(n: UInt64, r: UInt64, p: UInt64, bytes: UInt64) -> Self {
         Self(.scryptTooExpensive(n: n, r: r, p: p, bytes: bytes))
     }
-    public static func pbkdf2TooExpensive(_ rounds: UInt64) -> Self { Self(.pbkdf2TooExpensive(rounds)) }
-    public static var wrongPassword: Self { Self(.wrongPassword) }
-    public static func keystoreAddressMismatch(stated: String, actual: String) -> Self { Self(.keystoreAddressMismatch(stated: stated, actual: actual)) }
-    public static func keystoreCrypto(_ why: String) -> Self { Self(.keystoreCrypto(why)) }
+    static func pbkdf2TooExpensive(_ rounds: UInt64) -> Self { Self(.pbkdf2TooExpensive(rounds)) }
+    static var wrongPassword: Self { Self(.wrongPassword) }
+    static func keystoreAddressMismatch(stated: String, actual: String) -> Self { Self(.keystoreAddressMismatch(stated: stated, actual: actual)) }
+    static func keystoreCrypto(_ why: String) -> Self { Self(.keystoreCrypto(why)) }
 
-    public static func transactionNotRLP(_ error: ChainClientError) -> Self { Self(.transactionNotRLP(error)) }
-    public static func unsupportedTransactionType(_ type: UInt8) -> Self { Self(.unsupportedTransactionType(type)) }
-    public static func wrongFieldCount(_ count: Int) -> Self { Self(.wrongFieldCount(count)) }
-    public static var notReplayProtected: Self { Self(.notReplayProtected) }
-    public static var contractCreation: Self { Self(.contractCreation) }
-    public static func invalidTransactionSignature(_ error: ChainClientError) -> Self { Self(.invalidTransactionSignature(error)) }
+    static func transactionNotRLP(_ error: ChainClientError) -> Self { Self(.transactionNotRLP(error)) }
+    static func unsupportedTransactionType(_ type: UInt8) -> Self { Self(.unsupportedTransactionType(type)) }
+    static func wrongFieldCount(_ count: Int) -> Self { Self(.wrongFieldCount(count)) }
+    static var notReplayProtected: Self { Self(.notReplayProtected) }
+    static var contractCreation: Self { Self(.contractCreation) }
+    static func invalidTransactionSignature(_ error: ChainClientError) -> Self { Self(.invalidTransactionSignature(error)) }
 
-    public static func batchSize(_ count: Int) -> Self { Self(.batchSize(count)) }
-    public static func journalHeadSize(_ count: Int) -> Self { Self(.journalHeadSize(count)) }
-    public static func undecodable(function: String, _ error: ChainClientError) -> Self { Self(.undecodable(function: function, error)) }
-    public static func faultyLogs(_ description: String) -> Self { Self(.faultyLogs(description)) }
+    static func batchSize(_ count: Int) -> Self { Self(.batchSize(count)) }
+    static func journalHeadSize(_ count: Int) -> Self { Self(.journalHeadSize(count)) }
+    static func undecodable(function: String, _ error: ChainClientError) -> Self { Self(.undecodable(function: function, error)) }
+    static func faultyLogs(_ description: String) -> Self { Self(.faultyLogs(description)) }
 
-    public static func stateFile(path: String, operation: String, reason: String) -> Self {
+    static func stateFile(path: String, operation: String, reason: String) -> Self {
         Self(.stateFile(path: path, operation: operation, reason: reason))
     }
 }

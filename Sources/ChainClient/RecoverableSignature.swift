@@ -2,11 +2,11 @@ import CSecp256k1
 
 /// An ECDSA secp256k1 signature with its recovery id: 65 bytes r ‖ s ‖ v, v being 0 or 1.
 public struct RecoverableSignature: Sendable, Equatable {
-    public let r: [UInt8]
-    public let s: [UInt8]
+    let r: [UInt8]
+    let s: [UInt8]
     let recoveryID: UInt8
 
-    public init(r: [UInt8], s: [UInt8], recoveryID: UInt8) {
+    init(r: [UInt8], s: [UInt8], recoveryID: UInt8) {
         self.r = r
         self.s = s
         self.recoveryID = recoveryID

@@ -14,7 +14,7 @@ import Synchronization
 /// back (nothing is acknowledged on chain for a relay that did not move) and `retryLine` sets the
 /// line later; only then are they handed out.
 public final class CutoffController: @unchecked Sendable {
-    public let reconnection: RemoteReconnection
+    let reconnection: RemoteReconnection
     private let actuator: RelayActuator
     private let journal: any CutoffJournal
     private let lock = Mutex(())

@@ -8,8 +8,8 @@ import FoundationEssentials
 public struct CutoffEffectiveness: Sendable, Equatable {
     public struct Settings: Sendable, Equatable {
         /// Every phase current must fall below this (A); nil when the meter is not upstream of the contactor.
-        public var currentLevel: Double?
-        public var withinSeconds: Double
+        var currentLevel: Double?
+        var withinSeconds: Double
         public init(currentLevel: Double?, withinSeconds: Double) {
             self.currentLevel = currentLevel
             self.withinSeconds = withinSeconds
@@ -22,15 +22,15 @@ public struct CutoffEffectiveness: Sendable, Equatable {
         case feedback(supplyConnected: Bool, at: Date)
     }
 
-    public enum Verdict: Sendable, Equatable {
+    enum Verdict: Sendable, Equatable {
         case effective(String)
         case notEffective(String)
     }
 
-    public let settings: Settings
+    let settings: Settings
     /// When the disconnect was ordered; nil while the supply is commanded connected or the cutoff was seen effective.
     private(set) var orderedAt: Date?
-    public private(set) var alarm = false
+    private(set) var alarm = false
 
     init(settings: Settings) { self.settings = settings }
 

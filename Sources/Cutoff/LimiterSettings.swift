@@ -1,17 +1,17 @@
 /// The local limiter's thresholds (after DLMS/COSEM interface class 71).
 public struct LimiterSettings: Sendable, Equatable {
     /// Trips when total active power stays above it for `minOverThresholdSeconds` (W).
-    public var powerThreshold: Double?
+    var powerThreshold: Double?
     /// Trips when any phase current stays above it for `minOverThresholdSeconds` (A).
-    public var currentThreshold: Double?
+    var currentThreshold: Double?
     /// Trips on the first reading above it (W).
-    public var emergencyPowerThreshold: Double?
+    var emergencyPowerThreshold: Double?
     /// Trips on the first reading with a phase current above it (A).
-    public var emergencyCurrentThreshold: Double?
-    public var minOverThresholdSeconds: Double
+    var emergencyCurrentThreshold: Double?
+    var minOverThresholdSeconds: Double
     /// A value counts as back under its threshold only below threshold × (1 − hysteresis).
-    public var hysteresis: Double
-    public var reconnection: LimiterReconnection
+    var hysteresis: Double
+    var reconnection: LimiterReconnection
 
     public init(powerThreshold: Double? = nil, currentThreshold: Double? = nil, emergencyPowerThreshold: Double? = nil,
                 emergencyCurrentThreshold: Double? = nil, minOverThresholdSeconds: Double = 30, hysteresis: Double = 0.05,

@@ -3,7 +3,7 @@ import FoundationEssentials
 /// The local reconnection button, sampled by the daemon: a press counts once it has been held for
 /// `holdSeconds` (so a knock or contact bounce does not reconnect a site), and once per press.
 public struct ReconnectionButton: Sendable, Equatable {
-    public let holdSeconds: Double
+    let holdSeconds: Double
     private(set) var pressedSince: Date?
     private(set) var fired = false
 

@@ -2,8 +2,8 @@ import Drivers
 
 /// The relay line with its wiring: turns a commanded supply state into the line's value.
 public struct RelayActuator: Sendable {
-    public let line: any OutputLine
-    public let wiring: RelayWiring
+    let line: any OutputLine
+    let wiring: RelayWiring
 
     public init(line: any OutputLine, wiring: RelayWiring) {
         self.line = line

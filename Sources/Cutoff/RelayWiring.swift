@@ -16,7 +16,7 @@ public struct RelayWiring: Sendable, Equatable {
         energised == .connects ? supplyConnected : !supplyConnected
     }
 
-    public func supplyConnected(lineActive: Bool) -> Bool {
+    func supplyConnected(lineActive: Bool) -> Bool {
         energised == .connects ? lineActive : !lineActive
     }
 

@@ -89,11 +89,11 @@ public struct DriverError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public let code: Code
-    public let place: Place?
+    let place: Place?
     /// What happened and what to do about it. For I2C and GPIO without the place, which
     /// `description` puts in front; Modbus and register messages name the unit, endpoint or
     /// quantity within the sentence.
-    public let message: String
+    let message: String
 
     init(_ code: Code, place: Place?, message: String) {
         self.code = code

@@ -107,12 +107,12 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
         case bus
     }
 
-    public let code: Code
+    let code: Code
     /// What is wrong with the configuration, each with its file, line, key and fix (`.configuration`
     /// only; empty otherwise).
     public let problems: [ConfigurationProblem]
     /// What happened and what to do about it.
-    public let message: String
+    let message: String
 
     init(_ code: Code, _ message: String, problems: [ConfigurationProblem] = []) {
         self.code = code
@@ -140,7 +140,7 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A journal segment that cannot be read past a damaged record (or a record that does not decode).
-    public var isJournalDamage: Bool {
+    var isJournalDamage: Bool {
         guard case .journal(let journal) = code else { return false }
         switch journal {
         case .io, .stopped, .diskBudgetExceeded, .closed, .invalidEntry, .notAJournal, .locked, .wrongKey: return false
@@ -150,7 +150,7 @@ public struct MeterdError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The journal refused a write (or could not be opened, read or locked): records wait until it takes writes again.
-    public var isJournalRefusal: Bool {
+    var isJournalRefusal: Bool {
         guard case .journal = code else { return false }
         return !isJournalDamage
     }

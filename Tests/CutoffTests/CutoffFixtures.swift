@@ -1,5 +1,5 @@
 import Cutoff
-import Drivers
+@testable import Drivers
 import Foundation
 
 /// A journal in memory that can be made to fail, as a full disk would.

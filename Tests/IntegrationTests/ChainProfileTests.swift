@@ -1,4 +1,4 @@
-import ChainClient
+@testable import ChainClient
 import Foundation
 @testable import MeterDaemon
 import Testing

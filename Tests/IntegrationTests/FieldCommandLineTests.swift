@@ -1,6 +1,6 @@
 import ChainClient
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// The command line as a field engineer meets it: the built `meterd`, its exact output and exit status.

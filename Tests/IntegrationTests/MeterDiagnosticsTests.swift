@@ -1,6 +1,6 @@
 import Drivers
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// The library code behind `meterd read` and `meterd probe modbus`, against the simulator.

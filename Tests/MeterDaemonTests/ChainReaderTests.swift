@@ -1,4 +1,4 @@
-import ChainClient
+@testable import ChainClient
 import Foundation
 import Testing
 @testable import MeterDaemon

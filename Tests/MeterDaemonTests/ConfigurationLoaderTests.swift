@@ -1,4 +1,4 @@
-import Drivers
+@testable import Drivers
 import Foundation
 import Testing
 @testable import MeterDaemon

@@ -1,6 +1,7 @@
 import Drivers
 import Foundation
 import Testing
+@testable import ChainClient
 @testable import MeterDaemon
 
 @Suite struct ReadingReportTests {

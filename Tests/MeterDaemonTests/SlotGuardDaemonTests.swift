@@ -1,4 +1,4 @@
-import ChainClient
+@testable import ChainClient
 import Drivers
 import Foundation
 import Logging

@@ -1,8 +1,8 @@
 /// Decodes ABI data strictly: every offset and length is checked against the data before anything is
 /// allocated, padding must be zero and values must fit their declared width, so hostile return data
 /// gives a `ChainClientError` of group `.abi`, never a trap or a huge allocation.
-public enum ABIDecoder {
-    public static func decode(_ data: [UInt8], as types: [ABIType]) throws(ChainClientError) -> [ABIValue] {
+enum ABIDecoder {
+    static func decode(_ data: [UInt8], as types: [ABIType]) throws(ChainClientError) -> [ABIValue] {
         try decodeTuple(data, base: 0, types: types, depth: 0)
     }
 

@@ -1,7 +1,7 @@
 /// The Solidity ABI's encoding: a head of static values and offsets, then the dynamic values' tails.
-public enum ABIEncoder {
+enum ABIEncoder {
     /// Encodes `values` as the tuple `types` (a call's arguments, a return value, event data).
-    public static func encode(_ values: [ABIValue], as types: [ABIType]) throws(ChainClientError) -> [UInt8] {
+    static func encode(_ values: [ABIValue], as types: [ABIType]) throws(ChainClientError) -> [UInt8] {
         guard values.count == types.count else {
             throw .valueDoesNotMatchType(type: "\(ABIType.tuple(types))", value: "\(values.count) values")
         }

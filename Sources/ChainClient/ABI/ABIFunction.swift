@@ -1,5 +1,5 @@
 /// A contract function: its canonical signature, selector, call encoding and result decoding.
-public struct ABIFunction: Sendable, Hashable {
+struct ABIFunction: Sendable, Hashable {
     let name: String
     let inputs: [ABIType]
     let outputs: [ABIType]
@@ -27,7 +27,7 @@ public struct ABIFunction: Sendable, Hashable {
 
 /// A contract event: topic 0 is keccak-256 of its signature, indexed fields are topics 1…, the rest
 /// is ABI-encoded data.
-public struct ABIEvent: Sendable, Hashable {
+struct ABIEvent: Sendable, Hashable {
     struct Parameter: Sendable, Hashable {
         let type: ABIType
         let indexed: Bool

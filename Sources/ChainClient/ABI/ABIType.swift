@@ -1,5 +1,5 @@
 /// The Solidity ABI types meterd encodes and decodes, written as in a canonical signature.
-public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
+indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
     case uint(Int)
     case int(Int)
     case address
@@ -63,7 +63,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
         return parts
     }
 
-    public var description: String {
+    var description: String {
         switch self {
         case .uint(let bits): return "uint\(bits)"
         case .int(let bits): return "int\(bits)"
@@ -100,7 +100,7 @@ public indirect enum ABIType: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A value of an `ABIType`.
-public indirect enum ABIValue: Sendable, Hashable {
+indirect enum ABIValue: Sendable, Hashable {
     case uint(Word256)
     case int(Word256)
     case address(Address)

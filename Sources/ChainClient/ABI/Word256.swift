@@ -2,7 +2,7 @@
 ///
 /// meterd does no 256-bit arithmetic; it converts to the Swift integer a quantity fits in, and a value
 /// that does not fit is an error rather than a silent truncation.
-public struct Word256: Sendable, Hashable, CustomStringConvertible {
+struct Word256: Sendable, Hashable, CustomStringConvertible {
     let bytes: [UInt8]
 
     static let zero = Word256(unchecked: [UInt8](repeating: 0, count: 32))
@@ -55,7 +55,7 @@ public struct Word256: Sendable, Hashable, CustomStringConvertible {
         return T(truncatingIfNeeded: value)
     }
 
-    public var description: String {
+    var description: String {
         if let small = try? unsigned(UInt128.self) { return String(small) }
         return Hex.encode(bytes)
     }

@@ -3,7 +3,7 @@
 public struct AgreementBinding: Sendable {
     /// The contract's marker for a slot the meter could not measure (Agreements.vy `UNMEASURED`,
     /// contracts/packing.py `UNMEASURED`).
-    public static let unmeasured: UInt32 = 0xFFFF_FFFF
+    static let unmeasured: UInt32 = 0xFFFF_FFFF
     /// Most slots one `submit_batch` carries (Agreements.vy `MAX_BATCH_SLOTS`).
     public static let maximumBatchSlots = 288
 

@@ -20,7 +20,7 @@ public enum AgreementEvent: Sendable, Equatable {
     case paused(account: Address)
     case unpaused(account: Address)
 
-    public var name: String {
+    var name: String {
         switch self {
         case .agreementProposed: return "AgreementProposed"
         case .agreementAccepted: return "AgreementAccepted"
@@ -47,9 +47,9 @@ public struct ContractEvent: Sendable, Equatable {
     public let agreementID: UInt64?
     public let event: AgreementEvent
     public let blockNumber: UInt64
-    public let blockHash: [UInt8]
+    let blockHash: [UInt8]
     public let transactionHash: [UInt8]
-    public let logIndex: UInt64
+    let logIndex: UInt64
 }
 
 extension AgreementEvent {

@@ -1,8 +1,8 @@
 /// A batch is done when the contract's last accepted batch number has reached it: the contract takes
 /// batch numbers strictly in order, so any number at or below its last one is already in.
 public struct BatchCompletionCheck: CompletionCheck {
-    public let binding: AgreementBinding
-    public let rpc: RPCClient
+    let binding: AgreementBinding
+    let rpc: RPCClient
 
     public init(binding: AgreementBinding, rpc: RPCClient) {
         self.binding = binding

@@ -4,7 +4,7 @@ public struct ProfileSlot: Sendable, Equatable, Codable {
     public var minimumWattHours: UInt32
     public var maximumWattHours: UInt32
 
-    public init(minimumWattHours: UInt32, maximumWattHours: UInt32) {
+    init(minimumWattHours: UInt32, maximumWattHours: UInt32) {
         self.minimumWattHours = minimumWattHours
         self.maximumWattHours = maximumWattHours
     }

@@ -33,16 +33,16 @@ public struct EventCursor: Sendable, Codable, Equatable {
 /// check, the most of a day's calls on a paid node). Where a reorganisation deeper than the configured
 /// depth is possible, `.finalized` rules it out.
 public actor EventWatcher {
-    public let rpc: RPCClient
-    public let binding: AgreementBinding
-    public let finality: Finality
+    let rpc: RPCClient
+    let binding: AgreementBinding
+    let finality: Finality
     /// Most blocks one eth_getLogs asks for (providers limit the range).
-    public let maximumRange: UInt64
+    let maximumRange: UInt64
     /// When set, events are read only from a node that serves this chain (checked again after a failover).
-    public let chainID: UInt64?
+    let chainID: UInt64?
     private let chainCheck: ChainIdentityCheck?
     private let store: any StateStore<EventCursor>
-    public private(set) var cursor: EventCursor
+    private(set) var cursor: EventCursor
     /// One `poll` at a time: two interleaved would deliver a range twice.
     private var busy = false
     private var queued: [CheckedContinuation<Void, Never>] = []

@@ -8,19 +8,19 @@ public enum NetworkProfile: String, Sendable, Codable, CaseIterable {
 
 /// The fee rules meterd keeps: never above a ceiling per gas, never above a daily gas budget.
 public struct FeePolicy: Sendable, Equatable {
-    public var profile: NetworkProfile
+    var profile: NetworkProfile
     /// The most meterd pays per unit of gas, in wei (max fee per gas, or gas price).
-    public var ceilingPerGas: UInt128
+    var ceilingPerGas: UInt128
     /// Besu: a fixed gas price in wei; nil asks the node (eth_gasPrice, usually 0).
-    public var fixedGasPrice: UInt128?
+    var fixedGasPrice: UInt128?
     /// Gas units meterd may spend per UTC day (gas limits reserved when sent, gas used once mined).
-    public var dailyGasBudget: UInt64
+    var dailyGasBudget: UInt64
     /// Added to eth_estimateGas's answer.
-    public var gasMarginPercent: UInt64
+    var gasMarginPercent: UInt64
     /// How much a replacement raises both fee fields (nodes require at least 10 %).
     var replacementBumpPercent: UInt128
     /// How long fees read from the node are reused before they are read again, in seconds.
-    public var feeRefreshSeconds: Double
+    var feeRefreshSeconds: Double
 
     public init(profile: NetworkProfile, ceilingPerGas: UInt128, fixedGasPrice: UInt128? = nil, dailyGasBudget: UInt64,
                 gasMarginPercent: UInt64 = 25, replacementBumpPercent: UInt128 = 15, feeRefreshSeconds: Double = 60) {
@@ -34,7 +34,7 @@ public struct FeePolicy: Sendable, Equatable {
     }
 
     /// The gas limit for an estimate: the estimate plus the margin.
-    public func gasLimit(estimate: UInt64) -> UInt64 {
+    func gasLimit(estimate: UInt64) -> UInt64 {
         estimate + (estimate * gasMarginPercent + 99) / 100
     }
 

@@ -1,6 +1,6 @@
 /// A strict JSON parser (RFC 8259) for responses from nodes meterd does not control: bounded nesting,
 /// no recursion beyond that bound, every malformed input a `ChainClientError.malformedJSON` with its byte offset.
-public struct JSONParser {
+struct JSONParser {
     static let maximumDepth = 64
     /// Values in one document: a response of tiny values ("[0,0,0,…") would otherwise grow about
     /// fifty-fold in memory; half a million is far beyond any answer meterd asks for.
@@ -10,7 +10,7 @@ public struct JSONParser {
     private var position = 0
     private var values = 0
 
-    public static func parse(_ bytes: [UInt8]) throws(ChainClientError) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(ChainClientError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)

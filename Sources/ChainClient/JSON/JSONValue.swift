@@ -9,7 +9,7 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members[key]
     }
@@ -23,7 +23,7 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value of a JSON number written as a whole number that fits an Int.
-    public var integer: Int? {
+    var integer: Int? {
         guard case .number(let text) = self else { return nil }
         return Int(text)
     }

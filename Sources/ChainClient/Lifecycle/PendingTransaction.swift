@@ -54,11 +54,11 @@ public struct SenderState: Sendable, Codable, Equatable {
     /// The nonce the next new transaction takes; nil until read from the node.
     var nextNonce: UInt64?
     public var pending: [PendingTransaction]
-    public var budget: GasBudget
+    var budget: GasBudget
     /// Gas limits learnt from eth_estimateGas, by selector and calldata length.
     var gasLimits: [String: UInt64]
     /// Why the last submit had to wait (fee above the ceiling, budget spent), for `meterd chain status`.
-    public var waiting: String?
+    var waiting: String?
 
     init() {
         nextNonce = nil

@@ -6,12 +6,12 @@
 /// locally, fees are reused for `FeePolicy.feeRefreshSeconds` and gas limits are learnt per call shape.
 public actor TransactionSender {
     public struct Settings: Sendable {
-        public var chainID: UInt64
-        public var fees: FeePolicy
+        var chainID: UInt64
+        var fees: FeePolicy
         /// Blocks on top of the including block before a transaction counts as final (0: when mined).
-        public var confirmations: UInt64
+        var confirmations: UInt64
         /// Seconds without a receipt before a transaction is replaced with a higher fee.
-        public var replaceAfterSeconds: Double
+        var replaceAfterSeconds: Double
 
         public init(chainID: UInt64, fees: FeePolicy, confirmations: UInt64, replaceAfterSeconds: Double = 180) {
             self.chainID = chainID
@@ -29,8 +29,8 @@ public actor TransactionSender {
         case alreadyDone
     }
 
-    public let rpc: RPCClient
-    public let settings: Settings
+    let rpc: RPCClient
+    let settings: Settings
     let key: PrivateKey
     private let store: any StateStore<SenderState>
     private let completion: (any CompletionCheck)?
@@ -39,13 +39,13 @@ public actor TransactionSender {
     private var oracle: FeeOracle
     private let chainCheck: ChainIdentityCheck
     private var nonceReconciled = false
-    public private(set) var waiting: WaitReason?
+    private(set) var waiting: WaitReason?
     /// `submit` and `poll` suspend at every RPC call; the gate lets one of them run at a time, so two
     /// submits of the same batch cannot both pass the "already pending" check.
     private var busy = false
     private var queued: [CheckedContinuation<Void, Never>] = []
     /// The last refusal of a pending transaction by the node, for the status.
-    public internal(set) var lastError: String?
+    var lastError: String?
 
     public init(rpc: RPCClient, key: PrivateKey, settings: Settings, store: any StateStore<SenderState>,
                 completion: (any CompletionCheck)?, clock: @escaping @Sendable () -> Double) throws {

@@ -1,6 +1,6 @@
 /// Recursive Length Prefix, Ethereum's serialisation of transactions: an item is a byte string or a
 /// list of items (Yellow Paper, appendix B).
-public indirect enum RLPItem: Sendable, Equatable {
+indirect enum RLPItem: Sendable, Equatable {
     case bytes([UInt8])
     case list([RLPItem])
 
@@ -16,7 +16,7 @@ public indirect enum RLPItem: Sendable, Equatable {
     }
 }
 
-public enum RLP {
+enum RLP {
     static func encode(_ item: RLPItem, into out: inout [UInt8]) {
         switch item {
         case .bytes(let bytes):
@@ -45,7 +45,7 @@ public enum RLP {
     }
 
     /// Decodes exactly one item filling all of `data`; refuses every non-canonical form.
-    public static func decode(_ data: [UInt8]) throws(ChainClientError) -> RLPItem {
+    static func decode(_ data: [UInt8]) throws(ChainClientError) -> RLPItem {
         var position = 0
         let item = try decodeItem(data, &position, end: data.count, depth: 0)
         guard position == data.count else { throw .rlpTrailingBytes(data.count - position) }

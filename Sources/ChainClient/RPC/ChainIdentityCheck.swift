@@ -4,7 +4,7 @@ import Synchronization
 /// for, read from or settled against another one. It remembers the endpoint it verified and asks
 /// again only once the client has failed over to another endpoint, which may serve another chain.
 public final class ChainIdentityCheck: Sendable {
-    public let expected: UInt64
+    let expected: UInt64
     private let verifiedURL = Mutex<String?>(nil)
 
     public init(expected: UInt64) {
@@ -26,7 +26,7 @@ public final class ChainIdentityCheck: Sendable {
     }
 
     /// What a node serving `served` instead of `expected` means and what to check, after its chain id.
-    public static func mismatch(served: UInt64, expected: UInt64) -> String {
+    static func mismatch(served: UInt64, expected: UInt64) -> String {
         "\(served), but [chain] chain_id is \(expected): meterd signs nothing for this node (fix rpc_urls or chain_id)"
     }
 }

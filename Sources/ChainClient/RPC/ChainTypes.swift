@@ -39,17 +39,17 @@ public struct BlockHeader: Sendable, Equatable {
 /// One contract log, from a receipt or eth_getLogs.
 public struct Log: Sendable, Equatable {
     public let address: Address
-    public let topics: [[UInt8]]
-    public let data: [UInt8]
-    public let blockNumber: UInt64
-    public let blockHash: [UInt8]
-    public let transactionHash: [UInt8]
-    public let logIndex: UInt64
+    let topics: [[UInt8]]
+    let data: [UInt8]
+    let blockNumber: UInt64
+    let blockHash: [UInt8]
+    let transactionHash: [UInt8]
+    let logIndex: UInt64
     /// True when a reorganisation took the log's block out of the canonical chain.
-    public let removed: Bool
+    let removed: Bool
 }
 
-public struct TransactionReceipt: Sendable, Equatable {
+struct TransactionReceipt: Sendable, Equatable {
     let transactionHash: [UInt8]
     let blockNumber: UInt64
     let blockHash: [UInt8]
@@ -60,7 +60,7 @@ public struct TransactionReceipt: Sendable, Equatable {
 }
 
 /// eth_feeHistory's answer, as far as fee estimation needs it.
-public struct FeeHistory: Sendable, Equatable {
+struct FeeHistory: Sendable, Equatable {
     /// Base fee of each block in the range, then the next block's.
     let baseFeePerGas: [UInt128]
     /// Per block, the priority fees at the requested percentiles.
@@ -68,7 +68,7 @@ public struct FeeHistory: Sendable, Equatable {
 }
 
 /// What eth_getLogs is asked for.
-public struct LogFilter: Sendable, Equatable {
+struct LogFilter: Sendable, Equatable {
     var fromBlock: UInt64
     var toBlock: UInt64
     var address: Address

@@ -15,7 +15,7 @@ extension RPCClient {
         try await typed("eth_blockNumber", []) { (value) throws(ChainClientError) in try value.quantity(UInt64.self, "the block number") }
     }
 
-    public func balance(of address: Address, at tag: BlockTag = .latest) async throws(ChainClientError) -> UInt128 {
+    func balance(of address: Address, at tag: BlockTag = .latest) async throws(ChainClientError) -> UInt128 {
         try await typed("eth_getBalance", [.data(address.bytes), tag.json]) { (value) throws(ChainClientError) in try value.quantity(UInt128.self, "the balance") }
     }
 
@@ -23,15 +23,15 @@ extension RPCClient {
         try await typed("eth_getTransactionCount", [.data(address.bytes), tag.json]) { (value) throws(ChainClientError) in try value.quantity(UInt64.self, "the nonce") }
     }
 
-    public func gasPrice() async throws(ChainClientError) -> UInt128 {
+    func gasPrice() async throws(ChainClientError) -> UInt128 {
         try await typed("eth_gasPrice", []) { (value) throws(ChainClientError) in try value.quantity(UInt128.self, "the gas price") }
     }
 
-    public func maxPriorityFeePerGas() async throws(ChainClientError) -> UInt128 {
+    func maxPriorityFeePerGas() async throws(ChainClientError) -> UInt128 {
         try await typed("eth_maxPriorityFeePerGas", []) { (value) throws(ChainClientError) in try value.quantity(UInt128.self, "the priority fee") }
     }
 
-    public func feeHistory(blocks: Int, percentiles: [Int]) async throws(ChainClientError) -> FeeHistory {
+    func feeHistory(blocks: Int, percentiles: [Int]) async throws(ChainClientError) -> FeeHistory {
         let params: [JSONValue] = [.quantity(UInt64(blocks)), .string("latest"), .array(percentiles.map { .number(String($0)) })]
         return try await typed("eth_feeHistory", params, Self.feeHistory)
     }
@@ -58,16 +58,16 @@ extension RPCClient {
     }
 
     /// nil while the transaction is not in a block of the canonical chain.
-    public func receipt(of hash: [UInt8]) async throws(ChainClientError) -> TransactionReceipt? {
+    func receipt(of hash: [UInt8]) async throws(ChainClientError) -> TransactionReceipt? {
         try await typed("eth_getTransactionReceipt", [.data(hash)], Self.receipt)
     }
 
     /// nil when the node does not know the block (e.g. `safe` on a pre-merge node answers an error instead).
-    public func block(_ tag: BlockTag) async throws(ChainClientError) -> BlockHeader? {
+    func block(_ tag: BlockTag) async throws(ChainClientError) -> BlockHeader? {
         try await typed("eth_getBlockByNumber", [tag.json, .bool(false)], Self.blockHeader)
     }
 
-    public func logs(_ filter: LogFilter) async throws(ChainClientError) -> [Log] {
+    func logs(_ filter: LogFilter) async throws(ChainClientError) -> [Log] {
         let object: JSONValue = .object([
             "fromBlock": .quantity(filter.fromBlock), "toBlock": .quantity(filter.toBlock), "address": .data(filter.address.bytes),
             "topics": .array([.array(filter.eventTopics.map { .data($0) })]),

@@ -1,5 +1,5 @@
 /// Carries one JSON-RPC request body to one endpoint and returns the response body.
-public protocol JSONRPCTransport: Sendable {
+protocol JSONRPCTransport: Sendable {
     /// The endpoint, for messages (any credentials in it are shown as given).
     var url: String { get }
 
@@ -9,15 +9,15 @@ public protocol JSONRPCTransport: Sendable {
 
 /// Limits every transport keeps, from [chain] in meterd.toml.
 public struct TransportLimits: Sendable, Equatable {
-    public var connectTimeout: Double
-    public var requestTimeout: Double
+    var connectTimeout: Double
+    var requestTimeout: Double
     /// Larger responses are cut off and reported, so a hostile node cannot exhaust memory.
-    public var maximumResponseBytes: Int
+    var maximumResponseBytes: Int
     /// A PEM file of CA certificates to trust instead of the system store (a private network's own CA).
-    public var caFile: String?
+    var caFile: String?
     /// A proxy for every endpoint (http://, https://, socks4://, socks5://, socks5h://, credentials in the
     /// URL); nil leaves it to libcurl's reading of http_proxy, https_proxy, all_proxy and no_proxy.
-    public var proxy: String?
+    var proxy: String?
 
     public init(connectTimeout: Double = 5, requestTimeout: Double = 20, maximumResponseBytes: Int = 8 << 20, caFile: String? = nil,
                 proxy: String? = nil) {

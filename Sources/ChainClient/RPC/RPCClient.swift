@@ -4,10 +4,10 @@ import Synchronization
 /// answered last; when it cannot be reached or answers nonsense, the next one is tried. An error the
 /// node itself returns (a JSON-RPC error object) is final: another node would say the same.
 public final class RPCClient: Sendable {
-    public let endpoints: [any JSONRPCTransport]
+    let endpoints: [any JSONRPCTransport]
     private let state = Mutex<(preferred: Int, nextID: Int, calls: [String: Int])>((0, 1, [:]))
 
-    public init(endpoints: [any JSONRPCTransport]) {
+    init(endpoints: [any JSONRPCTransport]) {
         precondition(!endpoints.isEmpty, "an RPC client needs at least one endpoint")
         self.endpoints = endpoints
     }

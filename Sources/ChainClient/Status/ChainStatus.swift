@@ -3,18 +3,18 @@
 /// read carries its error instead, so one broken piece does not hide the rest.
 public struct ChainStatus: Sendable {
     public var url: String
-    public var expectedChainID: UInt64
-    public var chainID: Result<UInt64, ChainClientError>
+    var expectedChainID: UInt64
+    var chainID: Result<UInt64, ChainClientError>
     public var latestBlock: Result<UInt64, ChainClientError>?
-    public var device: Address
-    public var balance: Result<UInt128, ChainClientError>?
+    var device: Address
+    var balance: Result<UInt128, ChainClientError>?
     public var agreementID: UInt64
-    public var agreement: Result<AgreementState, any Error>?
+    var agreement: Result<AgreementState, any Error>?
     var paused: Bool?
-    public var sender: SenderState?
-    public var eventCursor: EventCursor?
+    var sender: SenderState?
+    var eventCursor: EventCursor?
     public var now: Double
-    public var dailyGasBudget: UInt64
+    var dailyGasBudget: UInt64
 
     /// Reads what the node can tell; stops asking once the chain id is wrong or the node unreachable.
     public static func gather(rpc: RPCClient, binding: AgreementBinding, device: Address, expectedChainID: UInt64,

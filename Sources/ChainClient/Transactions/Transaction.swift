@@ -6,7 +6,7 @@ public enum TransactionFee: Sendable, Hashable, Codable, CustomStringConvertible
     case eip1559(maxFeePerGas: UInt128, maxPriorityFeePerGas: UInt128)
 
     /// The most the transaction can pay per unit of gas.
-    public var ceilingPerGas: UInt128 {
+    var ceilingPerGas: UInt128 {
         switch self {
         case .legacy(let price): return price
         case .eip1559(let maxFee, _): return maxFee
@@ -23,13 +23,13 @@ public enum TransactionFee: Sendable, Hashable, Codable, CustomStringConvertible
 
 /// The fields of a transaction to a contract, before signing.
 public struct Transaction: Sendable, Hashable, Codable {
-    public var chainID: UInt64
-    public var nonce: UInt64
-    public var gasLimit: UInt64
-    public var to: Address
+    var chainID: UInt64
+    var nonce: UInt64
+    var gasLimit: UInt64
+    var to: Address
     public var value: UInt128
-    public var data: [UInt8]
-    public var fee: TransactionFee
+    var data: [UInt8]
+    var fee: TransactionFee
 
     public init(chainID: UInt64, nonce: UInt64, gasLimit: UInt64, to: Address, value: UInt128 = 0, data: [UInt8], fee: TransactionFee) {
         self.chainID = chainID

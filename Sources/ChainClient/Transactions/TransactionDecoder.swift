@@ -1,7 +1,7 @@
 /// Reads a raw signed transaction back into its fields and recovers its sender: used to check what
 /// meterd signs, and to show a transaction found in the node's pool or in a file.
-public enum TransactionDecoder {
-    public static func decode(_ raw: [UInt8]) throws(ChainClientError) -> SignedTransaction {
+enum TransactionDecoder {
+    static func decode(_ raw: [UInt8]) throws(ChainClientError) -> SignedTransaction {
         do {
             if raw.first == 0x02 { return try decode1559(raw) }
             if let first = raw.first, first < 0xC0 { throw ChainClientError.unsupportedTransactionType(first) }

@@ -16,9 +16,9 @@ public struct GPIOLineAddress: Sendable, Equatable, CustomStringConvertible {
     /// "/dev/gpiochip0", "gpiochip0", "0" or a label such as "pinctrl-bcm2711" (libgpiod's lookup
     /// tries them in that order).
     public var chip: String
-    public var line: Line
+    var line: Line
     /// Logical "active" is electrical low: for relay boards whose input energises the coil when pulled low.
-    public var activeLow: Bool
+    var activeLow: Bool
 
     public init(chip: String, line: Line, activeLow: Bool = false) {
         self.chip = chip

@@ -6,7 +6,7 @@ import Glibc
 /// A requested line belongs to this process: when it exits, the kernel releases the line and it
 /// returns to its default, which the relay wiring makes the deliberate fail state.
 public struct LibgpiodLineProvider: GPIOLineProvider {
-    public static let consumer = "meterd"
+    static let consumer = "meterd"
 
     public init() {}
 

@@ -5,7 +5,7 @@ import Glibc
 /// tests and benchmarks check the relay against. The first record is the value it was requested with.
 public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     public struct Change: Sendable, Equatable {
-        public var active: Bool
+        var active: Bool
         public var at: ContinuousClock.Instant
     }
 
@@ -23,7 +23,7 @@ public final class SimulatedLine: OutputLine, InputLine, @unchecked Sendable {
     public var current: Bool { state.withLock { $0.changes[$0.changes.count - 1].active } }
 
     /// Makes every following set or read fail, as a line whose chip went away.
-    public func fail(with error: DriverError?) { state.withLock { $0.failure = error } }
+    func fail(with error: DriverError?) { state.withLock { $0.failure = error } }
 
     /// Makes the next `count` sets fail with `error` (reads still answer), as a driver that
     /// refuses a few writes and then recovers.
@@ -58,7 +58,7 @@ public final class SimulatedLineProvider: GPIOLineProvider, @unchecked Sendable 
     func holdElsewhere(_ busy: Bool) { state.withLock { $0.busy = busy } }
 
     /// Every line requested so far, in order.
-    public var lines: [SimulatedLine] { state.withLock { $0.lines } }
+    var lines: [SimulatedLine] { state.withLock { $0.lines } }
 
     public func requestOutput(_ address: GPIOLineAddress, initiallyActive: Bool) throws(DriverError) -> any OutputLine {
         try request(address, initiallyActive: initiallyActive)

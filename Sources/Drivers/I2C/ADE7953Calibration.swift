@@ -5,11 +5,11 @@
 public struct ADE7953Calibration: Sendable, Equatable {
     public struct Channel: Sendable, Equatable {
         /// Amperes per IRMSx LSB.
-        public var amperesPerLSB: Double
+        var amperesPerLSB: Double
         /// Watts per AWATT/BWATT LSB.
-        public var wattsPerLSB: Double
+        var wattsPerLSB: Double
         /// Watt-hours per AENERGYx LSB.
-        public var wattHoursPerLSB: Double
+        var wattHoursPerLSB: Double
 
         public init(amperesPerLSB: Double, wattsPerLSB: Double, wattHoursPerLSB: Double) {
             self.amperesPerLSB = amperesPerLSB
@@ -19,8 +19,8 @@ public struct ADE7953Calibration: Sendable, Equatable {
     }
 
     /// Volts per VRMS LSB.
-    public var voltsPerLSB: Double
-    public var channelA: Channel
+    var voltsPerLSB: Double
+    var channelA: Channel
     /// Current channel B, when the board wires it to a load (read as L2); nil leaves it unread.
     var channelB: Channel?
 

@@ -10,7 +10,7 @@ public struct I2CProbeResult: Sendable, Equatable, CustomStringConvertible {
     }
 
     public let address: UInt8
-    public let device: Device
+    let device: Device
 
     init(address: UInt8, device: Device) {
         self.address = address
@@ -48,7 +48,7 @@ public struct I2CProbe: Sendable {
     /// are never addressed, as with i2cdetect's default range.
     static let addresses: ClosedRange<UInt8> = 0x03...0x77
 
-    public let bus: any I2CBus
+    let bus: any I2CBus
 
     public init(bus: any I2CBus) {
         self.bus = bus

@@ -10,9 +10,9 @@ public struct INA228Calibration: Sendable, Equatable {
         case millivolts40_96
     }
 
-    public var shuntOhms: Double
-    public var maxCurrentAmperes: Double
-    public var shuntRange: ShuntRange
+    var shuntOhms: Double
+    var maxCurrentAmperes: Double
+    var shuntRange: ShuntRange
 
     public init(shuntOhms: Double, maxCurrentAmperes: Double, shuntRange: ShuntRange = .millivolts163_84) {
         self.shuntOhms = shuntOhms

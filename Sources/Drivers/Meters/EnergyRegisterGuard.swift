@@ -6,10 +6,10 @@
 /// value stays the reference, so the next good reading carries the whole consumption.
 public struct EnergyRegisterGuard: Sendable {
     public struct Rejection: Sendable, Equatable, CustomStringConvertible {
-        public var meter: String
+        var meter: String
         public var quantity: Quantity
         public var previous: Int64
-        public var rejected: Int64
+        var rejected: Int64
 
         public var description: String {
             let kind = rejected == 0 ? "a spurious zero" : "a backwards step"

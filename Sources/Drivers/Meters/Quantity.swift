@@ -45,7 +45,7 @@ public enum Quantity: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     /// The SI unit the value is carried in (energy: the unit it is shown in).
-    public var unit: String {
+    var unit: String {
         switch self {
         case .voltageL1, .voltageL2, .voltageL3, .dcVoltage: return "V"
         case .currentL1, .currentL2, .currentL3, .dcCurrent: return "A"

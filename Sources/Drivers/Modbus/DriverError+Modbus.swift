@@ -11,42 +11,42 @@ extension DriverError {
     }
 
     /// `unit` did not answer within the response timeout.
-    public static func timeout(unit: UInt8) -> DriverError {
+    static func timeout(unit: UInt8) -> DriverError {
         .modbus(.timeout, unit: unit, message: "unit \(unit) did not answer within the response timeout")
     }
 
     /// An answer whose CRC did not match (RTU), or a malformed frame.
-    public static func badFrame(_ detail: String) -> DriverError {
+    static func badFrame(_ detail: String) -> DriverError {
         .modbus(.badFrame, message: "garbled answer: \(detail)")
     }
 
     /// `unit` answered with an exception.
-    public static func exception(_ exception: ModbusException, unit: UInt8) -> DriverError {
+    static func exception(_ exception: ModbusException, unit: UInt8) -> DriverError {
         .modbus(.exception(exception), unit: unit, message: "unit \(unit) answered \(exception)")
     }
 
-    public static func connectionRefused(endpoint: String) -> DriverError {
+    static func connectionRefused(endpoint: String) -> DriverError {
         .modbus(.connectionRefused, endpoint: endpoint, message:
             "\(endpoint) refused the connection: is the meter or gateway on, and the port right?")
     }
 
-    public static func connectionLost(endpoint: String, reason: String) -> DriverError {
+    static func connectionLost(endpoint: String, reason: String) -> DriverError {
         .modbus(.connectionLost, endpoint: endpoint, message: "connection lost: \(endpoint): \(reason)")
     }
 
     /// The serial device `path` does not exist.
-    public static func deviceMissing(path: String) -> DriverError {
+    static func deviceMissing(path: String) -> DriverError {
         .modbus(.deviceMissing, endpoint: path, message: "\(path) does not exist: is the RS-485 adapter plugged in?")
     }
 
     /// The serial device `path` is not readable and writable by this user.
-    public static func permissionDenied(path: String) -> DriverError {
+    static func permissionDenied(path: String) -> DriverError {
         .modbus(.permissionDenied, endpoint: path, message:
             "\(path) is not readable and writable by this user: add the user to the 'dialout' group (usermod -aG dialout USER)")
     }
 
     /// Settings libmodbus or the port refuses; `detail` names the setting to change.
-    public static func invalidSettings(_ detail: String) -> DriverError {
+    static func invalidSettings(_ detail: String) -> DriverError {
         .modbus(.invalidSettings, message: detail)
     }
 

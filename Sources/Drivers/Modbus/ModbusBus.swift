@@ -18,7 +18,7 @@ public final class ModbusBus: @unchecked Sendable {
     private var transactions = 0
 
     public let endpoint: ModbusEndpoint
-    public let timing: BusTiming
+    let timing: BusTiming
     private let logger: Logger
 
     public init(endpoint: ModbusEndpoint, timing: BusTiming, logger: Logger = Logger(label: "meterd.modbus")) throws(DriverError) {
@@ -52,7 +52,7 @@ public final class ModbusBus: @unchecked Sendable {
     }
 
     /// Reads `count` coils from `address` of `unit` (function 1), with the bus's retries.
-    public func readCoils(unit: UInt8, address: UInt16, count: Int) async throws(DriverError) -> [Bool] {
+    func readCoils(unit: UInt8, address: UInt16, count: Int) async throws(DriverError) -> [Bool] {
         try await onQueue { () throws(DriverError) in
             try self.withRetries(unit: unit, address: address) { () throws(DriverError) in try self.link.readCoils(unit: unit, address: address, count: count) }
         }
@@ -66,7 +66,7 @@ public final class ModbusBus: @unchecked Sendable {
     }
 
     /// Requests put on the wire so far, retries included.
-    public var transactionCount: Int { queue.sync { transactions } }
+    var transactionCount: Int { queue.sync { transactions } }
 
     public func close() {
         queue.sync { link.close() }

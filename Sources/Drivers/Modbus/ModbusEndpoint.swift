@@ -22,11 +22,11 @@ public struct SerialSettings: Sendable, Hashable {
     public var device: String
     public var baud: Int
     public var parity: Parity
-    public var dataBits: Int
-    public var stopBits: Int
+    var dataBits: Int
+    var stopBits: Int
     /// Put the port in RS-485 mode (TIOCSRS485); only some UARTs support it.
-    public var rs485: Bool
-    public var rts: RTSMode
+    var rs485: Bool
+    var rts: RTSMode
 
     public init(device: String, baud: Int = 9600, parity: Parity = .none, dataBits: Int = 8, stopBits: Int = 1,
                 rs485: Bool = false, rts: RTSMode = .none) {
@@ -52,16 +52,16 @@ public struct SerialSettings: Sendable, Hashable {
 
 /// Timing of one bus: how long to wait for answers, and the pauses meterd keeps between frames.
 public struct BusTiming: Sendable, Hashable {
-    public var responseTimeout: Double
-    public var byteTimeout: Double
+    var responseTimeout: Double
+    var byteTimeout: Double
     /// Extra silence after each answer before the next request; nil keeps 3.5 characters (RTU) or none (TCP).
-    public var frameDelay: Double?
+    var frameDelay: Double?
     /// Pause before a request to a different unit id than the previous one.
-    public var unitSwitchDelay: Double
+    var unitSwitchDelay: Double
     /// Attempts after the first one for a request that timed out or came back garbled.
-    public var retries: Int
+    var retries: Int
     /// First pause between attempts; doubled each retry.
-    public var retryBackoff: Double
+    var retryBackoff: Double
 
     public init(responseTimeout: Double = 0.5, byteTimeout: Double = 0.05, frameDelay: Double? = nil,
                 unitSwitchDelay: Double = 0, retries: Int = 2, retryBackoff: Double = 0.1) {
@@ -76,7 +76,7 @@ public struct BusTiming: Sendable, Hashable {
 
 extension BusTiming {
     /// The pause before retry `retry` (1 for the first): `retryBackoff`, doubled each retry up to 64 times.
-    public func backoff(beforeRetry retry: Int) -> Double {
+    func backoff(beforeRetry retry: Int) -> Double {
         retryBackoff * Double(1 << min(retry - 1, 6))
     }
 

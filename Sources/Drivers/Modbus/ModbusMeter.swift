@@ -12,8 +12,8 @@ import Logging
 /// a while (a meter's firmware restarting, a settlement register that came back) is read again.
 public actor ModbusMeter: Meter {
     public nonisolated let name: String
-    public nonisolated let unit: UInt8
-    public nonisolated let profile: MeterProfile
+    nonisolated let unit: UInt8
+    nonisolated let profile: MeterProfile
     private let bus: ModbusBus
     private let logger: Logger
     private var absent: Set<Quantity> = []
@@ -38,7 +38,7 @@ public actor ModbusMeter: Meter {
     var absentQuantities: Set<Quantity> { absent }
 
     /// The transactions one poll takes now.
-    public var blocks: [RegisterBlock] { plan }
+    var blocks: [RegisterBlock] { plan }
 
     /// One poll. A block that fails for any reason but a missing register fails the poll at once:
     /// a unit that does not answer one block will not answer the next, and the bus's other meters

@@ -3,13 +3,13 @@ public struct QuantityRegister: Sendable, Hashable {
     public var quantity: Quantity
     public var function: RegisterFunction
     public var address: UInt16
-    public var dataType: RegisterDataType
-    public var wordOrder: WordOrder
-    public var byteOrder: ByteOrder
+    var dataType: RegisterDataType
+    var wordOrder: WordOrder
+    var byteOrder: ByteOrder
     /// value in `unit` = raw register value × scale
-    public var scale: Double
-    public var unit: MeasurementUnit
-    public var notAvailable: Set<NotAvailableMarker>
+    var scale: Double
+    var unit: MeasurementUnit
+    var notAvailable: Set<NotAvailableMarker>
 
     public init(
         quantity: Quantity, function: RegisterFunction, address: UInt16, dataType: RegisterDataType,
@@ -39,14 +39,14 @@ public struct MeterProfile: Sendable, Hashable {
     public var manufacturer: String
     public var model: String
     /// 1 or 3 for AC meters, 0 for DC.
-    public var phases: Int
+    var phases: Int
     /// Where the register map comes from.
-    public var source: String
+    var source: String
     /// Quantities a probe reads to tell whether this profile fits a responding unit.
     public var signature: [Quantity]
     public var registers: [QuantityRegister]
     /// Unused registers one read may span to join two blocks (0 for meters that refuse such reads).
-    public var maxGap: Int
+    var maxGap: Int
 
     public init(
         name: String, manufacturer: String, model: String, phases: Int, source: String,
@@ -64,7 +64,7 @@ public struct MeterProfile: Sendable, Hashable {
 
     public static let defaultMaxGap = 32
 
-    public func register(for quantity: Quantity) -> QuantityRegister? {
+    func register(for quantity: Quantity) -> QuantityRegister? {
         registers.first { $0.quantity == quantity }
     }
 

@@ -1,5 +1,5 @@
 /// One Modbus read transaction: a contiguous run of registers of one function, and the quantities in it.
-public struct RegisterBlock: Sendable, Hashable {
+struct RegisterBlock: Sendable, Hashable {
     var function: RegisterFunction
     var start: UInt16
     var count: Int
@@ -22,7 +22,7 @@ public struct RegisterBlock: Sendable, Hashable {
 public enum ReadPlanner {
     public static let modbusMaxRegisters = 125
 
-    public static func plan(_ registers: [QuantityRegister], maxRegisters: Int = modbusMaxRegisters, maxGap: Int,
+    static func plan(_ registers: [QuantityRegister], maxRegisters: Int = modbusMaxRegisters, maxGap: Int,
                             avoiding absent: [QuantityRegister] = []) -> [RegisterBlock] {
         var blocks: [RegisterBlock] = []
         for function in RegisterFunction.allCases {

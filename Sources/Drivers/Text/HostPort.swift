@@ -4,7 +4,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     public let host: String
     public let port: Int
 
-    public init(host: String, port: Int) {
+    init(host: String, port: Int) {
         self.host = host
         self.port = port
     }

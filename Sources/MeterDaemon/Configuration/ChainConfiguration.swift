@@ -2,7 +2,7 @@ import ChainClient
 
 /// The `[chain]` section: which node, chain, contract and agreement, and the fee and timing rules.
 public struct ChainConfiguration: Sendable, Equatable {
-    public enum FinalityChoice: String, Sendable, CaseIterable {
+    enum FinalityChoice: String, Sendable, CaseIterable {
         case depth, safe, finalized
     }
 
@@ -13,12 +13,12 @@ public struct ChainConfiguration: Sendable, Equatable {
     public var contract: Address
     public var agreementID: UInt64
     /// Blocks on top of a transaction's block before it counts (and, with `finality = "depth"`, an event's).
-    public var confirmations: UInt64
-    public var finality: FinalityChoice
+    var confirmations: UInt64
+    var finality: FinalityChoice
     /// The most meterd pays per gas, in wei.
-    public var maxFeePerGas: UInt128
+    var maxFeePerGas: UInt128
     /// Besu: a fixed gas price in wei; nil asks the node.
-    public var gasPrice: UInt128?
+    var gasPrice: UInt128?
     public var dailyGasBudget: UInt64
     var gasMarginPercent: UInt64
     var replaceAfterSeconds: Double

@@ -5,7 +5,7 @@ import FoundationEssentials
 public enum ConfigurationLoader {
     public static let defaultPath = "/etc/meterd/meterd.toml"
 
-    public static func load(path: String = defaultPath) throws(MeterdError) -> MeterdConfiguration {
+    static func load(path: String = defaultPath) throws(MeterdError) -> MeterdConfiguration {
         try loadWithSource(path: path).configuration
     }
 
@@ -18,7 +18,7 @@ public enum ConfigurationLoader {
         return (try parse(source), source)
     }
 
-    public static func parse(_ source: TOMLSource) throws(MeterdError) -> MeterdConfiguration {
+    static func parse(_ source: TOMLSource) throws(MeterdError) -> MeterdConfiguration {
         let problems = ProblemCollector()
         let root = TableReader(source: source, path: [], entries: source.root, problems: problems)
 

@@ -5,7 +5,7 @@ import FoundationEssentials
 /// It follows table headers (`[a.b]`, `[[a]]`) and `key = value` lines, including dotted keys and
 /// the keys of inline tables, which share their parent key's line. Arrays of tables are numbered
 /// (`meters.0.name`) in the order they appear, as the parsed document numbers them.
-public struct KeyLocator: Sendable {
+struct KeyLocator: Sendable {
     private var lines: [String: Int] = [:]
 
     init(text: String) {

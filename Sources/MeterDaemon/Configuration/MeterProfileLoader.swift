@@ -3,14 +3,14 @@ import Drivers
 import FoundationEssentials
 
 /// Reads meter profiles (register maps as TOML data files, see hardware/meters/) into `MeterProfile`s.
-public enum MeterProfileLoader {
-    public static func load(path: String) throws(MeterdError) -> MeterProfile {
+enum MeterProfileLoader {
+    static func load(path: String) throws(MeterdError) -> MeterProfile {
         let source: TOMLSource
         source = try TOMLSource.read(path: path)
         return try parse(source, name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
     }
 
-    public static func parse(_ source: TOMLSource, name: String) throws(MeterdError) -> MeterProfile {
+    static func parse(_ source: TOMLSource, name: String) throws(MeterdError) -> MeterProfile {
         let problems = ProblemCollector()
         let root = TableReader(source: source, path: [], entries: source.root, problems: problems)
 

@@ -14,10 +14,10 @@ public struct MeterdConfiguration: Sendable {
     public var meters: [MeterConfiguration]
     public var daemon: DaemonSettings
     /// The file this came from.
-    public var path: String
+    var path: String
     /// `[relay]` and `[limiter]`; nil when the site has no relay (docs/cutoff.md).
     public var relay: RelayConfiguration? = nil
-    public var limiter: LimiterConfiguration? = nil
+    var limiter: LimiterConfiguration? = nil
     /// `[chain]`: absent when meterd only reads and journals.
     public var chain: ChainConfiguration? = nil
     /// `[guard]`: the slot guard's interval without a chain, and the site's highest power.

@@ -49,10 +49,10 @@ public struct ProfileLibrary: Sendable {
         unreadableDirectories = unreadable
     }
 
-    public var names: [String] { paths.keys.sorted() }
+    var names: [String] { paths.keys.sorted() }
 
     /// The profile of that name, its file's problems, or nil when there is no such file.
-    public func load(_ name: String) -> Result<MeterProfile, MeterdError>? {
+    func load(_ name: String) -> Result<MeterProfile, MeterdError>? {
         guard let path = paths[name] else { return nil }
         return Result { () throws(MeterdError) in try MeterProfileLoader.load(path: path) }
     }

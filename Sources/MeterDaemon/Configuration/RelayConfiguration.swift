@@ -3,7 +3,7 @@ import Drivers
 
 /// The `[relay]` table: the relay line, its wiring, how reconnection works and how the cut is observed.
 public struct RelayConfiguration: Sendable, Equatable {
-    public var line: GPIOLineAddress
+    var line: GPIOLineAddress
     public var wiring: RelayWiring
     var remoteReconnection: RemoteReconnection
     /// The contactor's auxiliary contact (`[relay.feedback]`), when wired.
@@ -27,7 +27,7 @@ struct FeedbackConfiguration: Sendable, Equatable {
 }
 
 /// The `[limiter]` table: which meter it watches and its thresholds.
-public struct LimiterConfiguration: Sendable, Equatable {
+struct LimiterConfiguration: Sendable, Equatable {
     var meter: String
     var settings: LimiterSettings
 }

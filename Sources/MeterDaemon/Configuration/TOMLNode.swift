@@ -6,7 +6,7 @@ import TOMLKit
 ///
 /// TOMLKit reports the position of syntax errors but not where a valid key stands, which is what
 /// a message about a wrong value must name; `KeyLocator` finds that from the text.
-public indirect enum TOMLNode: Sendable, Equatable {
+indirect enum TOMLNode: Sendable, Equatable {
     case table([String: TOMLNode])
     case array([TOMLNode])
     case string(String)
@@ -50,7 +50,7 @@ public indirect enum TOMLNode: Sendable, Equatable {
 
 /// A TOML file read from disk (or given as text), parsed, with its key positions.
 public struct TOMLSource: Sendable {
-    public let path: String
+    let path: String
     /// The file as read: what a journaled configuration hash covers (empty for a source built from
     /// an already parsed document).
     public let text: String
@@ -58,7 +58,7 @@ public struct TOMLSource: Sendable {
     let locator: KeyLocator
 
     /// Parses `text`; a syntax error becomes a problem with TOMLKit's line and column.
-    public init(path: String, text: String) throws(MeterdError) {
+    init(path: String, text: String) throws(MeterdError) {
         self.path = path
         self.text = text
         if let unsafe = TOMLHeaderCheck.firstUnsafeSyntax(in: text) {
@@ -86,14 +86,14 @@ public struct TOMLSource: Sendable {
     }
 
     /// A source built from an already parsed document, e.g. one a test adjusted.
-    public init(path: String, root: [String: TOMLNode], locator: KeyLocator) {
+    init(path: String, root: [String: TOMLNode], locator: KeyLocator) {
         self.path = path
         self.text = ""
         self.root = root
         self.locator = locator
     }
 
-    public static func read(path: String) throws(MeterdError) -> TOMLSource {
+    static func read(path: String) throws(MeterdError) -> TOMLSource {
         guard let file = fopen(path, "r") else {
             throw MeterdError.configuration([ConfigurationProblem(file: path, line: nil, key: nil, message: "cannot read the file (\(String(cString: strerror(errno))))",
                                                                   fix: "check that it exists and that the service user may read it")])

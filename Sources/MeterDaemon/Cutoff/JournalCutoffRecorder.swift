@@ -3,7 +3,7 @@ import FoundationEssentials
 
 /// Writes the cutoff controller's records to the signed journal; `record` returns once they are durable.
 public struct JournalCutoffRecorder: CutoffJournal {
-    public let journal: Journal
+    let journal: Journal
 
     public init(journal: Journal) { self.journal = journal }
 

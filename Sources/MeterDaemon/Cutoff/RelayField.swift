@@ -19,10 +19,10 @@ public struct RelayField: Sendable {
         case queued(String)
     }
 
-    public let relay: RelayConfiguration
-    public let journalDirectory: String
-    public let provider: any GPIOLineProvider
-    public let user: String
+    let relay: RelayConfiguration
+    let journalDirectory: String
+    let provider: any GPIOLineProvider
+    let user: String
 
     public init(relay: RelayConfiguration, journalDirectory: String, provider: any GPIOLineProvider, user: String) {
         self.relay = relay

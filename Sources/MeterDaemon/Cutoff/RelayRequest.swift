@@ -8,11 +8,11 @@ public struct RelayRequest: Sendable, Equatable, Codable {
         case close
     }
 
-    public var action: Action
-    public var reason: String
+    var action: Action
+    var reason: String
     var requestedAt: Date
     /// The user who ran the command, for the journal's cause.
-    public var user: String
+    var user: String
 
     init(action: Action, reason: String, requestedAt: Date, user: String) {
         self.action = action
@@ -25,7 +25,7 @@ public struct RelayRequest: Sendable, Equatable, Codable {
 extension RelayRequest {
     /// What the daemon feeds its controller for this request (the controller journals it, or
     /// refuses a close while the contract's cutoff is in force).
-    public var input: CutoffInput {
+    var input: CutoffInput {
         switch action {
         case .open: return .localDisconnect(reason: "\(reason) (by user \(user))")
         case .close: return .localReconnect(.command(reason: "\(reason) (by user \(user))"))

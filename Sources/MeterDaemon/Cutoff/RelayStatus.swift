@@ -6,7 +6,7 @@ import FoundationEssentials
 public struct RelayStatus: Sendable {
     public var last: RelayJournalState?
     /// The state in force: the last record's, or the wiring's fail state on a new site.
-    public var control: DisconnectControl
+    var control: DisconnectControl
     var daemonRunning: Bool
     /// The requests waiting for the daemon, or why they cannot be counted.
     var pendingRequests: Result<Int, MeterdError>

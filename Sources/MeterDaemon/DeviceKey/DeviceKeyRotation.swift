@@ -59,7 +59,7 @@ public enum DeviceKeyRotation {
     }
 
     /// Step 2: the journal handed over from `old` to `new` (refused when `old` does not sign it).
-    public static func journal(directory: String, old: PrivateKey, new: PrivateKey, options: JournalOptions) throws -> UInt64 {
+    static func journal(directory: String, old: PrivateKey, new: PrivateKey, options: JournalOptions) throws -> UInt64 {
         let (journal, _) = try Journal.open(directory: directory, key: old, options: options)
         let sequence: UInt64
         do { sequence = try journal.rotateKey(to: new) } catch {
@@ -72,7 +72,7 @@ public enum DeviceKeyRotation {
     }
 
     /// Steps 3 and 4: the old key kept as its backup, the new one installed as KEY.
-    public static func install(keyPath: String, old: Address) throws -> String {
+    static func install(keyPath: String, old: Address) throws -> String {
         let backup = backupPath(keyPath, old: old)
         if link(keyPath, backup) != 0 {
             let code = errno

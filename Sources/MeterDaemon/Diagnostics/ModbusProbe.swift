@@ -45,12 +45,12 @@ public struct ModbusProbe: Sendable {
         case found(UInt8)
     }
 
-    public var endpoints: [ModbusEndpoint]
-    public var units: [UInt8]
-    public var profiles: [MeterProfile]
-    public var responseTimeout: Double
+    var endpoints: [ModbusEndpoint]
+    var units: [UInt8]
+    var profiles: [MeterProfile]
+    var responseTimeout: Double
     /// Keep scanning further serial settings after one where units answered.
-    public var scanAllSettings: Bool
+    var scanAllSettings: Bool
 
     public init(endpoints: [ModbusEndpoint], units: [UInt8], profiles: [MeterProfile], responseTimeout: Double, scanAllSettings: Bool) {
         self.endpoints = endpoints

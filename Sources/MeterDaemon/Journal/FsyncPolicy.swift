@@ -32,12 +32,12 @@ public enum CheckpointPolicy: Sendable, Equatable {
 }
 
 public struct JournalOptions: Sendable {
-    public var fsync: FsyncPolicy
-    public var checkpoints: CheckpointPolicy
+    var fsync: FsyncPolicy
+    var checkpoints: CheckpointPolicy
     /// A segment is closed and a new one started past this size.
-    public var segmentBytes: Int
+    var segmentBytes: Int
     /// Segments whose records are all anchored and older than this are removed.
-    public var retention: Duration
+    var retention: Duration
     /// Total bytes the journal may use; nil for no limit.
     var diskBudgetBytes: Int?
 

@@ -9,8 +9,8 @@ import Glibc
 /// one fdatasync (group commit, shaped by `FsyncPolicy`); `append` returns only when its records are
 /// on disk. Checkpoints signed by the device key are written at commits per `CheckpointPolicy`.
 public final class Journal: @unchecked Sendable {
-    public let directory: String
-    public let options: JournalOptions
+    let directory: String
+    let options: JournalOptions
     private var key: PrivateKey
     private var lock: DirectoryLock?
     // Everything below is guarded by `condition`.
@@ -111,7 +111,7 @@ public final class Journal: @unchecked Sendable {
     /// Reads this journal's records (with filters) while it stays open for appending.
     var reader: JournalReader { JournalReader(directory: directory) }
     /// The loud error state for status: a stopped journal or an exhausted disk budget.
-    public func problem() -> MeterdError? { locked { failure ?? budgetProblem ?? writeProblem ?? retentionProblem } }
+    func problem() -> MeterdError? { locked { failure ?? budgetProblem ?? writeProblem ?? retentionProblem } }
 
     /// While writes are refused (a full disk): what must be freed for the refused records and the
     /// next segment, as a sentence for the log and the status line.
@@ -188,7 +188,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Writes a signed checkpoint over the current head now and syncs it.
     @discardableResult
-    public func checkpoint() throws -> JournalHead {
+    func checkpoint() throws -> JournalHead {
         condition.lock()
         defer { condition.unlock() }
         try checkWritable()

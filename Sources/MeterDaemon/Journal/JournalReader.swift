@@ -3,9 +3,9 @@ import Glibc
 
 /// Which records to read.
 public struct RecordFilter: Sendable {
-    public var since: Date?
-    public var until: Date?
-    public var kinds: Set<RecordKind>?
+    var since: Date?
+    var until: Date?
+    var kinds: Set<RecordKind>?
     var fromSequence: UInt64?
 
     public init(since: Date? = nil, until: Date? = nil, kinds: Set<RecordKind>? = nil, fromSequence: UInt64? = nil) {
@@ -27,7 +27,7 @@ public struct RecordFilter: Sendable {
 /// Reads a journal directory without a key and without changing it (what `journal show`, `export`,
 /// `stats` and `verify` use; a running daemon's journal can be read meanwhile).
 public struct JournalReader: Sendable {
-    public let directory: String
+    let directory: String
 
     public init(directory: String) { self.directory = directory }
 
@@ -65,7 +65,7 @@ public struct JournalReader: Sendable {
         return problems
     }
 
-    public func records(_ filter: RecordFilter = RecordFilter()) throws -> [JournalRecord] {
+    func records(_ filter: RecordFilter = RecordFilter()) throws -> [JournalRecord] {
         var result: [JournalRecord] = []
         try forEach(filter) { result.append($0) }
         return result

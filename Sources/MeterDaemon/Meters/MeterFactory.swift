@@ -4,10 +4,10 @@ import Logging
 /// Opens what the configuration describes: one `ModbusBus` per configured bus, shared by every
 /// meter on it, and one `Meter` per configured meter.
 public struct MeterSet: Sendable {
-    public var meters: [any Meter]
+    var meters: [any Meter]
     var modbusBuses: [String: ModbusBus]
 
-    public func meter(named name: String) -> (any Meter)? { meters.first { $0.name == name } }
+    func meter(named name: String) -> (any Meter)? { meters.first { $0.name == name } }
 }
 
 public enum MeterFactory {

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// Slot boundaries: slot `n` covers `[origin + n·length, origin + (n+1)·length)` on the system clock.
 /// The origin and length are the agreement's (its period start and slot length).
-public struct SlotClock: Sendable, Equatable {
+struct SlotClock: Sendable, Equatable {
     var origin: Date
     var length: Int
 

@@ -1,4 +1,4 @@
-import ChainClient
+@testable import ChainClient
 import Foundation
 
 /// A JSON-RPC endpoint in memory whose answers a test writes: `answer(method, params)` returns the

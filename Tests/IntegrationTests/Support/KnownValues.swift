@@ -1,6 +1,6 @@
 @testable import Drivers
 import Foundation
-import MeterDaemon
+@testable import MeterDaemon
 import Testing
 
 /// Distinct, exactly representable values for every quantity of a profile, and the check that a

@@ -5,7 +5,7 @@ import FoundationEssentials
 /// A record as named fields, in a fixed order: the one place that knows how each payload is shown.
 /// `journal show`, `--json`, and `export --format csv|jsonl` are all built from this.
 public enum RecordFields {
-    public enum Value: Equatable, Sendable {
+    enum Value: Equatable, Sendable {
         case text(String)
         case integer(Int64)
         case unsigned(UInt64)
@@ -14,7 +14,7 @@ public enum RecordFields {
         case absent
     }
 
-    public static func fields(_ record: JournalRecord) -> [(String, Value)] {
+    static func fields(_ record: JournalRecord) -> [(String, Value)] {
         switch record.payload {
         case .reading(let reading):
             var out: [(String, Value)] = [("meter", .text(reading.meter))]

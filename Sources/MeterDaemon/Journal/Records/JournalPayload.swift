@@ -3,7 +3,7 @@ import FoundationEssentials
 
 /// What one journal record says. Every case has a fixed type byte (`RecordKind`) and a compact
 /// binary encoding (`PayloadCodec`); both are part of the versioned format in docs/journal-format.md.
-public enum JournalPayload: Sendable, Equatable {
+enum JournalPayload: Sendable, Equatable {
     case reading(Reading)
     case gap(Gap)
     case slotClosed(SlotClosed)
@@ -44,7 +44,7 @@ public enum JournalPayload: Sendable, Equatable {
 }
 
 /// A meter could not be read from `from` to `to`.
-public struct Gap: Sendable, Equatable {
+struct Gap: Sendable, Equatable {
     var meter: String
     var from: Date
     var to: Date
@@ -55,7 +55,7 @@ public struct Gap: Sendable, Equatable {
 }
 
 /// A slot was closed: its consumption in watt-hours, or nil when it could not be measured.
-public struct SlotClosed: Sendable, Equatable {
+struct SlotClosed: Sendable, Equatable {
     var slotIndex: UInt64
     var slotStart: Date
     var consumptionWattHours: Int64?
@@ -69,7 +69,7 @@ public struct SlotClosed: Sendable, Equatable {
 }
 
 /// A batch of slot values sent to the contract (block is nil until it is confirmed).
-public struct Batch: Sendable, Equatable {
+struct Batch: Sendable, Equatable {
     var batchSequence: UInt64
     var firstSlot: UInt64
     var slotCount: UInt32
@@ -93,7 +93,7 @@ public struct Anchor: Sendable, Equatable {
 
 /// A change of the relay's disconnect control state, with its cause and (from meterd's cutoff
 /// controller on) the state machine's full snapshot, so the last record restores it at start.
-public struct RelayTransition: Sendable, Equatable {
+struct RelayTransition: Sendable, Equatable {
     var from: String
     var to: String
     var cause: String
@@ -123,20 +123,20 @@ struct RelaySnapshot: Sendable, Equatable {
     }
 }
 
-public struct ConfigChange: Sendable, Equatable {
+struct ConfigChange: Sendable, Equatable {
     var hash: [UInt8]
     var summary: String
     init(hash: [UInt8], summary: String) { self.hash = hash; self.summary = summary }
 }
 
-public struct ClockSync: Sendable, Equatable {
+struct ClockSync: Sendable, Equatable {
     var synchronised: Bool
     var detail: String
     init(synchronised: Bool, detail: String) { self.synchronised = synchronised; self.detail = detail }
 }
 
 /// Recovery cut a torn tail off `segment` at `offset`; the cut bytes were kept in `savedAs`.
-public struct JournalCut: Sendable, Equatable {
+struct JournalCut: Sendable, Equatable {
     var segment: String
     var offset: UInt64
     var bytesCut: UInt64
@@ -150,7 +150,7 @@ public struct JournalCut: Sendable, Equatable {
 
 /// Recovery found damage that is not a torn tail: `segment` is kept untouched from `offset` on, the
 /// chain resumes after `lastGoodSequence`.
-public struct JournalBreak: Sendable, Equatable {
+struct JournalBreak: Sendable, Equatable {
     var segment: String
     var offset: UInt64
     var lastGoodSequence: UInt64
@@ -161,7 +161,7 @@ public struct JournalBreak: Sendable, Equatable {
 }
 
 /// The device key's signature over the chain head: the hash of the record just before this one.
-public struct Checkpoint: Sendable, Equatable {
+struct Checkpoint: Sendable, Equatable {
     var headHash: [UInt8]
     var signature: [UInt8]
     init(headHash: [UInt8], signature: [UInt8]) { self.headHash = headHash; self.signature = signature }
@@ -170,7 +170,7 @@ public struct Checkpoint: Sendable, Equatable {
 
 /// The slot guard's output changed what it asks of the site (docs/slot-guard.md, "The output"):
 /// evidence that the consumer acted on the guard.
-public struct GuardOutput: Sendable, Equatable {
+struct GuardOutput: Sendable, Equatable {
     var request: LoadRequest
     var previous: LoadRequest
     /// The open slot, when one is projected.

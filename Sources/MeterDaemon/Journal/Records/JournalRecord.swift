@@ -7,21 +7,21 @@ public struct JournalRecord: Sendable, Equatable {
     /// Microsecond resolution. For a reading, the reading's time; otherwise when it was appended.
     public var time: Date
     /// False when the system clock was not synchronised, so `time` may be far off.
-    public var clockSynchronised: Bool
-    public var payload: JournalPayload
+    var clockSynchronised: Bool
+    var payload: JournalPayload
     /// keccak-256(previous record's hash ‖ this record's body): what checkpoints and the chain anchor.
     public var hash: [UInt8]
 
-    public var kind: RecordKind { payload.kind }
+    var kind: RecordKind { payload.kind }
 }
 
 /// What a caller appends; the journal adds the sequence number and the chain hash.
 public struct JournalEntry: Sendable, Equatable {
     public var time: Date
-    public var clockSynchronised: Bool
-    public var payload: JournalPayload
+    var clockSynchronised: Bool
+    var payload: JournalPayload
 
-    public init(time: Date, clockSynchronised: Bool = true, payload: JournalPayload) {
+    init(time: Date, clockSynchronised: Bool = true, payload: JournalPayload) {
         self.time = time
         self.clockSynchronised = clockSynchronised
         self.payload = payload

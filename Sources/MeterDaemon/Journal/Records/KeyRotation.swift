@@ -3,7 +3,7 @@ import ChainClient
 /// The device key changes at this point of the chain. Both keys sign the record before it (its
 /// sequence and chain hash, `headHash`), so the old key hands over everything up to here and the
 /// new key takes over from here: the checkpoints after it are the new key's.
-public struct KeyRotation: Sendable, Equatable {
+struct KeyRotation: Sendable, Equatable {
     var headHash: [UInt8]
     var oldAddress: Address
     var newAddress: Address
