@@ -1,5 +1,5 @@
 import Cutoff
-import Drivers
+@testable import Drivers
 import Foundation
 import Logging
 import Synchronization
